@@ -1,0 +1,30 @@
+// Counter-based PRNG, bit-identical to src/science/prng.ts (read that file's header for the keying).
+// Jarzynski & Olano, "Hash Functions for GPU Rendering", JCGT 9(3), 2020.
+// This file is prepended to the kernels that draw data; it declares no bindings.
+
+fn pcg(v: u32) -> u32 {
+  let state = v * 747796405u + 2891336453u;
+  let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+  return (word >> 22u) ^ word;
+}
+
+fn pcg4d(a: vec4u) -> vec4u {
+  var v = a * 1664525u + 1013904223u;
+  v.x += v.y * v.w;
+  v.y += v.z * v.x;
+  v.z += v.x * v.y;
+  v.w += v.y * v.z;
+  v = v ^ (v >> vec4u(16u));
+  v.x += v.y * v.w;
+  v.y += v.z * v.x;
+  v.z += v.x * v.y;
+  v.w += v.y * v.z;
+  return v;
+}
+
+// [0, 1) with 24 bits, exact in f32.
+fn unit(u: u32) -> f32 {
+  return f32(u >> 8u) * 5.9604644775390625e-8;
+}
+
+const EVAL_STEP: u32 = 0xfffffffeu;

@@ -1,0 +1,89 @@
+/**
+ * Resolved types shared by every layer. The user-facing JSON format is `SweepSpec` in `spec.ts`
+ * (validated with zod); `resolveSpec` turns it into a {@link ModelSet}, which is what the engine and
+ * the CPU reference train.
+ */
+
+/** Model kinds (SCIENCE.md "Models"). `hidden-relu` and `abs` are reserved in the spec format for later. */
+export type ModelKind = 'relu' | 'linear';
+export type Optimizer = 'adamw' | 'adam';
+export type Schedule = 'constant' | 'linear' | 'cosine';
+
+/** Training settings, fully defaulted (the notebook's defaults: SCIENCE.md "Training defaults"). */
+export interface TrainingSettings {
+  /** Optimiser steps. */
+  steps: number;
+  /** Examples per step. */
+  batchSize: number;
+  /** Peak learning rate (the schedule multiplies it). */
+  learningRate: number;
+  /** `adamw`: decoupled weight decay (PyTorch AdamW); `adam`: L2 term added to the gradient (PyTorch Adam). */
+  optimizer: Optimizer;
+  /** Applied to W and b. */
+  weightDecay: number;
+  /** lr factor at step t of T: constant 1; linear 1 − t/T; cosine cos(π/2 · t/(T−1)) (the notebook's). */
+  schedule: Schedule;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/** One point of the sweep grid: one (x, y) pair of axis values and the per-feature vectors it implies. */
+export interface GridPoint {
+  /** Row-major grid index: index = yIndex * xCount + xIndex. */
+  index: number;
+  xIndex: number;
+  yIndex: number;
+  /** The x axis' value at this point (the swept parameter's scalar: p, or r for importance). */
+  xValue: number;
+  yValue: number;
+  /** p_i = 1 − S_i per feature, each in (0, 1]. Length n. */
+  featureProbability: number[];
+  /** I_i per feature, each > 0. Length n. */
+  importance: number[];
+}
+
+/**
+ * Everything needed to train a sweep: `points.length × seeds` models ("instances").
+ * Instance index = pointIndex * seeds + seedIndex; that is the leading index of every result array.
+ */
+export interface ModelSet {
+  model: ModelKind;
+  nFeatures: number;
+  nHidden: number;
+  /** u32 base seed. */
+  baseSeed: number;
+  /** Seeds (independent models) per grid point. */
+  seeds: number;
+  training: TrainingSettings;
+  /** Examples in the evaluation batch used for the final loss and the reconstruction benefit. */
+  evalBatchSize: number;
+  points: GridPoint[];
+}
+
+/**
+ * Per-instance results, all float32, instance-major (instance = pointIndex * seeds + seedIndex).
+ * n = nFeatures, m = nHidden.
+ */
+export interface ModelResults {
+  /** Number of instances. */
+  count: number;
+  nFeatures: number;
+  nHidden: number;
+  /** W, row-major per instance: W[(instance * m + j) * n + i] is W_{j,i}; column i is feature i's direction. */
+  W: Float32Array;
+  /** b[instance * n + i]. */
+  b: Float32Array;
+  /** Loss on the evaluation batch: mean over examples of Σ_i I_i (x_i − x'_i)². [instance] */
+  loss: Float32Array;
+  /** ‖W_i‖. [instance * n + i] */
+  featureNorm: Float32Array;
+  /** Σ_{j≠i} (Ŵ_i · W_j)². [instance * n + i] */
+  superposition: Float32Array;
+  /** D_i = ‖W_i‖² / Σ_j (Ŵ_i · W_j)² (0 when ‖W_i‖ = 0). [instance * n + i] */
+  dimensionality: Float32Array;
+  /** m / ‖W‖_F². [instance] */
+  dimsPerFeature: Float32Array;
+  /** 1 − E[(x_i − x'_i)²] / Var(x_i), Var(x_i) = p/3 − p²/4 exactly. [instance * n + i] */
+  benefit: Float32Array;
+}
