@@ -59,4 +59,9 @@ export interface TrainOutcome {
   timings: { trainSeconds: number; evaluateSeconds: number; totalSeconds: number };
   /** Training samples per second (instances × steps × batchSize / trainSeconds). */
   samplesPerSecond: number;
+  /**
+   * Instances whose loss, W or b came out NaN or infinite (training diverged). Their results are
+   * kept as they are; the seed selection skips them. Empty when training went well.
+   */
+  diverged: number[];
 }

@@ -1,0 +1,77 @@
+// Evaluation kernel: loss and per-feature reconstruction benefit on a fresh batch drawn from the
+// PRNG at step EVAL_STEP (never a training step). One invocation per instance.
+// Owner: src/engine/evaluate-kernel.ts. Mirrored by evaluateReference in src/science/reference.ts.
+//
+// metrics[instance · STRIDE + …], STRIDE = 2 + 4N (see src/engine/layout.ts):
+//   0: loss = (1/B) Σ_e Σ_i I_i (x_i − x'_i)²       (written here)
+//   1: m / ‖W‖_F²                                      (geometry.wgsl)
+//   2 + i: ‖W_i‖, 2 + N + i: superposition,            (geometry.wgsl)
+//   2 + 2N + i: D_i                                    (geometry.wgsl)
+//   2 + 3N + i: benefit_i = 1 − E[(x_i − x'_i)²] / (p/3 − p²/4)   (written here)
+
+override N: u32 = 5u;
+override M: u32 = 2u;
+override EVAL_BATCH: u32 = 8192u;
+override WG: u32 = 64u;
+override LINEAR: bool = false;
+
+const MAX_N: u32 = 64u;
+const MAX_M: u32 = 16u;
+const MAX_P: u32 = MAX_M * MAX_N + MAX_N;
+
+struct EvalSettings {
+  instanceCount: u32,
+  rowStride: u32,
+}
+
+@group(0) @binding(0) var<uniform> settings: EvalSettings;
+@group(0) @binding(1) var<storage, read> keys: array<u32>;
+@group(0) @binding(2) var<storage, read> features: array<vec2f>;   // (p_i, I_i) at [instance · N + i]
+@group(0) @binding(3) var<storage, read> theta: array<f32>;        // [instance · P + k], as train.wgsl
+@group(0) @binding(4) var<storage, read_write> metrics: array<f32>;
+
+@compute @workgroup_size(WG)
+fn evaluate(@builtin(global_invocation_id) gid: vec3u) {
+  let instance = gid.y * settings.rowStride + gid.x;
+  if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
+  let P = M * N + N;
+  let base = instance * P;
+  let key = keys[instance];
+  var w = array<f32, MAX_P>();
+  for (var k = 0u; k < P; k++) { w[k] = theta[base + k]; }
+  var pi = array<vec2f, MAX_N>();
+  for (var i = 0u; i < N; i++) { pi[i] = features[instance * N + i]; }
+  var squaredError = array<f32, MAX_N>();
+  var x = array<f32, MAX_N>();
+  var h = array<f32, MAX_M>();
+  for (var e = 0u; e < EVAL_BATCH; e++) {
+    for (var i = 0u; i < N; i += 2u) {
+      let r = pcg4d(vec4u(key, EVAL_STEP, e, i >> 1u));
+      x[i] = select(0.0, unit(r.y), unit(r.x) < pi[i].x);
+      if (i + 1u < N) {
+        x[i + 1u] = select(0.0, unit(r.w), unit(r.z) < pi[i + 1u].x);
+      }
+    }
+    for (var j = 0u; j < M; j++) {
+      var s = 0.0;
+      for (var i = 0u; i < N; i++) { s += w[j * N + i] * x[i]; }
+      h[j] = s;
+    }
+    for (var i = 0u; i < N; i++) {
+      var pre = w[M * N + i];
+      for (var j = 0u; j < M; j++) { pre += w[j * N + i] * h[j]; }
+      let out = select(max(pre, 0.0), pre, LINEAR);
+      let err = out - x[i];
+      squaredError[i] += err * err;
+    }
+  }
+  let stride = 2u + 4u * N;
+  var loss = 0.0;
+  for (var i = 0u; i < N; i++) {
+    let mse = squaredError[i] / f32(EVAL_BATCH);
+    loss += pi[i].y * mse;
+    let p = pi[i].x;
+    metrics[instance * stride + 2u + 3u * N + i] = 1.0 - mse / (p / 3.0 - p * p / 4.0);
+  }
+  metrics[instance * stride] = loss;
+}

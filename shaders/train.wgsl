@@ -1,0 +1,186 @@
+// Fused training kernel family: draw the batch from the PRNG, forward, backward, Adam/AdamW update,
+// `settings.stepCount` steps per dispatch. No training data ever exists in a buffer.
+// Owner: src/engine/train-kernel.ts. Math mirrored in float64 by src/science/reference.ts.
+//
+// Model (SCIENCE.md "Models"):  h = W x,  x' = ReLU(Wᵀ h + b)   (LINEAR: x' = Wᵀ h + b)
+// Loss: L = (1/B) Σ_e Σ_i I_i (x_i − x'_i)²
+// Backward, with d_i = 2 I_i (x'_i − x_i) / B · [LINEAR or pre_i > 0]:
+//   ∂L/∂b_i = Σ_e d_i,   ∂L/∂W_{j,i} = Σ_e (d_i h_j + x_i (W d)_j)
+//
+// Per-instance parameter vector θ (length P = M·N + N): θ[j·N + i] = W_{j,i}, θ[M·N + i] = b_i.
+// `theta`, `moment1`, `moment2` hold θ, Adam's m and v for every instance: [instance · P + k].
+//
+// Two layouts (chosen by src/engine/planner.ts, measured by `npm run bench`):
+//   trainPerModel      one invocation trains one model over the whole batch (no barriers; best on
+//                      CPUs such as SwiftShader and for very many small models);
+//   trainPerWorkgroup  one workgroup per model; invocation l takes examples l, l+WG, …; per-step
+//                      gradients are reduced through `partials` (fills a real GPU with few models).
+// Both compute the same function; only the float32 summation order differs.
+
+override N: u32 = 5u;          // nFeatures
+override M: u32 = 2u;          // nHidden
+override BATCH: u32 = 1024u;   // batchSize
+override WG: u32 = 64u;        // workgroup size
+override LINEAR: bool = false; // linear model instead of ReLU output
+override ADAMW: bool = true;   // AdamW (decoupled decay) instead of Adam with an L2 term
+override SCHEDULE: u32 = 0u;   // 0 constant, 1 linear, 2 cosine (the notebook's formulas)
+
+// Private arrays need a constant size in WGSL; only the first N / M / P entries are used, so LLVM
+// and the GPU compilers see override-sized loops over them.
+const MAX_N: u32 = 64u;
+const MAX_M: u32 = 16u;
+const MAX_P: u32 = MAX_M * MAX_N + MAX_N;
+
+struct Settings {
+  instanceCount: u32,
+  firstStep: u32,      // global index of the first step in this dispatch
+  stepCount: u32,      // steps in this dispatch
+  totalSteps: u32,     // T, for the schedule
+  learningRate: f32,
+  beta1: f32,
+  beta2: f32,
+  epsilon: f32,
+  weightDecay: f32,
+  rowStride: u32,      // instances per dispatch row (2-D dispatch when > 65535 workgroups)
+}
+
+@group(0) @binding(0) var<uniform> settings: Settings;
+@group(0) @binding(1) var<storage, read> keys: array<u32>;          // modelKey per instance
+@group(0) @binding(2) var<storage, read> features: array<vec2f>;    // (p_i, I_i) at [instance · N + i]
+@group(0) @binding(3) var<storage, read_write> theta: array<f32>;
+@group(0) @binding(4) var<storage, read_write> moment1: array<f32>;
+@group(0) @binding(5) var<storage, read_write> moment2: array<f32>;
+
+fn paramCount() -> u32 { return M * N + N; }
+
+fn scheduleFactor(step: u32) -> f32 {
+  let t = f32(step);
+  let T = f32(settings.totalSteps);
+  if (SCHEDULE == 1u) { return 1.0 - t / T; }
+  if (SCHEDULE == 2u) { return select(cos(1.5707963267948966 * t / (T - 1.0)), 1.0, settings.totalSteps <= 1u); }
+  return 1.0;
+}
+
+// One Adam/AdamW update of parameter θ[index] with gradient g at global step `step` (0-based).
+// PyTorch's order: decoupled decay first, then the bias-corrected moment step.
+fn adamUpdate(index: u32, value: f32, gradient: f32, step: u32) -> f32 {
+  let lr = settings.learningRate * scheduleFactor(step);
+  var p = value;
+  var g = gradient;
+  if (ADAMW) {
+    p = p * (1.0 - lr * settings.weightDecay);
+  } else {
+    g = g + settings.weightDecay * p;
+  }
+  let m = settings.beta1 * moment1[index] + (1.0 - settings.beta1) * g;
+  let v = settings.beta2 * moment2[index] + (1.0 - settings.beta2) * g * g;
+  moment1[index] = m;
+  moment2[index] = v;
+  let t = f32(step + 1u);
+  let bc1 = 1.0 - pow(settings.beta1, t);
+  let bc2 = 1.0 - pow(settings.beta2, t);
+  return p - lr * (m / bc1) / (sqrt(v / bc2) + settings.epsilon);
+}
+
+// Adds one example's gradient to g. w: θ of this model; pi: (p_i, I_i).
+fn accumulateExample(key: u32, step: u32, example: u32,
+                     w: ptr<function, array<f32, MAX_P>>,
+                     pi: ptr<function, array<vec2f, MAX_N>>,
+                     g: ptr<function, array<f32, MAX_P>>) {
+  var x = array<f32, MAX_N>();
+  var d = array<f32, MAX_N>();
+  var h = array<f32, MAX_M>();
+  for (var i = 0u; i < N; i += 2u) {
+    let r = pcg4d(vec4u(key, step, example, i >> 1u));
+    x[i] = select(0.0, unit(r.y), unit(r.x) < (*pi)[i].x);
+    if (i + 1u < N) {
+      x[i + 1u] = select(0.0, unit(r.w), unit(r.z) < (*pi)[i + 1u].x);
+    }
+  }
+  for (var j = 0u; j < M; j++) {
+    var s = 0.0;
+    for (var i = 0u; i < N; i++) { s += (*w)[j * N + i] * x[i]; }
+    h[j] = s;
+  }
+  let scale = 2.0 / f32(BATCH);
+  for (var i = 0u; i < N; i++) {
+    var pre = (*w)[M * N + i];
+    for (var j = 0u; j < M; j++) { pre += (*w)[j * N + i] * h[j]; }
+    let out = select(max(pre, 0.0), pre, LINEAR);
+    let passes = LINEAR || pre > 0.0;
+    d[i] = select(0.0, scale * (*pi)[i].y * (out - x[i]), passes);
+    (*g)[M * N + i] += d[i];
+  }
+  for (var j = 0u; j < M; j++) {
+    var wd = 0.0;
+    for (var i = 0u; i < N; i++) { wd += (*w)[j * N + i] * d[i]; }
+    for (var i = 0u; i < N; i++) {
+      (*g)[j * N + i] += d[i] * h[j] + x[i] * wd;
+    }
+  }
+}
+
+fn loadFeatures(instance: u32, pi: ptr<function, array<vec2f, MAX_N>>) {
+  for (var i = 0u; i < N; i++) { (*pi)[i] = features[instance * N + i]; }
+}
+
+@compute @workgroup_size(WG)
+fn trainPerModel(@builtin(global_invocation_id) gid: vec3u) {
+  let instance = gid.y * settings.rowStride + gid.x;
+  if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
+  let P = paramCount();
+  let base = instance * P;
+  let key = keys[instance];
+  var pi = array<vec2f, MAX_N>();
+  loadFeatures(instance, &pi);
+  var w = array<f32, MAX_P>();
+  for (var k = 0u; k < P; k++) { w[k] = theta[base + k]; }
+  var g = array<f32, MAX_P>();
+  for (var s = 0u; s < settings.stepCount; s++) {
+    let step = settings.firstStep + s;
+    for (var k = 0u; k < P; k++) { g[k] = 0.0; }
+    for (var e = 0u; e < BATCH; e++) {
+      accumulateExample(key, step, e, &w, &pi, &g);
+    }
+    for (var k = 0u; k < P; k++) {
+      w[k] = adamUpdate(base + k, w[k], g[k], step);
+    }
+  }
+  for (var k = 0u; k < P; k++) { theta[base + k] = w[k]; }
+}
+
+// Per-invocation partial gradients of the per-workgroup layout: [(instance · WG + l) · P + k].
+@group(0) @binding(6) var<storage, read_write> partials: array<f32>;
+
+@compute @workgroup_size(WG)
+fn trainPerWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let instance = wid.y * settings.rowStride + wid.x;
+  // Workgroup-uniform, so the barriers below stay in uniform control flow.
+  if (wid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
+  let P = paramCount();
+  let base = instance * P;
+  let partialBase = instance * WG * P;
+  let key = keys[instance];
+  var pi = array<vec2f, MAX_N>();
+  loadFeatures(instance, &pi);
+  var w = array<f32, MAX_P>();
+  var g = array<f32, MAX_P>();
+  for (var s = 0u; s < settings.stepCount; s++) {
+    let step = settings.firstStep + s;
+    for (var k = 0u; k < P; k++) {
+      w[k] = theta[base + k];
+      g[k] = 0.0;
+    }
+    for (var e = lid; e < BATCH; e += WG) {
+      accumulateExample(key, step, e, &w, &pi, &g);
+    }
+    for (var k = 0u; k < P; k++) { partials[partialBase + lid * P + k] = g[k]; }
+    storageBarrier();
+    for (var k = lid; k < P; k += WG) {
+      var total = 0.0;
+      for (var l = 0u; l < WG; l++) { total += partials[partialBase + l * P + k]; }
+      theta[base + k] = adamUpdate(base + k, theta[base + k], total, step);
+    }
+    storageBarrier();
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Typed engine errors. Each message says what happened and what the user can do; `instanceof`
+ * lets callers (the CLI, the element) choose what to show.
+ */
+
+/** Base class of every error the engine raises on purpose. */
+export class EngineError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** `navigator.gpu` (browser) or the `webgpu` package (Node) is missing. */
+export class WebGPUUnavailableError extends EngineError {}
+
+/** `requestAdapter()` returned null: WebGPU exists but no adapter is available. */
+export class NoAdapterError extends EngineError {}
+
+/** A device limit is smaller than the engine needs, or a problem cannot fit even when chunked. */
+export class DeviceLimitError extends EngineError {
+  constructor(
+    /** The limit's WebGPU name, or a description of the quantity. */
+    readonly limit: string,
+    /** What was needed. */
+    readonly required: number,
+    /** What the device (or the planner) allows. */
+    readonly available: number,
+    message?: string,
+  ) {
+    super(message ?? `device limit ${limit} is ${available}; the engine needs at least ${required}`);
+  }
+}
+
+/** The GPU device was lost (driver reset, destroyed, out of memory) before the work finished. */
+export class DeviceLostError extends EngineError {
+  constructor(
+    readonly reason: string,
+    readonly detail: string,
+  ) {
+    super(`the WebGPU device was lost (${reason}): ${detail || 'no message'}. Reload the page or restart the run to get a new device.`);
+  }
+}
+
+/** A WebGPU validation or out-of-memory error surfaced by `uncapturederror` or an error scope. */
+export class GPUValidationError extends EngineError {}
+
+/**
+ * Training produced NaN or infinite values. Carries the indices of the affected instances;
+ * the other instances' results are kept by the caller.
+ */
+export class TrainingDivergedError extends EngineError {
+  constructor(readonly instances: number[]) {
+    super(`training diverged (NaN or Inf) in ${instances.length} model(s), e.g. instance ${instances[0]}; lower the learning rate`);
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class CancelledError extends EngineError {
+  constructor() {
+    super('training was cancelled');
+  }
+}

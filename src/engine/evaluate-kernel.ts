@@ -1,0 +1,65 @@
+/**
+ * Owner of shaders/evaluate.wgsl: loss and per-feature reconstruction benefit on a fresh
+ * evaluation batch (one invocation per instance).
+ */
+import type { ModelKind } from '../science/types.js';
+import type { Engine } from './engine.js';
+import { getPipeline } from './pipeline.js';
+import { encodeUniform, uniformLayout } from './uniforms.js';
+
+export interface EvaluateBuffers {
+  keys: GPUBuffer;
+  features: GPUBuffer;
+  theta: GPUBuffer;
+  metrics: GPUBuffer;
+}
+
+export class EvaluateKernel {
+  private readonly uniform: GPUBuffer;
+
+  private constructor(
+    private readonly engine: Engine,
+    private readonly pipeline: GPUComputePipeline,
+    private readonly code: string,
+    readonly workgroupSize: number,
+  ) {
+    this.uniform = engine.device.createBuffer({ label: 'evaluate.settings', size: uniformLayout(code, 'EvalSettings').size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  }
+
+  static async create(engine: Engine, config: { model: ModelKind; nFeatures: number; nHidden: number; evalBatchSize: number; workgroupSize: number }): Promise<EvaluateKernel> {
+    const code = engine.shaders.prng + engine.shaders.evaluate;
+    const pipeline = await getPipeline(engine, {
+      label: 'evaluate',
+      code,
+      entryPoint: 'evaluate',
+      constants: { N: config.nFeatures, M: config.nHidden, EVAL_BATCH: config.evalBatchSize, WG: config.workgroupSize, LINEAR: config.model === 'linear' ? 1 : 0 },
+    });
+    return new EvaluateKernel(engine, pipeline, code, config.workgroupSize);
+  }
+
+  /** Records the evaluation of `instanceCount` instances; `dispatch` from dispatchShape(…, 'per-model', …). */
+  encode(encoder: GPUCommandEncoder, buffers: EvaluateBuffers, instanceCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
+    const { device } = this.engine;
+    device.queue.writeBuffer(this.uniform, 0, encodeUniform(uniformLayout(this.code, 'EvalSettings'), { instanceCount, rowStride: dispatch.rowStride }));
+    const bindGroup = device.createBindGroup({
+      label: 'evaluate.bind',
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: this.uniform } },
+        { binding: 1, resource: { buffer: buffers.keys } },
+        { binding: 2, resource: { buffer: buffers.features } },
+        { binding: 3, resource: { buffer: buffers.theta } },
+        { binding: 4, resource: { buffer: buffers.metrics } },
+      ],
+    });
+    const pass = encoder.beginComputePass({ label: 'evaluate' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(dispatch.x, dispatch.y);
+    pass.end();
+  }
+
+  destroy(): void {
+    this.uniform.destroy();
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Owner of shaders/geometry.wgsl: ‖W_i‖, superposition, D_i and m/‖W‖_F² per instance.
+ */
+import type { Engine } from './engine.js';
+import { getPipeline } from './pipeline.js';
+import { encodeUniform, uniformLayout } from './uniforms.js';
+
+export class GeometryKernel {
+  private readonly uniform: GPUBuffer;
+
+  private constructor(
+    private readonly engine: Engine,
+    private readonly pipeline: GPUComputePipeline,
+    private readonly code: string,
+  ) {
+    this.uniform = engine.device.createBuffer({ label: 'geometry.settings', size: uniformLayout(code, 'GeometrySettings').size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  }
+
+  static async create(engine: Engine, config: { nFeatures: number; nHidden: number; workgroupSize: number }): Promise<GeometryKernel> {
+    const code = engine.shaders.geometry;
+    const pipeline = await getPipeline(engine, {
+      label: 'geometry',
+      code,
+      entryPoint: 'geometry',
+      constants: { N: config.nFeatures, M: config.nHidden, WG: config.workgroupSize },
+    });
+    return new GeometryKernel(engine, pipeline, code);
+  }
+
+  /** Records the geometry pass over `instanceCount` instances of `theta` into `metrics`. */
+  encode(encoder: GPUCommandEncoder, buffers: { theta: GPUBuffer; metrics: GPUBuffer }, instanceCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
+    const { device } = this.engine;
+    device.queue.writeBuffer(this.uniform, 0, encodeUniform(uniformLayout(this.code, 'GeometrySettings'), { instanceCount, rowStride: dispatch.rowStride }));
+    const bindGroup = device.createBindGroup({
+      label: 'geometry.bind',
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: this.uniform } },
+        { binding: 1, resource: { buffer: buffers.theta } },
+        { binding: 2, resource: { buffer: buffers.metrics } },
+      ],
+    });
+    const pass = encoder.beginComputePass({ label: 'geometry' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(dispatch.x, dispatch.y);
+    pass.end();
+  }
+
+  destroy(): void {
+    this.uniform.destroy();
+  }
+}

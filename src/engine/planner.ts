@@ -1,0 +1,108 @@
+/**
+ * The sweep planner: turns a problem (instances of an n → m model) into a kernel layout and
+ * chunks that fit the device's limits. Results never depend on the plan: every random number is
+ * keyed by the instance's coordinates (src/science/prng.ts).
+ */
+import { DeviceLimitError } from './errors.js';
+import { MAX_FEATURES, MAX_HIDDEN, metricStride, paramCount } from './layout.js';
+import type { DeviceInfo, KernelLayout } from './types.js';
+
+export interface PlanInput {
+  instances: number;
+  nFeatures: number;
+  nHidden: number;
+  batchSize: number;
+}
+
+export interface PlanOptions {
+  layout?: KernelLayout;
+  maxInstancesPerChunk?: number;
+  /** Device memory one chunk may use, bytes (default 512 MiB). */
+  memoryBudget?: number;
+}
+
+export interface Chunk {
+  /** First instance of the chunk. */
+  start: number;
+  count: number;
+}
+
+export interface SweepPlan {
+  layout: KernelLayout;
+  /** Workgroup size of the training kernel. */
+  workgroupSize: number;
+  paramCount: number;
+  metricStride: number;
+  /** Device bytes one instance needs. */
+  bytesPerInstance: number;
+  instancesPerChunk: number;
+  chunks: Chunk[];
+}
+
+/** Results held on the host, per whole sweep: W, b and metrics as float32. */
+export const MAX_RESULT_BYTES = 1.5 * 2 ** 30;
+
+const WORKGROUP_SIZE = 64;
+
+/** True for CPU implementations of WebGPU (SwiftShader, llvmpipe, lavapipe). */
+export function isCpuAdapter(info: Pick<DeviceInfo, 'vendor' | 'architecture' | 'device' | 'description'>): boolean {
+  return /swiftshader|llvmpipe|lavapipe|cpu/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
+}
+
+/**
+ * Chooses the kernel layout. On CPU adapters one invocation per model always wins (barriers are
+ * costly there: TOOLCHAIN.md; measured again by `npm run bench`). On a GPU, per-model needs
+ * enough models to fill the chip; below that, a workgroup per model splits the batch across 64
+ * invocations. The threshold (65 536 models ≈ the resident threads of a large GPU) is a design
+ * estimate; `npm run bench` measures both layouts on the machine at hand.
+ */
+export function chooseLayout(input: PlanInput, info: DeviceInfo): KernelLayout {
+  if (isCpuAdapter(info)) return 'per-model';
+  return input.instances >= 65536 ? 'per-model' : 'per-workgroup';
+}
+
+/**
+ * Dispatch shape for `count` work items (invocations for per-model, workgroups for per-workgroup)
+ * that stays within maxComputeWorkgroupsPerDimension by using a second dimension.
+ * `rowStride` is the number of instances per row, passed to the kernels.
+ */
+export function dispatchShape(count: number, layout: KernelLayout, workgroupSize: number, maxPerDimension: number): { x: number; y: number; rowStride: number } {
+  const workgroups = layout === 'per-model' ? Math.ceil(count / workgroupSize) : count;
+  const x = Math.max(1, Math.min(workgroups, maxPerDimension));
+  const y = Math.ceil(workgroups / x);
+  if (y > maxPerDimension) throw new DeviceLimitError('maxComputeWorkgroupsPerDimension', y, maxPerDimension);
+  return { x, y: Math.max(1, y), rowStride: layout === 'per-model' ? x * workgroupSize : x };
+}
+
+/**
+ * Plans a sweep.
+ * @throws DeviceLimitError when n or m exceed the kernels' maxima (n ≤ 64, m ≤ 16), when one
+ *   instance does not fit the device, or when the whole sweep's results exceed MAX_RESULT_BYTES.
+ */
+export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptions = {}): SweepPlan {
+  const { instances, nFeatures: n, nHidden: m } = input;
+  if (n > MAX_FEATURES) throw new DeviceLimitError('nFeatures', n, MAX_FEATURES, `nFeatures = ${n} is out of range; the WebGPU kernels support 2 … ${MAX_FEATURES}`);
+  if (m > MAX_HIDDEN) throw new DeviceLimitError('nHidden', m, MAX_HIDDEN, `nHidden = ${m} is out of range; the WebGPU kernels support 1 … ${MAX_HIDDEN}`);
+  const layout = options.layout ?? chooseLayout(input, info);
+  const P = paramCount(n, m);
+  const S = metricStride(n);
+  const resultBytes = instances * (P + S) * 4;
+  if (resultBytes > MAX_RESULT_BYTES) {
+    const maxInstances = Math.floor(MAX_RESULT_BYTES / ((P + S) * 4));
+    throw new DeviceLimitError('instances', instances, maxInstances, `the sweep has ${instances} models (grid points × seeds); at n = ${n}, m = ${m} at most ${maxInstances} fit in memory even in chunks`);
+  }
+  const partialFloats = layout === 'per-workgroup' ? WORKGROUP_SIZE * P : 0;
+  // Floats per instance in each buffer: keys 1, features 2n, theta/m1/m2 P each, metrics S, partials.
+  const bytesPerInstance = 4 * (1 + 2 * n + 3 * P + S + partialFloats);
+  const largestBinding = 4 * Math.max(P, S, 2 * n, partialFloats);
+  const limits = info.limits;
+  const perBinding = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / largestBinding);
+  const perBudget = Math.floor((options.memoryBudget ?? 512 * 2 ** 20) / bytesPerInstance);
+  const maxDim = limits.maxComputeWorkgroupsPerDimension;
+  const perDispatch = layout === 'per-model' ? maxDim * maxDim * WORKGROUP_SIZE : maxDim * maxDim;
+  const perChunk = Math.min(perBinding, perBudget, perDispatch, options.maxInstancesPerChunk ?? Infinity, Math.max(instances, 1));
+  if (perChunk < 1) throw new DeviceLimitError('maxStorageBufferBindingSize', largestBinding, limits.maxStorageBufferBindingSize, `one model needs a ${largestBinding}-byte buffer; the device allows ${limits.maxStorageBufferBindingSize}`);
+  const chunks: Chunk[] = [];
+  for (let start = 0; start < instances; start += perChunk) chunks.push({ start, count: Math.min(perChunk, instances - start) });
+  return { layout, workgroupSize: WORKGROUP_SIZE, paramCount: P, metricStride: S, bytesPerInstance, instancesPerChunk: perChunk, chunks };
+}

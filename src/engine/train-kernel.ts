@@ -1,0 +1,121 @@
+/**
+ * Owner of shaders/train.wgsl: the fused training kernel (both layouts).
+ */
+import type { ModelKind, TrainingSettings } from '../science/types.js';
+import type { Engine } from './engine.js';
+import { getPipeline } from './pipeline.js';
+import { encodeUniform, uniformLayout } from './uniforms.js';
+import type { KernelLayout } from './types.js';
+
+export interface TrainKernelConfig {
+  model: ModelKind;
+  nFeatures: number;
+  nHidden: number;
+  training: TrainingSettings;
+  layout: KernelLayout;
+  workgroupSize: number;
+}
+
+/** GPU buffers of one chunk that the training kernel reads and writes. */
+export interface TrainBuffers {
+  keys: GPUBuffer;
+  features: GPUBuffer;
+  theta: GPUBuffer;
+  moment1: GPUBuffer;
+  moment2: GPUBuffer;
+  /** Only for the per-workgroup layout. */
+  partials?: GPUBuffer;
+}
+
+const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
+
+export class TrainKernel {
+  private readonly code: string;
+  private readonly uniform: GPUBuffer;
+  private bindGroup: GPUBindGroup | undefined;
+
+  private constructor(
+    private readonly engine: Engine,
+    private readonly config: TrainKernelConfig,
+    private readonly pipeline: GPUComputePipeline,
+  ) {
+    this.code = engine.shaders.prng + engine.shaders.train;
+    this.uniform = engine.device.createBuffer({
+      label: 'train.settings',
+      size: uniformLayout(this.code, 'Settings').size,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  static async create(engine: Engine, config: TrainKernelConfig): Promise<TrainKernel> {
+    const { training } = config;
+    const pipeline = await getPipeline(engine, {
+      label: `train.${config.layout}`,
+      code: engine.shaders.prng + engine.shaders.train,
+      entryPoint: config.layout === 'per-model' ? 'trainPerModel' : 'trainPerWorkgroup',
+      constants: {
+        N: config.nFeatures,
+        M: config.nHidden,
+        BATCH: training.batchSize,
+        WG: config.workgroupSize,
+        LINEAR: config.model === 'linear' ? 1 : 0,
+        ADAMW: training.optimizer === 'adamw' ? 1 : 0,
+        SCHEDULE: SCHEDULES[training.schedule],
+      },
+    });
+    return new TrainKernel(engine, config, pipeline);
+  }
+
+  /** Binds a chunk's buffers (call once per chunk, before `encode`). */
+  bind(buffers: TrainBuffers): void {
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: { buffer: this.uniform } },
+      { binding: 1, resource: { buffer: buffers.keys } },
+      { binding: 2, resource: { buffer: buffers.features } },
+      { binding: 3, resource: { buffer: buffers.theta } },
+      { binding: 4, resource: { buffer: buffers.moment1 } },
+      { binding: 5, resource: { buffer: buffers.moment2 } },
+    ];
+    if (this.config.layout === 'per-workgroup') {
+      if (!buffers.partials) throw new Error('per-workgroup layout needs a partials buffer');
+      entries.push({ binding: 6, resource: { buffer: buffers.partials } });
+    }
+    this.bindGroup = this.engine.device.createBindGroup({ label: `train.${this.config.layout}.bind`, layout: this.pipeline.getBindGroupLayout(0), entries });
+  }
+
+  /**
+   * Writes the settings for steps [firstStep, firstStep + stepCount) and records one dispatch.
+   * The uniform write is ordered before the submit that follows, so submit right after.
+   */
+  encode(encoder: GPUCommandEncoder, instanceCount: number, firstStep: number, stepCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
+    if (!this.bindGroup) throw new Error('TrainKernel.bind() must be called before encode()');
+    const t = this.config.training;
+    this.engine.device.queue.writeBuffer(
+      this.uniform,
+      0,
+      encodeUniform(uniformLayout(this.code, 'Settings'), {
+        instanceCount,
+        firstStep,
+        stepCount,
+        totalSteps: t.steps,
+        learningRate: t.learningRate,
+        beta1: t.beta1,
+        beta2: t.beta2,
+        epsilon: t.epsilon,
+        weightDecay: t.weightDecay,
+        rowStride: dispatch.rowStride,
+      }),
+    );
+    const pass = encoder.beginComputePass({ label: `train.${this.config.layout}` });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.dispatchWorkgroups(dispatch.x, dispatch.y);
+    pass.end();
+  }
+
+  /** Idempotent. */
+  destroy(): void {
+    this.uniform.destroy();
+    this.bindGroup = undefined;
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The trainer: runs a {@link ModelSet} on an {@link Engine}, chunk by chunk, K fused steps per
+ * submit, then evaluation and geometry, and reads the results back into typed arrays
+ * (layouts in src/science/types.ts `ModelResults`).
+ */
+import { initialW, modelKey } from '../science/prng.js';
+import type { ModelResults, ModelSet } from '../science/types.js';
+import type { Engine } from './engine.js';
+import { CancelledError } from './errors.js';
+import { EvaluateKernel } from './evaluate-kernel.js';
+import { GeometryKernel } from './geometry-kernel.js';
+import { metricOffsets } from './layout.js';
+import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
+import { TrainKernel, type TrainBuffers } from './train-kernel.js';
+import type { TrainOptions, TrainOutcome, TrainProgress } from './types.js';
+
+/** Seconds one training submit should take: short enough for a responsive page and far under GPU watchdogs. */
+const TARGET_SUBMIT_SECONDS = 0.25;
+/** Samples in the first submit, before any measurement. */
+const FIRST_SUBMIT_SAMPLES = 2 ** 21;
+
+const now = (): number => performance.now() / 1000;
+
+/** Allocates zeroed results for `count` instances of an n → m model. */
+export function allocateResults(count: number, nFeatures: number, nHidden: number): ModelResults {
+  const perFeature = () => new Float32Array(count * nFeatures);
+  return {
+    count,
+    nFeatures,
+    nHidden,
+    W: new Float32Array(count * nHidden * nFeatures),
+    b: perFeature(),
+    loss: new Float32Array(count),
+    featureNorm: perFeature(),
+    superposition: perFeature(),
+    dimensionality: perFeature(),
+    dimsPerFeature: new Float32Array(count),
+    benefit: perFeature(),
+  };
+}
+
+/** Per-instance inputs of a chunk: keys, (p_i, I_i) pairs and the initial θ = (W, b = 0). */
+function chunkInputs(set: ModelSet, chunk: Chunk, P: number): { keys: Uint32Array; features: Float32Array; theta: Float32Array } {
+  const n = set.nFeatures;
+  const keys = new Uint32Array(chunk.count);
+  const features = new Float32Array(chunk.count * n * 2);
+  const theta = new Float32Array(chunk.count * P);
+  for (let c = 0; c < chunk.count; c++) {
+    const instance = chunk.start + c;
+    const point = set.points[Math.floor(instance / set.seeds)]!;
+    const key = modelKey(set.baseSeed, point.index, instance % set.seeds);
+    keys[c] = key;
+    for (let i = 0; i < n; i++) {
+      features[(c * n + i) * 2] = point.featureProbability[i]!;
+      features[(c * n + i) * 2 + 1] = point.importance[i]!;
+    }
+    theta.set(initialW(key, n, set.nHidden), c * P);
+  }
+  return { keys, features, theta };
+}
+
+interface Kernels {
+  train: TrainKernel;
+  evaluate: EvaluateKernel;
+  geometry: GeometryKernel;
+}
+
+class ProgressClock {
+  readonly start = now();
+  modelStepsDone = 0;
+  instancesDone = 0;
+  trainSeconds = 0;
+  constructor(
+    readonly set: ModelSet,
+    readonly instancesTotal: number,
+    readonly chunkCount: number,
+    readonly onProgress?: (p: TrainProgress) => void,
+  ) {}
+
+  report(chunkIndex: number): void {
+    if (!this.onProgress) return;
+    const total = this.instancesTotal * this.set.training.steps;
+    const elapsed = now() - this.start;
+    const samplesPerSecond = this.trainSeconds > 0 ? (this.modelStepsDone * this.set.training.batchSize) / this.trainSeconds : 0;
+    const rate = elapsed > 0 ? this.modelStepsDone / elapsed : 0;
+    this.onProgress({
+      modelStepsDone: this.modelStepsDone,
+      modelStepsTotal: total,
+      instancesDone: this.instancesDone,
+      instancesTotal: this.instancesTotal,
+      chunkIndex,
+      chunkCount: this.chunkCount,
+      samplesPerSecond,
+      elapsedSeconds: elapsed,
+      etaSeconds: rate > 0 ? (total - this.modelStepsDone) / rate : NaN,
+    });
+  }
+}
+
+function createBuffer(device: GPUDevice, label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer {
+  const buffer = device.createBuffer({ label, size: Math.max(16, Math.ceil(size / 4) * 4), usage });
+  if (data) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  return buffer;
+}
+
+async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: Chunk, chunkIndex: number, kernels: Kernels, results: ModelResults, clock: ProgressClock, options: TrainOptions): Promise<void> {
+  const { device } = engine;
+  const n = set.nFeatures;
+  const m = set.nHidden;
+  const P = plan.paramCount;
+  const S = plan.metricStride;
+  const { training } = set;
+  const inputs = chunkInputs(set, chunk, P);
+  const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+  const buffers: TrainBuffers & { metrics: GPUBuffer } = {
+    keys: createBuffer(device, 'keys', inputs.keys.byteLength, storage, inputs.keys),
+    features: createBuffer(device, 'features', inputs.features.byteLength, storage, inputs.features),
+    theta: createBuffer(device, 'theta', inputs.theta.byteLength, storage | GPUBufferUsage.COPY_SRC, inputs.theta),
+    moment1: createBuffer(device, 'moment1', chunk.count * P * 4, storage),
+    moment2: createBuffer(device, 'moment2', chunk.count * P * 4, storage),
+    metrics: createBuffer(device, 'metrics', chunk.count * S * 4, storage | GPUBufferUsage.COPY_SRC),
+  };
+  if (plan.layout === 'per-workgroup') buffers.partials = createBuffer(device, 'partials', chunk.count * plan.workgroupSize * P * 4, storage);
+  const readTheta = createBuffer(device, 'theta.readback', chunk.count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const readMetrics = createBuffer(device, 'metrics.readback', chunk.count * S * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  try {
+    const maxDim = engine.info.limits.maxComputeWorkgroupsPerDimension;
+    const trainDispatch = dispatchShape(chunk.count, plan.layout, plan.workgroupSize, maxDim);
+    kernels.train.bind(buffers);
+    const samplesPerStep = chunk.count * training.batchSize;
+    let stepsPerDispatch = options.stepsPerDispatch ?? Math.max(1, Math.round(FIRST_SUBMIT_SAMPLES / samplesPerStep));
+    for (let step = 0; step < training.steps; ) {
+      if (options.signal?.aborted) throw new CancelledError();
+      const stepCount = Math.min(stepsPerDispatch, training.steps - step);
+      const encoder = device.createCommandEncoder({ label: 'train' });
+      kernels.train.encode(encoder, chunk.count, step, stepCount, trainDispatch);
+      const started = now();
+      device.queue.submit([encoder.finish()]);
+      await engine.guard(device.queue.onSubmittedWorkDone());
+      const seconds = now() - started;
+      clock.trainSeconds += seconds;
+      clock.modelStepsDone += stepCount * chunk.count;
+      step += stepCount;
+      if (options.stepsPerDispatch === undefined && seconds > 0) {
+        const ideal = (stepCount * TARGET_SUBMIT_SECONDS) / seconds;
+        stepsPerDispatch = Math.max(1, Math.round(Math.min(Math.max(ideal, stepCount / 2), stepCount * 4)));
+      }
+      clock.report(chunkIndex);
+    }
+    if (options.signal?.aborted) throw new CancelledError();
+    const evalDispatch = dispatchShape(chunk.count, 'per-model', kernels.evaluate.workgroupSize, maxDim);
+    const encoder = device.createCommandEncoder({ label: 'evaluate' });
+    kernels.evaluate.encode(encoder, buffers, chunk.count, evalDispatch);
+    kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
+    encoder.copyBufferToBuffer(buffers.theta, 0, readTheta, 0, chunk.count * P * 4);
+    encoder.copyBufferToBuffer(buffers.metrics, 0, readMetrics, 0, chunk.count * S * 4);
+    device.queue.submit([encoder.finish()]);
+    await engine.guard(Promise.all([readTheta.mapAsync(GPUMapMode.READ), readMetrics.mapAsync(GPUMapMode.READ)]));
+    const theta = new Float32Array(readTheta.getMappedRange(), 0, chunk.count * P);
+    const metrics = new Float32Array(readMetrics.getMappedRange(), 0, chunk.count * S);
+    const o = metricOffsets(n);
+    for (let c = 0; c < chunk.count; c++) {
+      const instance = chunk.start + c;
+      results.W.set(theta.subarray(c * P, c * P + m * n), instance * m * n);
+      results.b.set(theta.subarray(c * P + m * n, (c + 1) * P), instance * n);
+      const record = c * S;
+      results.loss[instance] = metrics[record + o.loss]!;
+      results.dimsPerFeature[instance] = metrics[record + o.dimsPerFeature]!;
+      results.featureNorm.set(metrics.subarray(record + o.featureNorm, record + o.featureNorm + n), instance * n);
+      results.superposition.set(metrics.subarray(record + o.superposition, record + o.superposition + n), instance * n);
+      results.dimensionality.set(metrics.subarray(record + o.dimensionality, record + o.dimensionality + n), instance * n);
+      results.benefit.set(metrics.subarray(record + o.benefit, record + o.benefit + n), instance * n);
+    }
+    readTheta.unmap();
+    readMetrics.unmap();
+    clock.instancesDone += chunk.count;
+    clock.report(chunkIndex);
+  } finally {
+    for (const buffer of [...Object.values(buffers), readTheta, readMetrics]) buffer?.destroy();
+  }
+}
+
+/** Instances whose loss, W or b is not finite. */
+export function findDiverged(results: ModelResults): number[] {
+  const { count, nFeatures: n, nHidden: m } = results;
+  const out: number[] = [];
+  for (let c = 0; c < count; c++) {
+    let ok = Number.isFinite(results.loss[c]!);
+    for (let k = c * m * n; ok && k < (c + 1) * m * n; k++) ok = Number.isFinite(results.W[k]!);
+    for (let k = c * n; ok && k < (c + 1) * n; k++) ok = Number.isFinite(results.b[k]!);
+    if (!ok) out.push(c);
+  }
+  return out;
+}
+
+/**
+ * Trains every instance of `set` (points × seeds) on the engine's device.
+ *
+ * Results are identical however the work is chunked or how many steps go into one dispatch
+ * (each model's data is keyed by its coordinates). Buffers are created per chunk and destroyed
+ * when it finishes or fails; the engine's device is never destroyed here.
+ * @returns the results (instance-major, src/science/types.ts) and timings; instances that
+ *   diverged (NaN/Inf) are listed in `diverged`, not thrown, so nothing computed is lost.
+ * @throws CancelledError when `options.signal` aborts; DeviceLostError when the device is lost;
+ *   GPUValidationError for WebGPU errors; DeviceLimitError when the problem cannot fit.
+ */
+export async function trainModelSet(engine: Engine, set: ModelSet, options: TrainOptions = {}): Promise<TrainOutcome> {
+  engine.throwIfFailed();
+  const started = now();
+  const instances = set.points.length * set.seeds;
+  const plan = planSweep({ instances, nFeatures: set.nFeatures, nHidden: set.nHidden, batchSize: set.training.batchSize }, engine.info, {
+    layout: options.layout,
+    maxInstancesPerChunk: options.maxInstancesPerChunk,
+  });
+  const results = allocateResults(instances, set.nFeatures, set.nHidden);
+  const common = { nFeatures: set.nFeatures, nHidden: set.nHidden, workgroupSize: plan.workgroupSize };
+  const kernels: Kernels = {
+    train: await TrainKernel.create(engine, { ...common, model: set.model, training: set.training, layout: plan.layout }),
+    evaluate: await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize: set.evalBatchSize }),
+    geometry: await GeometryKernel.create(engine, common),
+  };
+  const clock = new ProgressClock(set, instances, plan.chunks.length, options.onProgress);
+  try {
+    for (const [index, chunk] of plan.chunks.entries()) {
+      await runChunk(engine, set, plan, chunk, index, kernels, results, clock, options);
+    }
+  } finally {
+    kernels.train.destroy();
+    kernels.evaluate.destroy();
+    kernels.geometry.destroy();
+  }
+  const totalSeconds = now() - started;
+  return {
+    results,
+    layout: plan.layout,
+    chunks: plan.chunks.length,
+    timings: { trainSeconds: clock.trainSeconds, evaluateSeconds: totalSeconds - clock.trainSeconds, totalSeconds },
+    samplesPerSecond: clock.trainSeconds > 0 ? (instances * set.training.steps * set.training.batchSize) / clock.trainSeconds : 0,
+    diverged: findDiverged(results),
+  };
+}

@@ -1,0 +1,305 @@
+/**
+ * The CLI's command line: parsing (commander) and validation, with no side effects beyond reading
+ * a config file, so it can be unit-tested without a browser. Every problem becomes one
+ * {@link CliError} whose message names the flag, the value and the allowed range.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { getPreset } from '../science/presets.js';
+import { parseSpec, parseSpecText, resolveSpecGroups, SpecError, type SweepSpec, type SweepSpecInput } from '../science/spec.js';
+import { checkMetric, defaultMetric, parseMetric, type MetricChoice } from './figure-data.js';
+import type { BackendName } from './run-types.js';
+
+/** A user error: printed as one line, exit code 2 (1 is for failures during the run). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Ranges of the integer flags: [min, max, what it is]. */
+export const FLAG_RANGES = {
+  steps: [1, 10_000_000, 'optimiser steps per model'],
+  batchSize: [1, 65_536, 'examples per step'],
+  seeds: [1, 1024, 'independent models per grid point'],
+  grid: [1, 4096, 'values per axis'],
+  cols: [1, 4096, 'values on the x axis'],
+  rows: [1, 4096, 'values on the y axis'],
+  seed: [0, 0xffffffff, 'u32 base seed'],
+} as const satisfies Record<string, readonly [number, number, string]>;
+
+/** Raw `sweep` options as commander delivers them (strings, not yet validated). */
+export interface RawSweepOptions {
+  preset?: string;
+  config?: string;
+  out?: string;
+  backend?: string;
+  steps?: string;
+  batchSize?: string;
+  seeds?: string;
+  grid?: string;
+  cols?: string;
+  rows?: string;
+  seed?: string;
+  metric?: string;
+  quiet?: boolean;
+}
+
+/** Validated `sweep` options. */
+export interface SweepOptions {
+  /** Exactly one of preset / config is set. */
+  preset?: string;
+  config?: string;
+  /** Output folder (as given). */
+  out: string;
+  backend: BackendName;
+  steps?: number;
+  batchSize?: number;
+  seeds?: number;
+  /** Axis value counts to override. */
+  cols?: number;
+  rows?: number;
+  /** True when `cols`/`rows` came from --grid (applies to every numeric min/max/count axis present). */
+  fromGrid: boolean;
+  seed?: number;
+  metric?: MetricChoice;
+  quiet: boolean;
+}
+
+/** Result of parsing argv. */
+export type ParsedCommand =
+  | { command: 'sweep'; options: SweepOptions }
+  | { command: 'presets' }
+  /** Help, version, or a commander usage error: print `stdout`/`stderr` and exit with `exitCode`. */
+  | { command: 'exit'; exitCode: number; stdout: string; stderr: string };
+
+/** Parses a decimal integer flag and checks its range. @throws CliError naming the flag, value and range. */
+export function parseIntFlag(flag: string, text: string, [lo, hi, what]: readonly [number, number, string]): number {
+  const v = /^[+]?\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(v) || v < lo || v > hi) {
+    throw new CliError(`${flag}: ${JSON.stringify(text)} is out of range; allowed: integers ${lo}..${hi} (${what})`);
+  }
+  return v;
+}
+
+/** Builds the commander program; actions only record what was asked. */
+function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string; stderr: string }): Command {
+  const program = new Command()
+    .name('superposition')
+    .description('Train Toy Models of Superposition (Elhage et al. 2022) on WebGPU and draw their phase diagrams.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => (out.stdout += s), writeErr: (s) => (out.stderr += s) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('sweep')
+    .description('Train a sweep and write results.json, cells.csv and phase-diagram.png into --out DIR.')
+    .option('--preset <name>', 'a named paper experiment (see `superposition presets`); give this or --config')
+    .option('--config <file>', 'a sweep spec as a JSON file (see src/science/spec.ts); give this or --preset')
+    .requiredOption('--out <dir>', 'output folder; created if missing; only results.json, cells.csv and phase-diagram.png in it are replaced, and only after the run succeeded')
+    .addOption(new Option('--backend <name>', 'where training runs: chromium = WebGPU in headless Chromium (default), node = the `webgpu` package in Node (Chromium then only draws the PNG)').choices(['chromium', 'node']).default('chromium'))
+    .option('--steps <n>', `optimiser steps per model, integer ${FLAG_RANGES.steps[0]}..${FLAG_RANGES.steps[1]} (default: the spec's)`)
+    .option('--batch-size <n>', `examples per training step, integer ${FLAG_RANGES.batchSize[0]}..${FLAG_RANGES.batchSize[1]} (default: the spec's)`)
+    .option('--seeds <n>', `independent models per grid point (the lowest final loss is kept), integer ${FLAG_RANGES.seeds[0]}..${FLAG_RANGES.seeds[1]} (default: the spec's)`)
+    .option('--grid <n>', `values on every min/max/count axis (an n × n grid), integer ${FLAG_RANGES.grid[0]}..${FLAG_RANGES.grid[1]} (default: the spec's); not with --cols/--rows`)
+    .option('--cols <n>', `values on the x axis (columns), integer ${FLAG_RANGES.cols[0]}..${FLAG_RANGES.cols[1]} (default: the spec's)`)
+    .option('--rows <n>', `values on the y axis (rows), integer ${FLAG_RANGES.rows[0]}..${FLAG_RANGES.rows[1]} (default: the spec's)`)
+    .option('--seed <n>', `base seed of the counter-based PRNG, integer 0..${FLAG_RANGES.seed[1]} (u32; default: the spec's, else 0)`)
+    .option('--metric <name>', 'metric drawn in phase-diagram.png: regime, norm, superposition, dimensionality, benefit (per feature; NAME:i picks feature i), loss, dimsPerFeature (default: regime of the last feature for two numeric axes, else norm of every feature)')
+    .option('--quiet', 'no progress bar on stderr (default: shown)', false)
+    .action((opts: RawSweepOptions) => record({ command: 'sweep', options: validateSweepOptions(opts) }));
+
+  program
+    .command('presets')
+    .description('List the named presets with their instances (models trained) and total training samples.')
+    .action(() => record({ command: 'presets' }));
+  return program;
+}
+
+/**
+ * Parses a command line (without the `node script` prefix when `from` is 'user').
+ * Pure apart from commander: prints nothing; help and usage errors come back as `command: 'exit'`.
+ * @param argv e.g. ['sweep', '--preset', 'tiny', '--out', 'out']
+ * @throws CliError for invalid flag values (range, conflicts)
+ */
+export function parseCliArgs(argv: string[]): ParsedCommand {
+  const out = { stdout: '', stderr: '' };
+  let result: ParsedCommand | undefined;
+  const program = buildProgram((c) => (result = c), out);
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    if (e instanceof CommanderError) return { command: 'exit', exitCode: e.exitCode === 0 ? 0 : 2, stdout: out.stdout, stderr: out.stderr };
+    throw e;
+  }
+  if (!result) {
+    // No subcommand: show help.
+    return { command: 'exit', exitCode: 2, stdout: '', stderr: program.helpInformation() };
+  }
+  return result;
+}
+
+/**
+ * Checks raw sweep flags: exactly one of --preset/--config, integer ranges, --grid not with
+ * --cols/--rows, a known metric name.
+ * @throws CliError naming the flag, value and allowed range
+ */
+export function validateSweepOptions(raw: RawSweepOptions): SweepOptions {
+  if ((raw.preset === undefined) === (raw.config === undefined)) {
+    throw new CliError(raw.preset === undefined ? 'give one of --preset NAME or --config FILE.json' : 'give only one of --preset NAME or --config FILE.json, not both');
+  }
+  if (!raw.out) throw new CliError('--out DIR is required');
+  if (raw.grid !== undefined && (raw.cols !== undefined || raw.rows !== undefined)) {
+    throw new CliError('--grid sets both axes; give either --grid N or --cols N / --rows N');
+  }
+  const backend = raw.backend ?? 'chromium';
+  if (backend !== 'chromium' && backend !== 'node') throw new CliError(`--backend: ${JSON.stringify(backend)} is not allowed; allowed: chromium, node`);
+  const int = (flag: string, v: string | undefined, range: readonly [number, number, string]) => (v === undefined ? undefined : parseIntFlag(flag, v, range));
+  const grid = int('--grid', raw.grid, FLAG_RANGES.grid);
+  let metric: MetricChoice | undefined;
+  if (raw.metric !== undefined) {
+    try {
+      metric = parseMetric(raw.metric);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  const o: SweepOptions = {
+    out: raw.out,
+    backend,
+    fromGrid: grid !== undefined,
+    quiet: raw.quiet ?? false,
+  };
+  if (raw.preset !== undefined) o.preset = raw.preset;
+  if (raw.config !== undefined) o.config = raw.config;
+  const set = <K extends keyof SweepOptions>(k: K, v: SweepOptions[K] | undefined) => {
+    if (v !== undefined) o[k] = v;
+  };
+  set('steps', int('--steps', raw.steps, FLAG_RANGES.steps));
+  set('batchSize', int('--batch-size', raw.batchSize, FLAG_RANGES.batchSize));
+  set('seeds', int('--seeds', raw.seeds, FLAG_RANGES.seeds));
+  set('cols', grid ?? int('--cols', raw.cols, FLAG_RANGES.cols));
+  set('rows', grid ?? int('--rows', raw.rows, FLAG_RANGES.rows));
+  set('seed', int('--seed', raw.seed, FLAG_RANGES.seed));
+  set('metric', metric);
+  return o;
+}
+
+/** Reads a text file for --config. @throws CliError naming the file when it cannot be read. */
+function readConfig(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`--config: cannot read ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/**
+ * Applies count overrides to one axis of a raw spec.
+ * @throws CliError when the axis is missing, a model axis, or given as explicit `values`
+ */
+function overrideCount(spec: Record<string, unknown>, key: 'x' | 'y', count: number, flag: string, optional: boolean): void {
+  const axis = spec[key] as Record<string, unknown> | undefined;
+  if (!axis || typeof axis !== 'object') {
+    if (optional) return;
+    throw new CliError(`${flag}: the spec has no ${key} axis to resize`);
+  }
+  if (axis.param === 'model' || axis.values !== undefined) {
+    if (optional) return;
+    throw new CliError(`${flag}: spec.${key} lists explicit values (${axis.param === 'model' ? 'model kinds' : String(axis.param)}); ${flag} only resizes min/max/count axes`);
+  }
+  axis.count = count;
+}
+
+/**
+ * The validated spec a sweep will train: the preset or config, with the flags applied
+ * (--steps → training.steps, --batch-size → training.batchSize, --seeds, --seed, --grid/--cols/--rows
+ * → x.count / y.count), then checked by parseSpec and resolveSpecGroups (engine limits), and the
+ * metric checked against nFeatures.
+ * @throws CliError for an unknown preset, an unreadable/invalid config file, a bad override, or any
+ *   SpecError (message names the path, value and allowed range)
+ */
+export function buildSweepSpec(o: SweepOptions): { spec: SweepSpec; metric: MetricChoice } {
+  try {
+    let raw: SweepSpecInput;
+    if (o.preset !== undefined) {
+      raw = getPreset(o.preset).spec;
+    } else {
+      const text = readConfig(o.config!);
+      try {
+        raw = parseSpecText(text);
+      } catch (e) {
+        if (e instanceof SpecError) throw new CliError(`${o.config}: ${e.message}`);
+        throw e;
+      }
+    }
+    const s = structuredClone(raw) as Record<string, unknown>;
+    const training = { ...((s.training as Record<string, unknown> | undefined) ?? {}) };
+    if (o.steps !== undefined) training.steps = o.steps;
+    if (o.batchSize !== undefined) training.batchSize = o.batchSize;
+    s.training = training;
+    if (o.seeds !== undefined) s.seeds = o.seeds;
+    if (o.seed !== undefined) s.seed = o.seed;
+    if (o.fromGrid) {
+      const hasResizable = (['x', 'y'] as const).some((k) => {
+        const a = s[k] as Record<string, unknown> | undefined;
+        return a && a.param !== 'model' && a.values === undefined;
+      });
+      if (!hasResizable) throw new CliError('--grid: the spec has no min/max/count axis to resize');
+      overrideCount(s, 'x', o.cols!, '--grid', true);
+      overrideCount(s, 'y', o.rows!, '--grid', true);
+    } else {
+      if (o.cols !== undefined) overrideCount(s, 'x', o.cols, '--cols', false);
+      if (o.rows !== undefined) overrideCount(s, 'y', o.rows, '--rows', false);
+    }
+    const spec = parseSpec(s);
+    resolveSpecGroups(spec);
+    const metric = o.metric ?? defaultMetric(spec);
+    try {
+      checkMetric(spec, metric);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    return { spec, metric };
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    if (e instanceof SpecError) throw new CliError(o.config !== undefined ? `${o.config}: ${e.message}` : e.message);
+    throw e;
+  }
+}
+
+/**
+ * Checks that the output folder can be used without touching it: if it exists it must be a
+ * folder; otherwise its nearest existing ancestor must be a writable folder.
+ * @throws CliError naming the path
+ */
+export function checkOutDir(dir: string): void {
+  const abs = resolve(dir);
+  let probe = abs;
+  for (;;) {
+    let st;
+    try {
+      st = statSync(probe);
+    } catch {
+      const parent = dirname(probe);
+      if (parent === probe) throw new CliError(`--out: cannot create ${JSON.stringify(dir)}`);
+      probe = parent;
+      continue;
+    }
+    if (!st.isDirectory()) {
+      throw new CliError(probe === abs ? `--out: ${JSON.stringify(dir)} exists and is not a folder` : `--out: cannot create ${JSON.stringify(dir)}: ${JSON.stringify(probe)} is not a folder`);
+    }
+    try {
+      accessSync(probe, fsConstants.W_OK);
+    } catch {
+      throw new CliError(`--out: ${JSON.stringify(probe)} is not writable`);
+    }
+    return;
+  }
+}

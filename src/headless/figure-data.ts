@@ -1,0 +1,228 @@
+/**
+ * Which metric a headless run shows, and the figure (grid, axes, colouring) it becomes. Pure:
+ * runs in Node and in the page.
+ *
+ * Two layouts:
+ * - two numeric axes (e.g. featureProbability × importance): one cell per grid point, the chosen
+ *   metric of the kept seed (default `regime` of the last feature — the paper's phase diagram);
+ * - otherwise (one numeric axis, a model axis, or none): columns are the numeric axis' values,
+ *   rows are (model, feature) pairs for per-feature metrics (default `norm`: which features each
+ *   model represents as p changes) or one row per model for per-model metrics.
+ */
+import { axisLabels, axisValues, type Axis, type SweepSpec } from '../science/spec.js';
+import { classifyFeature } from '../science/regimes.js';
+import { regimeColors, regimeLabels } from '../render/colormap.js';
+import { isEvenlySpaced } from '../render/ticks.js';
+import type { FigureAxis, PhaseDiagramFigure } from '../render/figure.js';
+import type { GroupResult } from './run-types.js';
+
+/** Metrics a figure can show. Per-feature ones take a feature index. */
+export const metricNames = ['regime', 'norm', 'superposition', 'dimensionality', 'benefit', 'loss', 'dimsPerFeature'] as const;
+export type MetricName = (typeof metricNames)[number];
+
+/** Metrics with one value per feature (the rest have one per model). */
+export const perFeatureMetrics: readonly MetricName[] = ['regime', 'norm', 'superposition', 'dimensionality', 'benefit'];
+
+/** A metric and, for per-feature metrics, an optional feature index (default: see {@link defaultMetric}). */
+export interface MetricChoice {
+  name: MetricName;
+  feature?: number;
+}
+
+/** Human-readable description of each metric (colour-bar label). */
+const metricTitles: Record<MetricName, string> = {
+  regime: 'regime',
+  norm: 'feature norm ‖W_i‖',
+  superposition: 'superposition Σ_{j≠i} (Ŵ_i·W_j)²',
+  dimensionality: 'feature dimensionality D_i',
+  benefit: 'reconstruction benefit',
+  loss: 'final loss',
+  dimsPerFeature: 'dimensions per feature m / ‖W‖_F²',
+};
+
+/**
+ * Parses `NAME` or `NAME:FEATURE` (e.g. `regime`, `norm:0`).
+ * @throws Error naming the value and the allowed names when it is not one of {@link metricNames}
+ *   or the feature index is not a non-negative integer, or when a per-model metric gets an index.
+ */
+export function parseMetric(text: string): MetricChoice {
+  const [name, feature, extra] = text.split(':');
+  if (!metricNames.includes(name as MetricName) || extra !== undefined) {
+    throw new Error(`--metric: ${JSON.stringify(text)} is not allowed; allowed: ${metricNames.join(', ')} (per-feature ones optionally as NAME:FEATURE, e.g. norm:0)`);
+  }
+  const choice: MetricChoice = { name: name as MetricName };
+  if (feature !== undefined) {
+    if (!perFeatureMetrics.includes(choice.name)) throw new Error(`--metric: ${name} has one value per model; it takes no feature index`);
+    if (!/^\d+$/.test(feature)) throw new Error(`--metric: feature index ${JSON.stringify(feature)} is not allowed; allowed: integers 0..nFeatures−1`);
+    choice.feature = Number(feature);
+  }
+  return choice;
+}
+
+/** The numeric (non-model) axes of a spec, with which figure key they are on. */
+function numericAxes(spec: SweepSpec): { key: 'x' | 'y'; axis: Exclude<Axis, { param: 'model' }> }[] {
+  const out: { key: 'x' | 'y'; axis: Exclude<Axis, { param: 'model' }> }[] = [];
+  if (spec.x && spec.x.param !== 'model') out.push({ key: 'x', axis: spec.x });
+  if (spec.y && spec.y.param !== 'model') out.push({ key: 'y', axis: spec.y });
+  return out;
+}
+
+/**
+ * The metric shown when none is asked for: `regime` of the last feature for sweeps with two numeric
+ * axes (the phase diagram), otherwise `norm` of every feature.
+ */
+export function defaultMetric(spec: SweepSpec): MetricChoice {
+  return numericAxes(spec).length === 2 ? { name: 'regime' } : { name: 'norm' };
+}
+
+/**
+ * Checks a metric choice against a spec.
+ * @throws Error when the feature index is ≥ nFeatures.
+ */
+export function checkMetric(spec: SweepSpec, m: MetricChoice): void {
+  if (m.feature !== undefined && m.feature >= spec.nFeatures) {
+    throw new Error(`--metric: feature index ${m.feature} is out of range; allowed: 0..${spec.nFeatures - 1} (nFeatures = ${spec.nFeatures})`);
+  }
+}
+
+/** Axis title in the field's terms (the axis' own `label` wins). */
+export function axisTitle(axis: Axis): string {
+  if (axis.label) return axis.label;
+  switch (axis.param) {
+    case 'featureProbability':
+      return 'feature density p = 1 − S';
+    case 'importance':
+      return axis.mode === 'last' ? 'relative importance r of the last feature' : axis.mode === 'decay' ? 'importance decay r (I_i = r^i)' : 'importance I (every feature)';
+    case 'model':
+      return 'model';
+  }
+}
+
+/** A figure axis for a spec axis: log/linear when evenly spaced in that scale, else one label per value. */
+export function figureAxis(axis: Axis): FigureAxis {
+  const title = axisTitle(axis);
+  if (axis.param === 'model') return { title, scale: 'category', labels: axisLabels(axis) };
+  const values = axisValues(axis);
+  for (const scale of [axis.scale, axis.scale === 'log' ? 'linear' : 'log'] as const) {
+    if (isEvenlySpaced(values, scale)) return { title, scale, values };
+  }
+  return { title, scale: 'category', values, labels: values.map((v) => String(Number(v.toPrecision(3)))) };
+}
+
+/** The value of a metric for the kept seed of point `pos` of a group (NaN when no seed was kept). */
+export function keptMetric(spec: SweepSpec, g: GroupResult, pos: number, metric: MetricName, feature: number): number {
+  const seed = g.kept[pos]!;
+  if (seed < 0) return NaN;
+  const inst = pos * g.set.seeds + seed;
+  const n = g.set.nFeatures;
+  const r = g.results;
+  switch (metric) {
+    case 'loss':
+      return r.loss[inst]!;
+    case 'dimsPerFeature':
+      return r.dimsPerFeature[inst]!;
+    case 'norm':
+      return r.featureNorm[inst * n + feature]!;
+    case 'superposition':
+      return r.superposition[inst * n + feature]!;
+    case 'dimensionality':
+      return r.dimensionality[inst * n + feature]!;
+    case 'benefit':
+      return r.benefit[inst * n + feature]!;
+    case 'regime':
+      return classifyFeature(r.featureNorm[inst * n + feature]!, r.superposition[inst * n + feature]!, spec.regime);
+  }
+}
+
+function coloring(metric: MetricName, values: Float32Array): PhaseDiagramFigure['coloring'] {
+  if (metric === 'regime') return { kind: 'categorical', colors: [...regimeColors], labels: [...regimeLabels] };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  if (!(lo <= hi)) return { kind: 'continuous', label: metricTitles[metric] };
+  if (metric === 'norm' || metric === 'superposition' || metric === 'dimensionality' || metric === 'loss') lo = Math.min(lo, 0);
+  if (metric === 'norm' || metric === 'dimensionality') hi = Math.max(hi, 1);
+  if (lo === hi) hi = lo + 1;
+  return { kind: 'continuous', label: metricTitles[metric], domain: [lo, hi] };
+}
+
+function subtitle(spec: SweepSpec): string {
+  const t = spec.training;
+  const seeds = spec.seeds === 1 ? '1 seed' : `lowest loss of ${spec.seeds} seeds`;
+  return `${seeds} · ${t.steps} steps × batch ${t.batchSize} · ${t.optimizer} lr ${t.learningRate}`;
+}
+
+/**
+ * Builds the figure of a trained sweep.
+ * @param spec the validated spec the groups were trained from
+ * @param groups one per model kind, in resolveSpecGroups order
+ * @param metric what to show; default {@link defaultMetric}
+ * @param size figure size in CSS pixels (default 800 × 600)
+ * @throws Error when the metric's feature index is out of range
+ */
+export function buildFigure(spec: SweepSpec, groups: GroupResult[], metric: MetricChoice = defaultMetric(spec), size?: { width: number; height: number }): PhaseDiagramFigure {
+  checkMetric(spec, metric);
+  const n = spec.nFeatures;
+  const num = numericAxes(spec);
+  const models = groups.map((g) => g.set.model);
+  const modelText = models.join(' and ');
+  const base = { subtitle: subtitle(spec), ...(size ?? {}) };
+
+  if (num.length === 2) {
+    // One cell per grid point: the phase diagram.
+    const feature = metric.feature ?? n - 1;
+    const xCount = axisValues(spec.x!).length;
+    const yCount = axisValues(spec.y!).length;
+    const values = new Float32Array(xCount * yCount).fill(NaN);
+    for (const g of groups) g.set.points.forEach((p, pos) => (values[p.index] = keptMetric(spec, g, pos, metric.name, feature)));
+    const perFeature = perFeatureMetrics.includes(metric.name);
+    const what = metric.name === 'regime' ? `Regime of feature ${feature}${feature === n - 1 ? ' (the last)' : ''}` : `${metricTitles[metric.name]}${perFeature ? ` of feature ${feature}` : ''}`;
+    return {
+      ...base,
+      title: `${what}: ${modelText} model, n = ${n}, m = ${spec.nHidden}`,
+      values,
+      xCount,
+      yCount,
+      x: figureAxis(spec.x!),
+      y: figureAxis(spec.y!),
+      coloring: coloring(metric.name, values),
+    };
+  }
+
+  // Columns: the one numeric axis (or a single column); rows: (model, feature) or model.
+  const col = num[0];
+  const xCount = col ? axisValues(col.axis).length : 1;
+  const perFeature = perFeatureMetrics.includes(metric.name);
+  const features = perFeature ? (metric.feature !== undefined ? [metric.feature] : Array.from({ length: n }, (_, i) => i)) : [-1];
+  const rowsPerGroup = features.length;
+  const yCount = rowsPerGroup * groups.length;
+  const values = new Float32Array(xCount * yCount).fill(NaN);
+  groups.forEach((g, gi) => {
+    g.set.points.forEach((p, pos) => {
+      const column = col ? (col.key === 'x' ? p.xIndex : p.yIndex) : 0;
+      features.forEach((f, fi) => {
+        const row = gi * rowsPerGroup + fi;
+        values[row * xCount + column] = keptMetric(spec, g, pos, metric.name, Math.max(0, f));
+      });
+    });
+  });
+  const rowLabels: string[] = [];
+  for (const g of groups) {
+    for (const f of features) {
+      const prefix = groups.length > 1 ? `${g.set.model} ` : '';
+      rowLabels.push(f < 0 ? g.set.model : `${prefix}feature ${f}`);
+    }
+  }
+  const x: FigureAxis = col ? figureAxis(col.axis) : { title: '', scale: 'category', labels: [modelText] };
+  const yTitle = perFeature ? (groups.length > 1 ? 'model, feature i' : 'feature i') : 'model';
+  return {
+    ...base,
+    title: `${metricTitles[metric.name]}: ${modelText} model${groups.length > 1 ? 's' : ''}, n = ${n}, m = ${spec.nHidden}`,
+    values,
+    xCount,
+    yCount,
+    x,
+    y: { title: yTitle, scale: 'category', labels: rowLabels },
+    coloring: coloring(metric.name, values),
+  };
+}

@@ -1,0 +1,38 @@
+/** Results of a headless sweep, whichever backend trained it. */
+import type { ModelResults, ModelSet } from '../science/types.js';
+import type { DeviceInfo, KernelLayout } from '../engine/types.js';
+import type { WireProgress } from './wire.js';
+
+/** One trained model group (one model kind of the spec; see resolveSpecGroups). */
+export interface GroupResult {
+  set: ModelSet;
+  results: ModelResults;
+  /** Kept seed index per point of `set.points` (lowest final loss; −1 when every seed diverged). */
+  kept: Int32Array;
+  layout: KernelLayout;
+  chunks: number;
+  /** Seconds. */
+  timings: { trainSeconds: number; evaluateSeconds: number; totalSeconds: number };
+  /** Training samples per second (instances × steps × batchSize / trainSeconds). */
+  samplesPerSecond: number;
+}
+
+/** Which backend trained a sweep. */
+export type BackendName = 'chromium' | 'node';
+
+/** Everything a backend returns. */
+export interface SweepRun {
+  backend: BackendName;
+  device: DeviceInfo;
+  groups: GroupResult[];
+  /** Seconds: device acquisition, and the whole run (acquisition + training + read-back). */
+  timings: { acquireSeconds: number; totalSeconds: number };
+}
+
+/** Options every backend's `train` accepts. */
+export interface BackendRunOptions {
+  /** Called with each progress report, tagged with the group index. */
+  onProgress?: (p: WireProgress) => void;
+  /** Aborting stops training and closes the browser; the run rejects. */
+  signal?: AbortSignal;
+}

@@ -1,0 +1,239 @@
+/**
+ * The files a headless sweep writes: `results.json`, `cells.csv` and `phase-diagram.png`.
+ * Builders are pure (they return strings); {@link writeOutputsAtomically} writes them under
+ * temporary names inside the output folder and renames them only after every write succeeded,
+ * so a failed run never leaves half-written or mixed files behind.
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SweepSpec } from '../science/spec.js';
+import { classifyFeature, regimeNames, type Regime } from '../science/regimes.js';
+import type { GroupResult, SweepRun } from './run-types.js';
+import type { MetricChoice } from './figure-data.js';
+
+/** File names inside the output folder. */
+export const OUTPUT_FILES = { json: 'results.json', csv: 'cells.csv', png: 'phase-diagram.png' } as const;
+
+/** Gram matrices are written only for n ≤ this (they grow as n²). */
+export const GRAM_MAX_FEATURES = 32;
+
+/** Rounds to 6 significant digits; NaN and ±Infinity become null (JSON has no NaN). */
+export function round6(v: number): number | null {
+  if (!Number.isFinite(v)) return null;
+  if (v === 0) return 0;
+  return Number(v.toPrecision(6));
+}
+
+/** {@link round6} as CSV text: NaN/Infinity become an empty field. */
+function csvNumber(v: number): string {
+  const r = round6(v);
+  return r === null ? '' : String(r);
+}
+
+const roundAll = (a: ArrayLike<number>): (number | null)[] => Array.from(a, round6);
+
+/** One grid point × seed in results.json. */
+export interface CellRecord {
+  gridIndex: number;
+  xIndex: number;
+  yIndex: number;
+  featureProbability: (number | null)[];
+  importance: (number | null)[];
+  seedIndex: number;
+  model: string;
+  loss: number | null;
+  /** m rows of n numbers: W[j][i] = W_{j,i}; column i is feature i's direction. */
+  W: (number | null)[][];
+  b: (number | null)[];
+  featureNorm: (number | null)[];
+  superposition: (number | null)[];
+  dimensionality: (number | null)[];
+  dimsPerFeature: number | null;
+  benefit: (number | null)[];
+  /** Wᵀ W as n rows of n numbers; only when n ≤ {@link GRAM_MAX_FEATURES}. */
+  gram?: (number | null)[][];
+  /** Regime code per feature (see results.json's `regimeNames`). */
+  regime: Regime[];
+  /** Whether this seed is the one kept for its grid point (lowest final loss). */
+  kept: boolean;
+}
+
+/** Iterates every (group, point position, seed) in grid-index order, then seed order. */
+function* instancesInGridOrder(groups: GroupResult[]): Generator<{ g: GroupResult; pos: number; seed: number }> {
+  const order: { g: GroupResult; pos: number }[] = [];
+  for (const g of groups) g.set.points.forEach((_, pos) => order.push({ g, pos }));
+  order.sort((a, b) => a.g.set.points[a.pos]!.index - b.g.set.points[b.pos]!.index);
+  for (const { g, pos } of order) for (let seed = 0; seed < g.set.seeds; seed++) yield { g, pos, seed };
+}
+
+/** Builds one {@link CellRecord}. */
+export function cellRecord(spec: SweepSpec, g: GroupResult, pos: number, seed: number): CellRecord {
+  const { nFeatures: n, nHidden: m, seeds } = g.set;
+  const inst = pos * seeds + seed;
+  const r = g.results;
+  const p = g.set.points[pos]!;
+  const Wflat = r.W.subarray(inst * m * n, (inst + 1) * m * n);
+  const W = Array.from({ length: m }, (_, j) => roundAll(Wflat.subarray(j * n, (j + 1) * n)));
+  const norm = r.featureNorm.subarray(inst * n, (inst + 1) * n);
+  const sup = r.superposition.subarray(inst * n, (inst + 1) * n);
+  const rec: CellRecord = {
+    gridIndex: p.index,
+    xIndex: p.xIndex,
+    yIndex: p.yIndex,
+    featureProbability: roundAll(p.featureProbability),
+    importance: roundAll(p.importance),
+    seedIndex: seed,
+    model: g.set.model,
+    loss: round6(r.loss[inst]!),
+    W,
+    b: roundAll(r.b.subarray(inst * n, (inst + 1) * n)),
+    featureNorm: roundAll(norm),
+    superposition: roundAll(sup),
+    dimensionality: roundAll(r.dimensionality.subarray(inst * n, (inst + 1) * n)),
+    dimsPerFeature: round6(r.dimsPerFeature[inst]!),
+    benefit: roundAll(r.benefit.subarray(inst * n, (inst + 1) * n)),
+    regime: Array.from(norm, (v, i) => classifyFeature(v, sup[i]!, spec.regime)),
+    kept: g.kept[pos] === seed,
+  };
+  if (n <= GRAM_MAX_FEATURES) {
+    rec.gram = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, k) => {
+        let s = 0;
+        for (let j = 0; j < m; j++) s += Wflat[j * n + i]! * Wflat[j * n + k]!;
+        return round6(s);
+      }),
+    );
+  }
+  return rec;
+}
+
+/** Extra facts recorded in results.json. */
+export interface ResultsMeta {
+  /** The metric drawn in phase-diagram.png. */
+  metric: MetricChoice;
+  /** ISO time the run finished; default now. */
+  createdAt?: string;
+  /** Whether phase-diagram.png was drawn. */
+  png: boolean;
+}
+
+/**
+ * results.json as an object: `format`, `createdAt`, `spec` (validated, defaults filled in),
+ * `backend`, `device`, `timings` (seconds), `groups` (per model kind: layout, chunks, timings,
+ * samples/s), `regimeNames` (code → name), `metric`, `points` (per grid point: which seed was
+ * kept and its loss) and `cells` (one per grid point and seed, grid-index order then seed order;
+ * see {@link CellRecord}). Floats are rounded to 6 significant digits; NaN is null.
+ */
+export function buildResultsJson(spec: SweepSpec, run: SweepRun, meta: ResultsMeta): Record<string, unknown> {
+  const cells: CellRecord[] = [];
+  for (const { g, pos, seed } of instancesInGridOrder(run.groups)) cells.push(cellRecord(spec, g, pos, seed));
+  const points = run.groups
+    .flatMap((g) =>
+      g.set.points.map((p, pos) => {
+        const kept = g.kept[pos]!;
+        return {
+          gridIndex: p.index,
+          xIndex: p.xIndex,
+          yIndex: p.yIndex,
+          model: g.set.model,
+          keptSeed: kept >= 0 ? kept : null,
+          loss: kept >= 0 ? round6(g.results.loss[pos * g.set.seeds + kept]!) : null,
+        };
+      }),
+    )
+    .sort((a, b) => a.gridIndex - b.gridIndex);
+  return {
+    format: 'superposition-webgpu/results@1',
+    createdAt: meta.createdAt ?? new Date().toISOString(),
+    spec,
+    backend: run.backend,
+    device: run.device,
+    timings: run.timings,
+    groups: run.groups.map((g) => ({
+      model: g.set.model,
+      instances: g.results.count,
+      layout: g.layout,
+      chunks: g.chunks,
+      timings: g.timings,
+      samplesPerSecond: round6(g.samplesPerSecond),
+    })),
+    regimeNames: [regimeNames[0], regimeNames[1], regimeNames[2]],
+    metric: meta.metric,
+    phaseDiagram: meta.png ? OUTPUT_FILES.png : null,
+    points,
+    cells,
+  };
+}
+
+/** Quotes a CSV field when needed (RFC 4180). */
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * cells.csv: one row per grid point (kept seed only), grid-index order. Columns: gridIndex,
+ * xIndex, yIndex, the swept axis values (named after their parameter, e.g. featureProbability,
+ * importance; model kinds go in `model`), model, keptSeed, loss, dimsPerFeature, then per feature
+ * i: norm_i, superposition_i, dimensionality_i, benefit_i, regime_i (regime name). Empty fields
+ * mean NaN or no kept seed.
+ */
+export function buildCellsCsv(spec: SweepSpec, run: SweepRun): string {
+  const n = spec.nFeatures;
+  const axes = (['x', 'y'] as const).flatMap((k) => {
+    const a = spec[k];
+    return a && a.param !== 'model' ? [{ key: k, param: a.param }] : [];
+  });
+  const perFeature = ['norm', 'superposition', 'dimensionality', 'benefit', 'regime'];
+  const header = ['gridIndex', 'xIndex', 'yIndex', ...axes.map((a) => a.param), 'model', 'keptSeed', 'loss', 'dimsPerFeature'];
+  for (const name of perFeature) for (let i = 0; i < n; i++) header.push(`${name}_${i}`);
+  const rows: { index: number; line: string }[] = [];
+  for (const g of run.groups) {
+    g.set.points.forEach((p, pos) => {
+      const kept = g.kept[pos]!;
+      const cols: string[] = [String(p.index), String(p.xIndex), String(p.yIndex)];
+      for (const a of axes) cols.push(csvNumber(a.key === 'x' ? p.xValue : p.yValue));
+      cols.push(g.set.model);
+      if (kept < 0) {
+        cols.push('', '', '');
+        for (let k = 0; k < perFeature.length * n; k++) cols.push('');
+      } else {
+        const inst = pos * g.set.seeds + kept;
+        const r = g.results;
+        cols.push(String(kept), csvNumber(r.loss[inst]!), csvNumber(r.dimsPerFeature[inst]!));
+        for (const arr of [r.featureNorm, r.superposition, r.dimensionality, r.benefit]) {
+          for (let i = 0; i < n; i++) cols.push(csvNumber(arr[inst * n + i]!));
+        }
+        for (let i = 0; i < n; i++) cols.push(csvField(regimeNames[classifyFeature(r.featureNorm[inst * n + i]!, r.superposition[inst * n + i]!, spec.regime)]));
+      }
+      rows.push({ index: p.index, line: cols.join(',') });
+    });
+  }
+  rows.sort((a, b) => a.index - b.index);
+  return [header.join(','), ...rows.map((r) => r.line)].join('\n') + '\n';
+}
+
+/** A file to write: its final name inside the folder and its contents. */
+export interface OutputFile {
+  name: string;
+  data: string | Uint8Array;
+}
+
+/**
+ * Writes `files` into `dir` atomically per file: creates `dir` (recursively) if needed, writes every
+ * file under a temporary name (`.NAME.PID.tmp`), and renames them into place only after all were
+ * written. On any error the temporary files are removed and the existing files are left untouched.
+ * @returns the final absolute-or-relative paths (joined with `dir`), in `files` order
+ * @throws the underlying fs error (after cleaning up)
+ */
+export async function writeOutputsAtomically(dir: string, files: OutputFile[]): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const temps = files.map((f) => join(dir, `.${f.name}.${process.pid}.tmp`));
+  try {
+    for (let k = 0; k < files.length; k++) await writeFile(temps[k]!, files[k]!.data);
+    for (let k = 0; k < files.length; k++) await rename(temps[k]!, join(dir, files[k]!.name));
+  } catch (e) {
+    await Promise.all(temps.map((t) => rm(t, { force: true })));
+    throw e;
+  }
+  return files.map((f) => join(dir, f.name));
+}

@@ -1,0 +1,165 @@
+/**
+ * Float64 CPU reference trainer: exactly the math of shaders/train.wgsl and shaders/evaluate.wgsl
+ * (same PRNG data, same forward, backward, Adam/AdamW with weight decay on W and b, same schedules),
+ * in double precision. The GPU tests use it as the oracle; it also serves as a slow fallback for
+ * tiny sweeps (about 3–5 million samples/s single-threaded).
+ *
+ * Model (SCIENCE.md "Models"): h = W x, x' = ReLU(Wᵀh + b) (`linear`: x' = Wᵀh + b).
+ * Loss: (1/B) Σ_e Σ_i I_i (x_i − x'_i)².
+ */
+import { EVAL_STEP, initialW, modelKey, pcg4d, unit } from './prng.js';
+import type { ModelKind, ModelSet, TrainingSettings } from './types.js';
+
+/** One model's parameters, float64. W row-major m × n (W[j * n + i]); b length n. */
+export interface ReferenceModel {
+  W: Float64Array;
+  b: Float64Array;
+}
+
+/** What one reference model needs: the ModelSet's shared settings plus this instance's vectors. */
+export interface ReferenceInstance {
+  model: ModelKind;
+  nFeatures: number;
+  nHidden: number;
+  training: TrainingSettings;
+  /** modelKey(baseSeed, gridIndex, seedIndex) */
+  key: number;
+  /** p_i, length n */
+  featureProbability: ArrayLike<number>;
+  /** I_i, length n */
+  importance: ArrayLike<number>;
+}
+
+/** The reference description of instance `instance` (= pointIndex * seeds + seedIndex) of a ModelSet. */
+export function referenceInstance(set: ModelSet, instance: number): ReferenceInstance {
+  const point = set.points[Math.floor(instance / set.seeds)];
+  if (!point) throw new RangeError(`instance ${instance} is out of range [0, ${set.points.length * set.seeds})`);
+  return {
+    model: set.model,
+    nFeatures: set.nFeatures,
+    nHidden: set.nHidden,
+    training: set.training,
+    key: modelKey(set.baseSeed, point.index, instance % set.seeds),
+    featureProbability: point.featureProbability,
+    importance: point.importance,
+  };
+}
+
+/** Learning-rate factor at 0-based step t of T (the notebook's schedules). */
+export function scheduleFactor(schedule: TrainingSettings['schedule'], t: number, T: number): number {
+  if (schedule === 'linear') return 1 - t / T;
+  if (schedule === 'cosine') return T <= 1 ? 1 : Math.cos((0.5 * Math.PI * t) / (T - 1));
+  return 1;
+}
+
+const scratch = new Uint32Array(4);
+
+/** Draws example `example` of step `step` into x (length n), as the kernels do. */
+function drawExample(key: number, step: number, example: number, p: Float64Array, x: Float64Array): void {
+  const n = x.length;
+  for (let i = 0; i < n; i += 2) {
+    const r = pcg4d(key, step, example, i >>> 1, scratch);
+    x[i] = unit(r[0]!) < p[i]! ? unit(r[1]!) : 0;
+    if (i + 1 < n) x[i + 1] = unit(r[2]!) < p[i + 1]! ? unit(r[3]!) : 0;
+  }
+}
+
+/**
+ * Forward pass for one example: fills h (length m) and out (length n), returns nothing.
+ * `pre` receives Wᵀh + b (length n).
+ */
+function forward(model: ModelKind, W: Float64Array, b: Float64Array, x: Float64Array, h: Float64Array, pre: Float64Array, out: Float64Array): void {
+  const n = x.length;
+  const m = h.length;
+  for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += W[j * n + i]! * x[i]!;
+    h[j] = s;
+  }
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let j = 0; j < m; j++) s += W[j * n + i]! * h[j]!;
+    pre[i] = s;
+    out[i] = model === 'linear' ? s : Math.max(s, 0);
+  }
+}
+
+/**
+ * Trains one model from its Xavier-normal start for `steps` steps (default: all of training.steps)
+ * and returns W and b in float64.
+ */
+export function trainReference(inst: ReferenceInstance, steps = inst.training.steps): ReferenceModel {
+  const { nFeatures: n, nHidden: m, training: t, key, model } = inst;
+  const P = m * n + n;
+  const theta = new Float64Array(P);
+  theta.set(initialW(key, n, m));
+  const m1 = new Float64Array(P);
+  const m2 = new Float64Array(P);
+  const g = new Float64Array(P);
+  const p = Float64Array.from(inst.featureProbability, (v) => Math.fround(v));
+  const I = Float64Array.from(inst.importance, (v) => Math.fround(v));
+  const x = new Float64Array(n);
+  const h = new Float64Array(m);
+  const pre = new Float64Array(n);
+  const out = new Float64Array(n);
+  const d = new Float64Array(n);
+  const W = theta.subarray(0, m * n);
+  const b = theta.subarray(m * n);
+  const scale = 2 / t.batchSize;
+  for (let step = 0; step < steps; step++) {
+    g.fill(0);
+    for (let e = 0; e < t.batchSize; e++) {
+      drawExample(key, step, e, p, x);
+      forward(model, W, b, x, h, pre, out);
+      for (let i = 0; i < n; i++) {
+        const active = model === 'linear' || pre[i]! > 0;
+        d[i] = active ? scale * I[i]! * (out[i]! - x[i]!) : 0;
+        g[m * n + i] = g[m * n + i]! + d[i]!;
+      }
+      for (let j = 0; j < m; j++) {
+        let wd = 0;
+        for (let i = 0; i < n; i++) wd += W[j * n + i]! * d[i]!;
+        for (let i = 0; i < n; i++) g[j * n + i] = g[j * n + i]! + d[i]! * h[j]! + x[i]! * wd;
+      }
+    }
+    // Adam / AdamW, PyTorch's order: decoupled decay, then the bias-corrected step.
+    const lr = t.learningRate * scheduleFactor(t.schedule, step, t.steps);
+    const bc1 = 1 - Math.pow(t.beta1, step + 1);
+    const bc2 = 1 - Math.pow(t.beta2, step + 1);
+    for (let k = 0; k < P; k++) {
+      let value = theta[k]!;
+      let grad = g[k]!;
+      if (t.optimizer === 'adamw') value *= 1 - lr * t.weightDecay;
+      else grad += t.weightDecay * value;
+      m1[k] = t.beta1 * m1[k]! + (1 - t.beta1) * grad;
+      m2[k] = t.beta2 * m2[k]! + (1 - t.beta2) * grad * grad;
+      theta[k] = value - (lr * (m1[k]! / bc1)) / (Math.sqrt(m2[k]! / bc2) + t.epsilon);
+    }
+  }
+  return { W: Float64Array.from(W), b: Float64Array.from(b) };
+}
+
+/** Loss and per-feature benefit of a model on the evaluation batch (step EVAL_STEP), as evaluate.wgsl. */
+export function evaluateReference(inst: ReferenceInstance, params: ReferenceModel, evalBatchSize: number): { loss: number; benefit: Float64Array; meanSquaredError: Float64Array } {
+  const { nFeatures: n, nHidden: m, key, model } = inst;
+  const p = Float64Array.from(inst.featureProbability, (v) => Math.fround(v));
+  const I = Float64Array.from(inst.importance, (v) => Math.fround(v));
+  const x = new Float64Array(n);
+  const h = new Float64Array(m);
+  const pre = new Float64Array(n);
+  const out = new Float64Array(n);
+  const se = new Float64Array(n);
+  for (let e = 0; e < evalBatchSize; e++) {
+    drawExample(key, EVAL_STEP, e, p, x);
+    forward(model, params.W, params.b, x, h, pre, out);
+    for (let i = 0; i < n; i++) se[i] = se[i]! + (out[i]! - x[i]!) ** 2;
+  }
+  let loss = 0;
+  const benefit = new Float64Array(n);
+  const meanSquaredError = se.map((v) => v / evalBatchSize);
+  for (let i = 0; i < n; i++) {
+    loss += I[i]! * meanSquaredError[i]!;
+    benefit[i] = 1 - meanSquaredError[i]! / (p[i]! / 3 - (p[i]! * p[i]!) / 4);
+  }
+  return { loss, benefit, meanSquaredError };
+}

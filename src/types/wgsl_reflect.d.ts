@@ -1,0 +1,4 @@
+// The package's ESM entry has no declarations of its own; reuse the bundled ones (TOOLCHAIN.md).
+declare module 'wgsl_reflect/wgsl_reflect.module.js' {
+  export * from 'wgsl_reflect/types/index.js';
+}
