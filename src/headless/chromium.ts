@@ -1,0 +1,165 @@
+/**
+ * The default backend: a Vite dev server (programmatic, 127.0.0.1, free port, silent) serves
+ * demo/headless.html; Playwright launches headless Chromium with WebGPU enabled; the page trains
+ * the sweep (src/headless/page.ts) and draws the PNG. Everything is closed again on success, on
+ * error, and when the caller's AbortSignal fires (Ctrl-C).
+ */
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright';
+import { createServer, type ViteDevServer } from 'vite';
+import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
+import type { PhaseDiagramFigure } from '../render/figure.js';
+import { chromiumArgs, chromiumPath } from './chromium-path.js';
+import { NoChromiumError, PageError, RunCancelledError } from './errors.js';
+import { decodeBytes, decodeGroupResults, decodeInt32, encodeBytes, type WireFigure, type WireProgress, type WireRenderResult, type WireRunResult } from './wire.js';
+import type { BackendRunOptions, GroupResult, SweepRun } from './run-types.js';
+
+/** The repository root (what Vite serves). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Path of the headless page, relative to the server root. */
+export const HEADLESS_PAGE = 'demo/headless.html';
+
+/** A started server + browser + page. */
+export interface HeadlessBrowser {
+  /**
+   * Trains `spec` in the page (one trainModelSet per model group) and returns the results.
+   * @throws PageError for errors in the page (no adapter, device limits, divergence …);
+   *   RunCancelledError when the signal fired
+   */
+  run(spec: SweepSpec, options?: BackendRunOptions): Promise<SweepRun>;
+  /** Draws a figure in the page; returns the PNG bytes. @throws PageError */
+  render(figure: PhaseDiagramFigure): Promise<Uint8Array>;
+  /** Closes the page, the browser and the server. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link openHeadlessBrowser}. */
+export interface OpenOptions {
+  /** Closing everything when it fires. */
+  signal?: AbortSignal;
+  /** Forward the page's console to stderr (also enabled by SUPERPOSITION_DEBUG=1). */
+  debug?: boolean;
+}
+
+async function startServer(): Promise<{ server: ViteDevServer; url: string }> {
+  const server = await createServer({
+    configFile: false,
+    root: REPO_ROOT,
+    logLevel: 'silent',
+    clearScreen: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    optimizeDeps: { entries: [HEADLESS_PAGE], include: ['regl', 'd3-scale-chromatic', 'zod'] },
+  });
+  await server.listen();
+  const address = server.httpServer?.address() as AddressInfo | null;
+  if (!address || typeof address !== 'object') {
+    await server.close();
+    throw new Error('the Vite dev server did not report a port');
+  }
+  return { server, url: `http://127.0.0.1:${address.port}/` };
+}
+
+async function launchBrowser(): Promise<Browser> {
+  const executablePath = chromiumPath();
+  try {
+    return await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs, headless: true });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (!executablePath) throw new NoChromiumError('no system Chromium and no Playwright browser installed');
+    if (/ENOENT|doesn't exist|no such file|spawn/i.test(msg)) throw new NoChromiumError(`cannot start ${executablePath}`);
+    throw new Error(`Chromium (${executablePath}) failed to start: ${msg.split('\n')[0]}`);
+  }
+}
+
+/**
+ * Starts the Vite server, launches Chromium and opens the headless page.
+ * @throws NoChromiumError when no Chromium is found; Error when the page does not load (its
+ *   errors are included in the message)
+ */
+export async function openHeadlessBrowser(options: OpenOptions = {}): Promise<HeadlessBrowser> {
+  const debug = options.debug ?? Boolean(process.env.SUPERPOSITION_DEBUG);
+  let server: ViteDevServer | undefined;
+  let browser: Browser | undefined;
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    options.signal?.removeEventListener('abort', onAbort);
+    await browser?.close().catch(() => {});
+    await server?.close().catch(() => {});
+  };
+  const onAbort = (): void => void close();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    const started = await startServer();
+    server = started.server;
+    if (options.signal?.aborted) throw new RunCancelledError();
+    browser = await launchBrowser();
+    if (options.signal?.aborted) throw new RunCancelledError();
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+      if (debug) process.stderr.write(`[page ${m.type()}] ${m.text()}\n`);
+    });
+    let progress: ((p: WireProgress) => void) | undefined;
+    await page.exposeFunction('__superpositionProgress', (p: WireProgress) => progress?.(p));
+    await page.goto(started.url + HEADLESS_PAGE);
+    try {
+      await page.waitForFunction(() => window.superpositionHeadless !== undefined, undefined, { timeout: 120_000 });
+    } catch {
+      throw new Error(`the headless page did not load${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
+    }
+
+    const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+      if (closed) throw options.signal?.aborted ? new RunCancelledError() : new Error('the headless browser is closed');
+      try {
+        return await work();
+      } catch (e) {
+        if (options.signal?.aborted) throw new RunCancelledError();
+        throw e;
+      }
+    };
+
+    return {
+      run: (spec, runOptions = {}) =>
+        guard(async () => {
+          progress = runOptions.onProgress;
+          const t0 = Date.now();
+          const wire = (await page.evaluate(([s]) => window.superpositionHeadless!.run(s), [spec] as const)) as WireRunResult;
+          progress = undefined;
+          if (!wire.ok) throw new PageError(wire.error.name, wire.error.message);
+          return decodeRun(spec, wire, 'chromium', (Date.now() - t0) / 1000);
+        }),
+      render: (figure) =>
+        guard(async () => {
+          const wireFigure: WireFigure = { ...figure, values: encodeBytes(figure.values) };
+          const result = (await page.evaluate(([f]) => window.superpositionHeadless!.render(f), [wireFigure] as const)) as WireRenderResult;
+          if (!result.ok) throw new PageError(result.error.name, result.error.message);
+          return decodeBytes(result.png);
+        }),
+      close,
+    };
+  } catch (e) {
+    await close();
+    if (options.signal?.aborted) throw new RunCancelledError();
+    throw e;
+  }
+}
+
+/** Turns the page's answer into a {@link SweepRun}, pairing each group with its ModelSet. */
+function decodeRun(spec: SweepSpec, wire: Extract<WireRunResult, { ok: true }>, backend: 'chromium', totalSeconds: number): SweepRun {
+  const sets = resolveSpecGroups(spec);
+  if (sets.length !== wire.groups.length) throw new Error(`the page returned ${wire.groups.length} model groups, expected ${sets.length}`);
+  const groups: GroupResult[] = wire.groups.map((g, k) => {
+    const set = sets[k]!;
+    const results = decodeGroupResults(g);
+    if (results.count !== set.points.length * set.seeds) throw new Error(`group ${k}: ${results.count} instances returned, expected ${set.points.length * set.seeds}`);
+    return { set, results, kept: decodeInt32(g.kept), layout: g.layout, chunks: g.chunks, timings: g.timings, samplesPerSecond: g.samplesPerSecond };
+  });
+  return { backend, device: wire.device, groups, timings: { acquireSeconds: wire.timings.acquireSeconds, totalSeconds } };
+}

@@ -1,0 +1,171 @@
+/**
+ * The `superposition` command line.
+ *
+ *   superposition sweep (--preset NAME | --config FILE.json) --out DIR [--backend chromium|node]
+ *       [--steps N] [--batch-size N] [--seeds N] [--grid N | --cols N --rows N] [--seed N]
+ *       [--metric NAME[:FEATURE]] [--quiet]
+ *   superposition presets
+ *
+ * Everything is validated before DIR is touched; files are written under temporary names and
+ * renamed at the end, so a failed run overwrites nothing. Exit codes: 0 success, 1 failure during
+ * the run (no adapter, device lost, diverged …), 2 bad input (one message naming the value and the
+ * allowed range), 130 cancelled (Ctrl-C).
+ */
+import { listPresets } from '../science/presets.js';
+import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
+import { buildSweepSpec, checkOutDir, CliError, parseCliArgs, type SweepOptions } from './args.js';
+import { buildFigure, type MetricChoice } from './figure-data.js';
+import { createProgressReporter } from './progress.js';
+import { NoChromiumError, PageError, RunCancelledError } from './errors.js';
+import { buildCellsCsv, buildResultsJson, OUTPUT_FILES, writeOutputsAtomically, type OutputFile } from './writers.js';
+import type { SweepRun } from './run-types.js';
+
+/** Where the CLI writes. */
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const defaultIO: CliIO = { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s) };
+
+/** Engine/page error names that mean "this input cannot run here" (exit 2) rather than a failure. */
+const INPUT_ERRORS = new Set(['DeviceLimitError', 'SpecError']);
+
+/** Hints appended to engine errors, by error class name. */
+const HINTS: Record<string, string> = {
+  DeviceLimitError: 'make the sweep smaller (--grid, --cols, --rows, --seeds) or use a GPU with larger limits',
+  NoAdapterError: 'WebGPU found no adapter; in headless Chromium this needs --enable-unsafe-webgpu (set by the CLI) and a Vulkan driver or SwiftShader',
+  WebGPUUnavailableError: 'try the other backend (--backend chromium or --backend node)',
+  TrainingDivergedError: 'lower the learning rate in the spec (training.learningRate)',
+  DeviceLostError: 'run again; if it repeats, make the sweep smaller',
+};
+
+/**
+ * Turns any error into one message line and an exit code.
+ * @returns [message, exitCode]
+ */
+export function describeError(e: unknown): [string, number] {
+  if (e instanceof CliError) return [e.message, e.exitCode];
+  if (e instanceof RunCancelledError) return ['cancelled', 130];
+  if (e instanceof NoChromiumError) return [e.message, 1];
+  const name = e instanceof PageError ? e.pageErrorName : e instanceof Error ? e.name : 'Error';
+  const message = e instanceof Error ? e.message : String(e);
+  if (name === 'CancelledError') return ['cancelled', 130];
+  const hint = HINTS[name];
+  return [`${name}: ${message}${hint ? ` (${hint})` : ''}`, INPUT_ERRORS.has(name) ? 2 : 1];
+}
+
+/** Formats a count compactly: 204800 → "2.05e5", 1234 → "1234". */
+function compact(v: number): string {
+  return v < 1e4 ? String(v) : v.toExponential(2).replace('e+', 'e');
+}
+
+/** The `presets` table: name, instances, total training samples, description's first sentence. */
+export function presetsTable(): string {
+  const rows = listPresets().map((p) => [p.name, String(p.instances), compact(p.totalSamples), p.description.split(/(?<=[.:])\s/)[0] ?? '']);
+  const header = ['NAME', 'INSTANCES', 'SAMPLES', 'DESCRIPTION'];
+  const widths = [0, 1, 2].map((c) => Math.max(header[c]!.length, ...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => [r[0]!.padEnd(widths[0]!), r[1]!.padStart(widths[1]!), r[2]!.padStart(widths[2]!), r[3]].join('  ');
+  return [line(header), ...rows.map(line)].join('\n') + '\n' + 'instances = grid points × seeds; samples = instances × steps × batch size\n';
+}
+
+/** Trains with the chosen backend and draws the PNG (null when Chromium is missing on the node backend). */
+async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoice, signal: AbortSignal, io: CliIO): Promise<{ run: SweepRun; png: Uint8Array | null }> {
+  const progress = createProgressReporter(resolveSpecGroups(spec), o.quiet);
+  const { openHeadlessBrowser } = await import('./chromium.js');
+  try {
+    if (o.backend === 'chromium') {
+      const browser = await openHeadlessBrowser({ signal });
+      try {
+        const run = await browser.run(spec, { onProgress: (p) => progress.update(p), signal });
+        progress.stop();
+        const png = await browser.render(buildFigure(spec, run.groups, metric));
+        return { run, png };
+      } finally {
+        await browser.close();
+      }
+    }
+    const { runNodeBackend } = await import('./node-backend.js');
+    const run = await runNodeBackend(spec, { onProgress: (p) => progress.update(p), signal });
+    progress.stop();
+    let browser;
+    try {
+      browser = await openHeadlessBrowser({ signal });
+    } catch (e) {
+      if (!(e instanceof NoChromiumError)) throw e;
+      io.stderr(`superposition: warning: ${OUTPUT_FILES.png} not written: drawing the PNG needs Chromium. ${e.message}\n`);
+      return { run, png: null };
+    }
+    try {
+      return { run, png: await browser.render(buildFigure(spec, run.groups, metric)) };
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Runs `sweep` with validated options. @returns the exit code */
+async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
+  const { spec, metric } = buildSweepSpec(o);
+  checkOutDir(o.out);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    io.stderr('\nsuperposition: cancelling (Ctrl-C again to quit at once)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const { run, png } = await trainAndDraw(spec, o, metric, controller.signal, io);
+    const files: OutputFile[] = [
+      { name: OUTPUT_FILES.json, data: JSON.stringify(buildResultsJson(spec, run, { metric, png: png !== null })) + '\n' },
+      { name: OUTPUT_FILES.csv, data: buildCellsCsv(spec, run) },
+    ];
+    if (png) files.push({ name: OUTPUT_FILES.png, data: png });
+    const paths = await writeOutputsAtomically(o.out, files);
+    if (!o.quiet) {
+      const instances = run.groups.reduce((a, g) => a + g.results.count, 0);
+      const samples = run.groups.reduce((a, g) => a + g.results.count * g.set.training.steps * g.set.training.batchSize, 0);
+      const d = run.device;
+      io.stderr(
+        `trained ${instances} models (${compact(samples)} samples) in ${run.timings.totalSeconds.toFixed(1)} s on ` +
+          `${[d.vendor, d.architecture, d.description].filter(Boolean).join(' ') || 'unknown adapter'} (${run.backend})\n`,
+      );
+    }
+    io.stdout(`wrote:\n${paths.map((p) => `  ${p}\n`).join('')}`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/**
+ * Runs the CLI.
+ * @param argv arguments after the program name, e.g. ['sweep', '--preset', 'tiny', '--out', 'out']
+ * @returns the exit code (0 ok, 1 run failure, 2 bad input, 130 cancelled)
+ */
+export async function main(argv: string[] = process.argv.slice(2), io: CliIO = defaultIO): Promise<number> {
+  try {
+    const parsed = parseCliArgs(argv);
+    if (parsed.command === 'exit') {
+      if (parsed.stdout) io.stdout(parsed.stdout);
+      if (parsed.stderr) io.stderr(parsed.stderr);
+      return parsed.exitCode;
+    }
+    if (parsed.command === 'presets') {
+      io.stdout(presetsTable());
+      return 0;
+    }
+    return await sweep(parsed.options, io);
+  } catch (e) {
+    const [message, code] = describeError(e);
+    io.stderr(`superposition: error: ${message}\n`);
+    if (process.env.SUPERPOSITION_DEBUG && e instanceof Error && e.stack) io.stderr(e.stack + '\n');
+    return code;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The page headless runs load (demo/headless.html). Installs `window.superpositionHeadless`
+ * ({@link HeadlessPageApi}): `run` trains a sweep on this page's WebGPU device and returns the
+ * results as base64 typed arrays; `render` draws a figure and returns a base64 PNG. Progress goes
+ * to `window.__superpositionProgress`, which Node exposes with `page.exposeFunction`.
+ * Errors never throw across the boundary: they come back as `{ ok: false, error: { name, message } }`.
+ */
+import { parseSpec, resolveSpecGroups } from '../science/spec.js';
+import { selectSeeds } from '../science/seeds.js';
+import { acquireDevice } from '../engine/device.js';
+import { trainModelSet } from '../engine/trainer.js';
+import { renderPhaseDiagramPNG } from '../render/figure.js';
+import { decodeFloat32, encodeBytes, encodeResultArrays, type HeadlessPageApi, type WireError, type WireFigure, type WireGroup, type WireProgress, type WireRunOptions, type WireRunResult, type WireRenderResult } from './wire.js';
+
+declare global {
+  interface Window {
+    superpositionHeadless?: HeadlessPageApi;
+    __superpositionProgress?: (p: WireProgress) => Promise<void>;
+  }
+}
+
+function toWireError(e: unknown): WireError {
+  if (e instanceof Error) return { name: e.name, message: e.message };
+  return { name: 'Error', message: String(e) };
+}
+
+async function run(specJson: unknown, options: WireRunOptions = {}): Promise<WireRunResult> {
+  const t0 = performance.now();
+  try {
+    const spec = parseSpec(specJson);
+    const sets = resolveSpecGroups(spec);
+    const engine = await acquireDevice();
+    const acquireSeconds = (performance.now() - t0) / 1000;
+    try {
+      const groups: WireGroup[] = [];
+      for (let g = 0; g < sets.length; g++) {
+        const set = sets[g]!;
+        const forward = options.progress !== false ? window.__superpositionProgress : undefined;
+        const outcome = await trainModelSet(engine, set, {
+          ...(forward ? { onProgress: (p) => void forward({ ...p, group: g, groupCount: sets.length }).catch(() => {}) } : {}),
+          ...(options.maxInstancesPerChunk !== undefined ? { maxInstancesPerChunk: options.maxInstancesPerChunk } : {}),
+          ...(options.stepsPerDispatch !== undefined ? { stepsPerDispatch: options.stepsPerDispatch } : {}),
+        });
+        const r = outcome.results;
+        groups.push({
+          model: set.model,
+          nFeatures: r.nFeatures,
+          nHidden: r.nHidden,
+          count: r.count,
+          arrays: encodeResultArrays(r),
+          kept: encodeBytes(selectSeeds(set, r.loss)),
+          layout: outcome.layout,
+          chunks: outcome.chunks,
+          timings: outcome.timings,
+          samplesPerSecond: outcome.samplesPerSecond,
+        });
+      }
+      return { ok: true, device: engine.info, groups, timings: { acquireSeconds, totalSeconds: (performance.now() - t0) / 1000 } };
+    } finally {
+      engine.destroy();
+    }
+  } catch (e) {
+    return { ok: false, error: toWireError(e) };
+  }
+}
+
+async function render(figure: WireFigure): Promise<WireRenderResult> {
+  try {
+    const blob = await renderPhaseDiagramPNG({ ...figure, values: decodeFloat32(figure.values) });
+    const png = encodeBytes(new Uint8Array(await blob.arrayBuffer()));
+    const bitmap = await createImageBitmap(blob);
+    const size = { width: bitmap.width, height: bitmap.height };
+    bitmap.close();
+    return { ok: true, png, ...size };
+  } catch (e) {
+    return { ok: false, error: toWireError(e) };
+  }
+}
+
+window.superpositionHeadless = { run, render };

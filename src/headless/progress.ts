@@ -1,0 +1,83 @@
+/** The CLI's progress bar on stderr (cli-progress): steps and instances done, samples/s, ETA. */
+import cliProgress from 'cli-progress';
+import type { ModelSet } from '../science/types.js';
+import type { WireProgress } from './wire.js';
+
+/** Receives progress reports; `stop()` removes the bar. */
+export interface ProgressReporter {
+  update(p: WireProgress): void;
+  stop(): void;
+}
+
+/** Formats seconds as "1m05s" / "12s" / "–". */
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '–';
+  if (s < 60) return `${Math.round(s)}s`;
+  const m = Math.floor(s / 60);
+  return `${m}m${String(Math.round(s - 60 * m)).padStart(2, '0')}s`;
+}
+
+/** Formats a rate compactly: 1.2e7 → "12.0M". */
+export function formatRate(v: number): string {
+  if (!Number.isFinite(v)) return '–';
+  if (v >= 1e9) return `${(v / 1e9).toFixed(1)}G`;
+  if (v >= 1e6) return `${(v / 1e6).toFixed(1)}M`;
+  if (v >= 1e3) return `${(v / 1e3).toFixed(1)}k`;
+  return v.toFixed(0);
+}
+
+/**
+ * A progress bar over all model groups of a sweep, on stderr; a no-op when `quiet`. When stderr is
+ * not a terminal the bar is printed as a plain line every 5 s. "step" is the average step reached
+ * over the current group's models.
+ * @param sets the groups in training order (for totals)
+ */
+export function createProgressReporter(sets: ModelSet[], quiet: boolean): ProgressReporter {
+  if (quiet) return { update() {}, stop() {} };
+  const totals = sets.map((s) => s.points.length * s.seeds * s.training.steps);
+  const instancesPerGroup = sets.map((s) => s.points.length * s.seeds);
+  const totalModelSteps = totals.reduce((a, b) => a + b, 0);
+  const totalInstances = instancesPerGroup.reduce((a, b) => a + b, 0);
+  const steps = sets[0]?.training.steps ?? 0;
+  const batch = sets[0]?.training.batchSize ?? 0;
+  const start = Date.now();
+  const tty = Boolean(process.stderr.isTTY);
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: 'training {bar} {percentage}% | step {step}/{steps} | models {inst}/{instTotal} | {rate} samples/s | ETA {eta_text}',
+      hideCursor: tty,
+      noTTYOutput: !tty,
+      notTTYSchedule: 5000,
+      etaBuffer: 20,
+      barsize: 24,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(totalModelSteps, 0, { step: 0, steps, inst: 0, instTotal: totalInstances, rate: '–', eta_text: '–' });
+  let stopped = false;
+  return {
+    update(p) {
+      if (stopped) return;
+      const before = totals.slice(0, p.group).reduce((a, b) => a + b, 0);
+      const instBefore = instancesPerGroup.slice(0, p.group).reduce((a, b) => a + b, 0);
+      const done = before + p.modelStepsDone;
+      const elapsed = (Date.now() - start) / 1000;
+      const rate = elapsed > 0 ? (done * batch) / elapsed : NaN;
+      const eta = done > 0 ? (elapsed * (totalModelSteps - done)) / done : NaN;
+      bar.update(done, {
+        step: p.instancesTotal > 0 ? Math.min(steps, Math.floor(p.modelStepsDone / p.instancesTotal)) : 0,
+        steps,
+        inst: instBefore + p.instancesDone,
+        instTotal: totalInstances,
+        rate: formatRate(rate),
+        eta_text: formatSeconds(eta),
+      });
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      bar.stop();
+    },
+  };
+}

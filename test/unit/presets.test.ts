@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { PRESET_SAMPLE_BUDGET, getPreset, listPresets, presets } from '../../src/science/presets.js';
+import { SpecError, parseSpec, resolveSpec, resolveSpecGroups } from '../../src/science/spec.js';
+
+describe('presets', () => {
+  it('every preset parses and resolves within the default sample budget', () => {
+    expect(Object.keys(presets)).toEqual(['intro', 'relu-vs-linear', 'phase-2-1', 'pentagon', 'tiny']);
+    for (const [name, { spec, description }] of Object.entries(presets)) {
+      expect(() => parseSpec(spec), name).not.toThrow();
+      expect(resolveSpecGroups(spec).length).toBeGreaterThan(0);
+      expect(description.length).toBeGreaterThan(20);
+    }
+  });
+
+  it('sizes, worked by hand', () => {
+    const sizes = Object.fromEntries(listPresets().map((p) => [p.name, [p.instances, p.totalSamples]]));
+    expect(sizes).toEqual({
+      intro: [16, 16 * 5000 * 1024],
+      'relu-vs-linear': [56, 56 * 4000 * 1024],
+      'phase-2-1': [1024, 1024 * 2500 * 512],
+      pentagon: [8, 8 * 10000 * 1024],
+      tiny: [16, 16 * 200 * 64],
+    });
+    for (const p of listPresets()) expect(p.totalSamples, p.name).toBeLessThanOrEqual(PRESET_SAMPLE_BUDGET);
+  });
+
+  it('intro: n = 5, m = 2, I = 0.9^i, p = 1, 0.3, 0.1, 0.05', () => {
+    const set = resolveSpec(getPreset('intro').spec);
+    expect([set.nFeatures, set.nHidden, set.seeds]).toEqual([5, 2, 4]);
+    expect(set.points.map((p) => p.featureProbability[0])).toEqual([1, 0.3, 0.1, 0.05]);
+    const I = set.points[0]!.importance;
+    [1, 0.9, 0.81, 0.729, 0.6561].forEach((v, k) => expect(I[k]).toBeCloseTo(v, 12));
+  });
+
+  it('relu-vs-linear: one linear and one ReLU set of 7 sparsities, n = 20, m = 5', () => {
+    const groups = resolveSpecGroups(getPreset('relu-vs-linear').spec);
+    expect(groups.map((g) => g.model)).toEqual(['linear', 'relu']);
+    for (const g of groups) {
+      expect([g.nFeatures, g.nHidden]).toEqual([20, 5]);
+      expect(g.points.map((p) => p.xValue)).toEqual([1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]);
+      expect(g.points[0]!.importance[19]).toBeCloseTo(0.7 ** 19, 14);
+    }
+  });
+
+  it('phase-2-1: 16 × 16, p from 0.01 to 1, r from 0.1 to 10 on the last feature', () => {
+    const set = resolveSpec(getPreset('phase-2-1').spec);
+    expect(set.points).toHaveLength(256);
+    expect(set.points[0]!.featureProbability).toEqual([0.01, 0.01]);
+    expect(set.points[255]!.featureProbability).toEqual([1, 1]);
+    expect(set.points[0]!.importance).toEqual([1, 0.1]);
+    expect(set.points[255]!.importance).toEqual([1, 10]);
+  });
+
+  it('pentagon: a single point, uniform importance, p = 0.05', () => {
+    const set = resolveSpec(getPreset('pentagon').spec);
+    expect(set.points).toHaveLength(1);
+    expect(set.points[0]!.featureProbability).toEqual([0.05, 0.05, 0.05, 0.05, 0.05]);
+    expect(set.points[0]!.importance).toEqual([1, 1, 1, 1, 1]);
+    expect(set.seeds).toBe(8);
+  });
+
+  it('getPreset returns a copy and rejects unknown names, listing the known ones', () => {
+    const p = getPreset('tiny');
+    p.spec.seeds = 99;
+    expect(getPreset('tiny').spec.seeds).toBe(1);
+    try {
+      getPreset('pentagram');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(SpecError);
+      expect((e as Error).message).toContain('"pentagram"');
+      expect((e as Error).message).toContain('intro, relu-vs-linear, phase-2-1, pentagon, tiny');
+    }
+    expect(() => getPreset('toString')).toThrow(SpecError);
+  });
+});
