@@ -84,44 +84,81 @@ function forward(model: ModelKind, W: Float64Array, b: Float64Array, x: Float64A
   }
 }
 
+/** Reusable work arrays for {@link batchGradient}. */
+interface Workspace {
+  x: Float64Array;
+  h: Float64Array;
+  pre: Float64Array;
+  out: Float64Array;
+  d: Float64Array;
+  p: Float64Array;
+  I: Float64Array;
+}
+
+function workspace(inst: ReferenceInstance): Workspace {
+  const { nFeatures: n, nHidden: m } = inst;
+  return {
+    x: new Float64Array(n),
+    h: new Float64Array(m),
+    pre: new Float64Array(n),
+    out: new Float64Array(n),
+    d: new Float64Array(n),
+    // The kernels hold p and I in float32: round them the same way.
+    p: Float64Array.from(inst.featureProbability, (v) => Math.fround(v)),
+    I: Float64Array.from(inst.importance, (v) => Math.fround(v)),
+  };
+}
+
 /**
- * Trains one model from its Xavier-normal start for `steps` steps (default: all of training.steps)
- * and returns W and b in float64.
+ * Loss and gradient of one training step's batch (the batch of step `step`, batchSize examples)
+ * at parameters θ = (W row-major m × n, then b), as train.wgsl computes them.
+ * @param theta length m·n + n
+ * @param gradient output, length m·n + n (overwritten)
+ * @returns the batch loss (1/B) Σ_e Σ_i I_i (x_i − x'_i)²
+ */
+export function batchGradient(inst: ReferenceInstance, theta: Float64Array, step: number, gradient: Float64Array, ws: Workspace = workspace(inst)): number {
+  const { nFeatures: n, nHidden: m, key, model } = inst;
+  const B = inst.training.batchSize;
+  const W = theta.subarray(0, m * n);
+  const b = theta.subarray(m * n);
+  const { x, h, pre, out, d, p, I } = ws;
+  const scale = 2 / B;
+  let loss = 0;
+  gradient.fill(0);
+  for (let e = 0; e < B; e++) {
+    drawExample(key, step, e, p, x);
+    forward(model, W, b, x, h, pre, out);
+    for (let i = 0; i < n; i++) {
+      const err = out[i]! - x[i]!;
+      loss += I[i]! * err * err;
+      const passes = model === 'linear' || pre[i]! > 0;
+      d[i] = passes ? scale * I[i]! * err : 0;
+      gradient[m * n + i] = gradient[m * n + i]! + d[i]!;
+    }
+    for (let j = 0; j < m; j++) {
+      let wd = 0;
+      for (let i = 0; i < n; i++) wd += W[j * n + i]! * d[i]!;
+      for (let i = 0; i < n; i++) gradient[j * n + i] = gradient[j * n + i]! + d[i]! * h[j]! + x[i]! * wd;
+    }
+  }
+  return loss / B;
+}
+
+/**
+ * Trains one model from its Xavier-normal start for `steps` steps (default: all of
+ * training.steps) and returns W and b in float64.
  */
 export function trainReference(inst: ReferenceInstance, steps = inst.training.steps): ReferenceModel {
-  const { nFeatures: n, nHidden: m, training: t, key, model } = inst;
+  const { nFeatures: n, nHidden: m, training: t, key } = inst;
   const P = m * n + n;
   const theta = new Float64Array(P);
   theta.set(initialW(key, n, m));
   const m1 = new Float64Array(P);
   const m2 = new Float64Array(P);
   const g = new Float64Array(P);
-  const p = Float64Array.from(inst.featureProbability, (v) => Math.fround(v));
-  const I = Float64Array.from(inst.importance, (v) => Math.fround(v));
-  const x = new Float64Array(n);
-  const h = new Float64Array(m);
-  const pre = new Float64Array(n);
-  const out = new Float64Array(n);
-  const d = new Float64Array(n);
-  const W = theta.subarray(0, m * n);
-  const b = theta.subarray(m * n);
-  const scale = 2 / t.batchSize;
+  const ws = workspace(inst);
   for (let step = 0; step < steps; step++) {
-    g.fill(0);
-    for (let e = 0; e < t.batchSize; e++) {
-      drawExample(key, step, e, p, x);
-      forward(model, W, b, x, h, pre, out);
-      for (let i = 0; i < n; i++) {
-        const active = model === 'linear' || pre[i]! > 0;
-        d[i] = active ? scale * I[i]! * (out[i]! - x[i]!) : 0;
-        g[m * n + i] = g[m * n + i]! + d[i]!;
-      }
-      for (let j = 0; j < m; j++) {
-        let wd = 0;
-        for (let i = 0; i < n; i++) wd += W[j * n + i]! * d[i]!;
-        for (let i = 0; i < n; i++) g[j * n + i] = g[j * n + i]! + d[i]! * h[j]! + x[i]! * wd;
-      }
-    }
+    batchGradient(inst, theta, step, g, ws);
     // Adam / AdamW, PyTorch's order: decoupled decay, then the bias-corrected step.
     const lr = t.learningRate * scheduleFactor(t.schedule, step, t.steps);
     const bc1 = 1 - Math.pow(t.beta1, step + 1);
@@ -136,7 +173,7 @@ export function trainReference(inst: ReferenceInstance, steps = inst.training.st
       theta[k] = value - (lr * (m1[k]! / bc1)) / (Math.sqrt(m2[k]! / bc2) + t.epsilon);
     }
   }
-  return { W: Float64Array.from(W), b: Float64Array.from(b) };
+  return { W: theta.slice(0, m * n), b: theta.slice(m * n) };
 }
 
 /** Loss and per-feature benefit of a model on the evaluation batch (step EVAL_STEP), as evaluate.wgsl. */

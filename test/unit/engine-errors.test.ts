@@ -1,0 +1,86 @@
+// Device acquisition and planning errors, without a GPU: fake GPU objects stand in for the adapter.
+import { describe, expect, it } from 'vitest';
+import { acquireDevice } from '../../src/engine/device.js';
+import { createEngine } from '../../src/engine/engine.js';
+import { DeviceLimitError, NoAdapterError, WebGPUUnavailableError } from '../../src/engine/errors.js';
+import { dispatchShape, isCpuAdapter, MAX_RESULT_BYTES, planSweep } from '../../src/engine/planner.js';
+import type { DeviceInfo } from '../../src/engine/types.js';
+
+const shaders = { prng: '', train: '', evaluate: '', geometry: '' };
+
+const swiftshader: DeviceInfo = {
+  vendor: 'google',
+  architecture: 'swiftshader',
+  device: '',
+  description: 'SwiftShader driver',
+  runtime: 'browser',
+  limits: {
+    maxStorageBufferBindingSize: 2 ** 30,
+    maxBufferSize: 2 ** 30,
+    maxComputeWorkgroupsPerDimension: 65535,
+    maxComputeInvocationsPerWorkgroup: 256,
+    maxComputeWorkgroupStorageSize: 16384,
+  },
+};
+const gpu: DeviceInfo = { ...swiftshader, vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100' };
+
+describe('device acquisition errors', () => {
+  it('no navigator.gpu → WebGPUUnavailableError that says what to do', async () => {
+    // Node has no navigator.gpu, like a browser without WebGPU.
+    await expect(acquireDevice()).rejects.toThrow(WebGPUUnavailableError);
+    await expect(acquireDevice()).rejects.toThrow(/navigator\.gpu is missing/);
+  });
+
+  it('requestAdapter() → null gives NoAdapterError', async () => {
+    const fakeGpu = { requestAdapter: async () => null } as unknown as GPU;
+    await expect(createEngine(fakeGpu, shaders, 'browser')).rejects.toThrow(NoAdapterError);
+  });
+
+  it('a limit below the kernels’ needs gives DeviceLimitError naming the limit and both values', async () => {
+    const limits = { maxStorageBuffersPerShaderStage: 4, maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256, maxStorageBufferBindingSize: 2 ** 27 };
+    const fakeGpu = { requestAdapter: async () => ({ limits, info: {} }) } as unknown as GPU;
+    const error = await createEngine(fakeGpu, shaders, 'browser').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeviceLimitError);
+    expect((error as Error).message).toBe('device limit maxStorageBuffersPerShaderStage is 4; the engine needs at least 6');
+  });
+});
+
+describe('planner', () => {
+  it('one invocation per model on CPU adapters; a workgroup per model for few models on a GPU', () => {
+    const input = { instances: 1024, nFeatures: 5, nHidden: 2, batchSize: 1024 };
+    expect(isCpuAdapter(swiftshader)).toBe(true);
+    expect(isCpuAdapter(gpu)).toBe(false);
+    expect(planSweep(input, swiftshader).layout).toBe('per-model');
+    expect(planSweep(input, gpu).layout).toBe('per-workgroup');
+    expect(planSweep({ ...input, instances: 512 * 512 * 4 }, gpu).layout).toBe('per-model');
+  });
+
+  it('splits a 512 × 512 × 4-seed grid into chunks within the binding size, covering every instance once', () => {
+    const instances = 512 * 512 * 4;
+    const small = { ...swiftshader, limits: { ...swiftshader.limits, maxStorageBufferBindingSize: 2 ** 22 } };
+    const plan = planSweep({ instances, nFeatures: 2, nHidden: 1, batchSize: 1024 }, small);
+    expect(plan.chunks.length).toBeGreaterThan(1);
+    let next = 0;
+    for (const chunk of plan.chunks) {
+      expect(chunk.start).toBe(next);
+      expect(chunk.count * plan.metricStride * 4).toBeLessThanOrEqual(2 ** 22);
+      next += chunk.count;
+    }
+    expect(next).toBe(instances);
+  });
+
+  it('uses a second dispatch dimension past 65 535 workgroups', () => {
+    expect(dispatchShape(100, 'per-model', 64, 65535)).toEqual({ x: 2, y: 1, rowStride: 128 });
+    const big = dispatchShape(200_000, 'per-workgroup', 64, 65535);
+    expect(big.x).toBe(65535);
+    expect(big.y).toBe(4);
+    expect(big.x * big.y).toBeGreaterThanOrEqual(200_000);
+  });
+
+  it('refuses n > 64, m > 16 and sweeps whose results cannot fit, naming the value and the range', () => {
+    expect(() => planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, swiftshader)).toThrow('nFeatures = 65 is out of range; the WebGPU kernels support 2 … 64');
+    expect(() => planSweep({ instances: 1, nFeatures: 40, nHidden: 17, batchSize: 8 }, swiftshader)).toThrow('nHidden = 17 is out of range; the WebGPU kernels support 1 … 16');
+    const tooMany = Math.ceil(MAX_RESULT_BYTES / 4) + 1;
+    expect(() => planSweep({ instances: tooMany, nFeatures: 2, nHidden: 1, batchSize: 8 }, swiftshader)).toThrow(DeviceLimitError);
+  });
+});
