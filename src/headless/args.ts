@@ -102,7 +102,7 @@ function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string;
     .option('--preset <name>', 'a named paper experiment (see `superposition presets`); give this or --config')
     .option('--config <file>', 'a sweep spec as a JSON file (see src/science/spec.ts); give this or --preset')
     .requiredOption('--out <dir>', 'output folder; created if missing; only results.json, cells.csv and phase-diagram.png in it are replaced, and only after the run succeeded')
-    .addOption(new Option('--backend <name>', 'where training runs: chromium = WebGPU in headless Chromium (default), node = the `webgpu` package in Node (Chromium then only draws the PNG)').choices(['chromium', 'node']).default('chromium'))
+    .addOption(new Option('--backend <name>', 'where training runs: chromium = WebGPU in headless Chromium, node = the `webgpu` package in Node (Chromium then only draws the PNG)').choices(['chromium', 'node']).default('chromium'))
     .option('--steps <n>', `optimiser steps per model, integer ${FLAG_RANGES.steps[0]}..${FLAG_RANGES.steps[1]} (default: the spec's)`)
     .option('--batch-size <n>', `examples per training step, integer ${FLAG_RANGES.batchSize[0]}..${FLAG_RANGES.batchSize[1]} (default: the spec's)`)
     .option('--seeds <n>', `independent models per grid point (the lowest final loss is kept), integer ${FLAG_RANGES.seeds[0]}..${FLAG_RANGES.seeds[1]} (default: the spec's)`)
@@ -111,7 +111,7 @@ function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string;
     .option('--rows <n>', `values on the y axis (rows), integer ${FLAG_RANGES.rows[0]}..${FLAG_RANGES.rows[1]} (default: the spec's)`)
     .option('--seed <n>', `base seed of the counter-based PRNG, integer 0..${FLAG_RANGES.seed[1]} (u32; default: the spec's, else 0)`)
     .option('--metric <name>', 'metric drawn in phase-diagram.png: regime, norm, superposition, dimensionality, benefit (per feature; NAME:i picks feature i), loss, dimsPerFeature (default: regime of the last feature for two numeric axes, else norm of every feature)')
-    .option('--quiet', 'no progress bar on stderr (default: shown)', false)
+    .option('--quiet', 'no progress bar or summary on stderr (default: shown); the written paths still go to stdout')
     .action((opts: RawSweepOptions) => record({ command: 'sweep', options: validateSweepOptions(opts) }));
 
   program

@@ -60,9 +60,9 @@ function compact(v: number): string {
   return v < 1e4 ? String(v) : v.toExponential(2).replace('e+', 'e');
 }
 
-/** The `presets` table: name, instances, total training samples, description's first sentence. */
+/** The `presets` table: name, instances, total training samples, description (cut at 100 characters). */
 export function presetsTable(): string {
-  const rows = listPresets().map((p) => [p.name, String(p.instances), compact(p.totalSamples), p.description.split(/(?<=[.:])\s/)[0] ?? '']);
+  const rows = listPresets().map((p) => [p.name, String(p.instances), compact(p.totalSamples), p.description.length > 100 ? `${p.description.slice(0, 99)}…` : p.description]);
   const header = ['NAME', 'INSTANCES', 'SAMPLES', 'DESCRIPTION'];
   const widths = [0, 1, 2].map((c) => Math.max(header[c]!.length, ...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => [r[0]!.padEnd(widths[0]!), r[1]!.padStart(widths[1]!), r[2]!.padStart(widths[2]!), r[3]].join('  ');

@@ -40,7 +40,6 @@ export function createProgressReporter(sets: ModelSet[], quiet: boolean): Progre
   const totalInstances = instancesPerGroup.reduce((a, b) => a + b, 0);
   const steps = sets[0]?.training.steps ?? 0;
   const batch = sets[0]?.training.batchSize ?? 0;
-  const start = Date.now();
   const tty = Boolean(process.stderr.isTTY);
   const bar = new cliProgress.SingleBar(
     {
@@ -54,17 +53,23 @@ export function createProgressReporter(sets: ModelSet[], quiet: boolean): Progre
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(totalModelSteps, 0, { step: 0, steps, inst: 0, instTotal: totalInstances, rate: '–', eta_text: '–' });
   let stopped = false;
+  let started = false;
   return {
     update(p) {
       if (stopped) return;
+      if (!started) {
+        // Started on the first report, so browser start-up does not count as training time.
+        started = true;
+        bar.start(totalModelSteps, 0, { step: 0, steps, inst: 0, instTotal: totalInstances, rate: '–', eta_text: '–' });
+      }
       const before = totals.slice(0, p.group).reduce((a, b) => a + b, 0);
       const instBefore = instancesPerGroup.slice(0, p.group).reduce((a, b) => a + b, 0);
       const done = before + p.modelStepsDone;
-      const elapsed = (Date.now() - start) / 1000;
-      const rate = elapsed > 0 ? (done * batch) / elapsed : NaN;
-      const eta = done > 0 ? (elapsed * (totalModelSteps - done)) / done : NaN;
+      // The engine's own rate and ETA for this group, plus the later groups at the same rate.
+      const rate = p.samplesPerSecond;
+      const later = totals.slice(p.group + 1).reduce((a, b) => a + b, 0);
+      const eta = p.etaSeconds + (rate > 0 ? (later * batch) / rate : NaN);
       bar.update(done, {
         step: p.instancesTotal > 0 ? Math.min(steps, Math.floor(p.modelStepsDone / p.instancesTotal)) : 0,
         steps,
@@ -77,7 +82,7 @@ export function createProgressReporter(sets: ModelSet[], quiet: boolean): Progre
     stop() {
       if (stopped) return;
       stopped = true;
-      bar.stop();
+      if (started) bar.stop();
     },
   };
 }

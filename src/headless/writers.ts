@@ -30,6 +30,11 @@ function csvNumber(v: number): string {
   return r === null ? '' : String(r);
 }
 
+/** Rounds every number of a flat record with {@link round6}. */
+function roundValues<T extends Record<string, number>>(o: T): Record<keyof T, number | null> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round6(v)])) as Record<keyof T, number | null>;
+}
+
 const roundAll = (a: ArrayLike<number>): (number | null)[] => Array.from(a, round6);
 
 /** One grid point × seed in results.json. */
@@ -148,13 +153,13 @@ export function buildResultsJson(spec: SweepSpec, run: SweepRun, meta: ResultsMe
     spec,
     backend: run.backend,
     device: run.device,
-    timings: run.timings,
+    timings: roundValues(run.timings),
     groups: run.groups.map((g) => ({
       model: g.set.model,
       instances: g.results.count,
       layout: g.layout,
       chunks: g.chunks,
-      timings: g.timings,
+      timings: roundValues(g.timings),
       samplesPerSecond: round6(g.samplesPerSecond),
     })),
     regimeNames: [regimeNames[0], regimeNames[1], regimeNames[2]],

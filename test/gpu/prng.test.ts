@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => engine?.destroy());
 
-async function runShader(body: string, inputs: Uint32Array, outputsPerInput: number): Promise<Uint32Array> {
+async function runShader(body: string, inputs: Uint32Array<ArrayBuffer>, outputsPerInput: number): Promise<Uint32Array> {
   const { device } = engine;
   const code = `${prngSource}
 @group(0) @binding(0) var<storage, read> input: array<vec4u>;
@@ -45,7 +45,7 @@ async function runShader(body: string, inputs: Uint32Array, outputsPerInput: num
   return out;
 }
 
-function sampleInputs(count: number): Uint32Array {
+function sampleInputs(count: number): Uint32Array<ArrayBuffer> {
   const inputs = new Uint32Array(count * 4);
   for (let k = 0; k < inputs.length; k++) inputs[k] = pcg(k * 2654435761) ^ (k % 7 === 0 ? 0xffffffff : 0);
   inputs.set([0, 0, 0, 0, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 1, EVAL_STEP, 3, 2], 0);
