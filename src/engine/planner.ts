@@ -31,6 +31,8 @@ export interface SweepPlan {
   layout: KernelLayout;
   /** Workgroup size of the training kernel. */
   workgroupSize: number;
+  /** Workgroup size of the one-invocation-per-model kernels (evaluation, geometry). */
+  invocationWorkgroupSize: number;
   paramCount: number;
   metricStride: number;
   /** Device bytes one instance needs. */
@@ -42,7 +44,25 @@ export interface SweepPlan {
 /** Results held on the host, per whole sweep: W, b and metrics as float32. */
 export const MAX_RESULT_BYTES = 1.5 * 2 ** 30;
 
+/** Workgroup size of the per-workgroup layout: the batch is split across this many invocations. */
 const WORKGROUP_SIZE = 64;
+/** Largest n and m of the `registers` layout (shaders/train.wgsl trainRegisters). */
+export const REGISTERS_MAX_FEATURES = 8;
+export const REGISTERS_MAX_HIDDEN = 4;
+
+/**
+ * Workgroup size for one-invocation-per-model kernels: 64, but smaller for small sweeps so that
+ * there are at least ~16 workgroups to spread over CPU threads (SwiftShader runs a workgroup on
+ * one thread); never below 4, SwiftShader's SIMD width.
+ */
+export function invocationWorkgroupSize(instances: number): number {
+  const target = Math.max(1, Math.floor(instances / 16));
+  return Math.min(64, Math.max(4, 2 ** Math.floor(Math.log2(target))));
+}
+
+function fitsRegisters(input: PlanInput): boolean {
+  return input.nFeatures <= REGISTERS_MAX_FEATURES && input.nHidden <= REGISTERS_MAX_HIDDEN;
+}
 
 /** True for CPU implementations of WebGPU (SwiftShader, llvmpipe, lavapipe). */
 export function isCpuAdapter(info: Pick<DeviceInfo, 'vendor' | 'architecture' | 'device' | 'description'>): boolean {
@@ -51,14 +71,16 @@ export function isCpuAdapter(info: Pick<DeviceInfo, 'vendor' | 'architecture' | 
 
 /**
  * Chooses the kernel layout. On CPU adapters one invocation per model always wins (barriers are
- * costly there: TOOLCHAIN.md; measured again by `npm run bench`). On a GPU, per-model needs
+ * costly there: TOOLCHAIN.md; measured again by `npm run bench`), in registers when the model is
+ * small enough (n ≤ 8, m ≤ 4), else with loops. On a GPU, one invocation per model needs
  * enough models to fill the chip; below that, a workgroup per model splits the batch across 64
  * invocations. The threshold (65 536 models ≈ the resident threads of a large GPU) is a design
  * estimate; `npm run bench` measures both layouts on the machine at hand.
  */
 export function chooseLayout(input: PlanInput, info: DeviceInfo): KernelLayout {
-  if (isCpuAdapter(info)) return 'per-model';
-  return input.instances >= 65536 ? 'per-model' : 'per-workgroup';
+  const perModel: KernelLayout = fitsRegisters(input) ? 'registers' : 'per-model';
+  if (isCpuAdapter(info)) return perModel;
+  return input.instances >= 65536 ? perModel : 'per-workgroup';
 }
 
 /**
@@ -67,11 +89,12 @@ export function chooseLayout(input: PlanInput, info: DeviceInfo): KernelLayout {
  * `rowStride` is the number of instances per row, passed to the kernels.
  */
 export function dispatchShape(count: number, layout: KernelLayout, workgroupSize: number, maxPerDimension: number): { x: number; y: number; rowStride: number } {
-  const workgroups = layout === 'per-model' ? Math.ceil(count / workgroupSize) : count;
+  const perInvocation = layout !== 'per-workgroup';
+  const workgroups = perInvocation ? Math.ceil(count / workgroupSize) : count;
   const x = Math.max(1, Math.min(workgroups, maxPerDimension));
   const y = Math.ceil(workgroups / x);
   if (y > maxPerDimension) throw new DeviceLimitError('maxComputeWorkgroupsPerDimension', y, maxPerDimension);
-  return { x, y: Math.max(1, y), rowStride: layout === 'per-model' ? x * workgroupSize : x };
+  return { x, y: Math.max(1, y), rowStride: perInvocation ? x * workgroupSize : x };
 }
 
 /**
@@ -84,6 +107,11 @@ export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptio
   if (n > MAX_FEATURES) throw new DeviceLimitError('nFeatures', n, MAX_FEATURES, `nFeatures = ${n} is out of range; the WebGPU kernels support 2 … ${MAX_FEATURES}`);
   if (m > MAX_HIDDEN) throw new DeviceLimitError('nHidden', m, MAX_HIDDEN, `nHidden = ${m} is out of range; the WebGPU kernels support 1 … ${MAX_HIDDEN}`);
   const layout = options.layout ?? chooseLayout(input, info);
+  if (layout === 'registers' && !fitsRegisters(input)) {
+    throw new DeviceLimitError('registers layout', Math.max(n, m), REGISTERS_MAX_FEATURES, `the registers layout holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${n}, m = ${m}`);
+  }
+  const smallWorkgroup = invocationWorkgroupSize(instances);
+  const workgroupSize = layout === 'per-workgroup' ? WORKGROUP_SIZE : smallWorkgroup;
   const P = paramCount(n, m);
   const S = metricStride(n);
   const resultBytes = instances * (P + S) * 4;
@@ -99,10 +127,10 @@ export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptio
   const perBinding = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / largestBinding);
   const perBudget = Math.floor((options.memoryBudget ?? 512 * 2 ** 20) / bytesPerInstance);
   const maxDim = limits.maxComputeWorkgroupsPerDimension;
-  const perDispatch = layout === 'per-model' ? maxDim * maxDim * WORKGROUP_SIZE : maxDim * maxDim;
+  const perDispatch = layout === 'per-workgroup' ? maxDim * maxDim : maxDim * maxDim * workgroupSize;
   const perChunk = Math.min(perBinding, perBudget, perDispatch, options.maxInstancesPerChunk ?? Infinity, Math.max(instances, 1));
   if (perChunk < 1) throw new DeviceLimitError('maxStorageBufferBindingSize', largestBinding, limits.maxStorageBufferBindingSize, `one model needs a ${largestBinding}-byte buffer; the device allows ${limits.maxStorageBufferBindingSize}`);
   const chunks: Chunk[] = [];
   for (let start = 0; start < instances; start += perChunk) chunks.push({ start, count: Math.min(perChunk, instances - start) });
-  return { layout, workgroupSize: WORKGROUP_SIZE, paramCount: P, metricStride: S, bytesPerInstance, instancesPerChunk: perChunk, chunks };
+  return { layout, workgroupSize, invocationWorkgroupSize: smallWorkgroup, paramCount: P, metricStride: S, bytesPerInstance, instancesPerChunk: perChunk, chunks };
 }

@@ -27,6 +27,8 @@ export interface TrainBuffers {
   partials?: GPUBuffer;
 }
 
+const ENTRY_POINTS: Record<KernelLayout, string> = { 'per-model': 'trainPerModel', registers: 'trainRegisters', 'per-workgroup': 'trainPerWorkgroup' };
+
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
 
 export class TrainKernel {
@@ -52,7 +54,7 @@ export class TrainKernel {
     const pipeline = await getPipeline(engine, {
       label: `train.${config.layout}`,
       code: engine.shaders.prng + engine.shaders.train,
-      entryPoint: config.layout === 'per-model' ? 'trainPerModel' : 'trainPerWorkgroup',
+      entryPoint: ENTRY_POINTS[config.layout],
       constants: {
         N: config.nFeatures,
         M: config.nHidden,
@@ -61,6 +63,7 @@ export class TrainKernel {
         LINEAR: config.model === 'linear' ? 1 : 0,
         ADAMW: training.optimizer === 'adamw' ? 1 : 0,
         SCHEDULE: SCHEDULES[training.schedule],
+        HALF2: config.nFeatures > 4 ? 1 : 0,
       },
     });
     return new TrainKernel(engine, config, pipeline);

@@ -213,9 +213,9 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
     maxInstancesPerChunk: options.maxInstancesPerChunk,
   });
   const results = allocateResults(instances, set.nFeatures, set.nHidden);
-  const common = { nFeatures: set.nFeatures, nHidden: set.nHidden, workgroupSize: plan.workgroupSize };
+  const common = { nFeatures: set.nFeatures, nHidden: set.nHidden, workgroupSize: plan.invocationWorkgroupSize };
   const kernels: Kernels = {
-    train: await TrainKernel.create(engine, { ...common, model: set.model, training: set.training, layout: plan.layout }),
+    train: await TrainKernel.create(engine, { ...common, workgroupSize: plan.workgroupSize, model: set.model, training: set.training, layout: plan.layout }),
     evaluate: await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize: set.evalBatchSize }),
     geometry: await GeometryKernel.create(engine, common),
   };

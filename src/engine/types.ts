@@ -1,8 +1,12 @@
 /** Public types of the WebGPU engine. */
 import type { ModelResults } from '../science/types.js';
 
-/** Kernel layouts (see shaders/train.wgsl): one invocation per model, or one workgroup per model. */
-export type KernelLayout = 'per-model' | 'per-workgroup';
+/**
+ * Kernel layouts (see shaders/train.wgsl): one invocation per model with loops over n and m
+ * (`per-model`, any size), one invocation per model held in registers (`registers`, n ≤ 8, m ≤ 4),
+ * or one workgroup per model (`per-workgroup`).
+ */
+export type KernelLayout = 'per-model' | 'per-workgroup' | 'registers';
 
 /** Progress of a training run, reported after every dispatch batch. */
 export interface TrainProgress {

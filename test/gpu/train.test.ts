@@ -42,7 +42,7 @@ const PARAM_TOLERANCE = 1e-3;
 // The evaluation loss sums 256 examples in float32: 1e-4 relative.
 const LOSS_TOLERANCE = 1e-4;
 
-describe.each<[KernelLayout]>([['per-model'], ['per-workgroup']])('train kernel, %s layout', (layout) => {
+describe.each<[KernelLayout]>([['per-model'], ['registers'], ['per-workgroup']])('train kernel, %s layout', (layout) => {
   it('ReLU n=5 m=2 (AdamW, constant lr) matches the float64 reference within 1e-3 after 50 steps', async () => {
     const set = smallSet();
     const outcome = await trainModelSet(engine, set, { layout });
@@ -56,6 +56,13 @@ describe.each<[KernelLayout]>([['per-model'], ['per-workgroup']])('train kernel,
 
   it('linear n=6 m=3 (Adam with L2, cosine schedule), odd batch size', async () => {
     const set = smallSet({ model: 'linear', n: 6, m: 3, points: 3, seeds: 1, training: { optimizer: 'adam', schedule: 'cosine', batchSize: 37, steps: 40 } });
+    const { maxParam, maxLoss } = compare(set, await trainModelSet(engine, set, { layout }));
+    expect(maxParam).toBeLessThan(PARAM_TOLERANCE);
+    expect(maxLoss).toBeLessThan(LOSS_TOLERANCE);
+  });
+
+  it('ReLU n=2 m=1 (the phase-diagram model), 4 points × 3 seeds', async () => {
+    const set = smallSet({ n: 2, m: 1, points: 4, seeds: 3, training: { steps: 60 } });
     const { maxParam, maxLoss } = compare(set, await trainModelSet(engine, set, { layout }));
     expect(maxParam).toBeLessThan(PARAM_TOLERANCE);
     expect(maxLoss).toBeLessThan(LOSS_TOLERANCE);

@@ -6,7 +6,7 @@ import { DeviceLimitError, NoAdapterError, WebGPUUnavailableError } from '../../
 import { dispatchShape, isCpuAdapter, MAX_RESULT_BYTES, planSweep } from '../../src/engine/planner.js';
 import type { DeviceInfo } from '../../src/engine/types.js';
 
-const shaders = { prng: '', train: '', evaluate: '', geometry: '' };
+const shaders = { prng: '', model: '', train: '', evaluate: '', geometry: '' };
 
 const swiftshader: DeviceInfo = {
   vendor: 'google',
@@ -50,9 +50,12 @@ describe('planner', () => {
     const input = { instances: 1024, nFeatures: 5, nHidden: 2, batchSize: 1024 };
     expect(isCpuAdapter(swiftshader)).toBe(true);
     expect(isCpuAdapter(gpu)).toBe(false);
-    expect(planSweep(input, swiftshader).layout).toBe('per-model');
+    expect(planSweep(input, swiftshader).layout).toBe('registers');
+    expect(planSweep({ ...input, nFeatures: 20, nHidden: 5 }, swiftshader).layout).toBe('per-model');
     expect(planSweep(input, gpu).layout).toBe('per-workgroup');
-    expect(planSweep({ ...input, instances: 512 * 512 * 4 }, gpu).layout).toBe('per-model');
+    expect(planSweep({ ...input, instances: 512 * 512 * 4 }, gpu).layout).toBe('registers');
+    expect(planSweep({ ...input, nFeatures: 9, instances: 512 * 512 * 4 }, gpu).layout).toBe('per-model');
+    expect(() => planSweep({ ...input, nHidden: 5 }, swiftshader, { layout: 'registers' })).toThrow('the registers layout holds n ≤ 8 and m ≤ 4; got n = 5, m = 5');
   });
 
   it('splits a 512 × 512 × 4-seed grid into chunks within the binding size, covering every instance once', () => {
