@@ -73,3 +73,47 @@ export function theoryBoundaryDistance(p: number, r: number): number {
   for (const x of c) if (x !== best) d = Math.min(d, Math.abs(Math.log(x.loss / best.loss)));
   return d;
 }
+
+/** One cell to compare with the exact theory. */
+export interface TheoryCell {
+  /** Density p of both features. */
+  featureProbability: number;
+  /** Relative importance r of feature 1. */
+  relativeImportance: number;
+  /** The empirical regime of feature 1 (kept seed). */
+  regime: Regime;
+}
+
+/** How well an empirical n = 2, m = 1 phase diagram agrees with the exact theory. */
+export interface TheoryAgreement {
+  /** Cells compared (those at least `margin` away from a boundary). */
+  compared: number;
+  /** Compared cells whose regime equals the theory's. */
+  agreeing: number;
+  /** agreeing / compared (NaN when nothing was compared). */
+  fraction: number;
+  /** Cells skipped because they lie within `margin` of a boundary. */
+  nearBoundary: number;
+  /** The margin used: minimum |ln(loss_other / loss_best)| for a cell to be compared. */
+  margin: number;
+}
+
+/**
+ * Compares empirical regimes with {@link theoryRegime} away from the boundaries (SCIENCE.md:
+ * "should agree with this away from the boundaries"). A cell counts only if the best candidate's
+ * expected loss beats every other by a factor of at least e^margin (default margin 0.2, i.e. 22 %).
+ */
+export function theoryAgreement(cells: readonly TheoryCell[], margin = 0.2): TheoryAgreement {
+  let compared = 0;
+  let agreeing = 0;
+  let nearBoundary = 0;
+  for (const cell of cells) {
+    if (theoryBoundaryDistance(cell.featureProbability, cell.relativeImportance) < margin) {
+      nearBoundary++;
+      continue;
+    }
+    compared++;
+    if (theoryRegime(cell.featureProbability, cell.relativeImportance) === cell.regime) agreeing++;
+  }
+  return { compared, agreeing, fraction: compared > 0 ? agreeing / compared : NaN, nearBoundary, margin };
+}

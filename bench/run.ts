@@ -1,0 +1,567 @@
+/**
+ * `npm run bench`: training throughput (samples/s = models × steps × batch / training seconds) of
+ * the WebGPU engine in headless Chromium and in Node (dawn.node), for both kernel layouts, next to
+ * two baselines measured in the same run: the float64 CPU reference (src/science/reference.ts)
+ * and a PyTorch implementation of the paper's training loop (bench/baselines/torch_baseline.py).
+ * See bench/README.md.
+ *
+ * Every stage is isolated: a backend that fails records its error in its rows and the run goes on.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright';
+import { createServer, type ViteDevServer } from 'vite';
+import { chromiumArgs, chromiumPath } from '../src/headless/chromium-path.js';
+import { referenceInstance, trainReference } from '../src/science/reference.js';
+import { LAYOUTS, stepsFor, workloads, workloadSet, type GpuBenchRequest, type GpuBenchResponse, type Workload } from './workloads.js';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = join(BENCH_DIR, '..');
+const RESULTS_DIR = join(BENCH_DIR, 'results');
+const STAGES = ['chromium', 'node', 'reference', 'torch'] as const;
+type Stage = (typeof STAGES)[number];
+
+/** Settings of one run. */
+interface Config {
+  quick: boolean;
+  only: Stage[];
+  /** Most samples per timed WebGPU / PyTorch measurement (sets each workload's step cap). */
+  targetSamples: number;
+  minSteps: number;
+  warmupSteps: number;
+  /** Samples of the WebGPU calibration run (0: no calibration, run the step cap). */
+  calibrationSamples: number;
+  /** Seconds a timed WebGPU / PyTorch measurement aims at (within [minSteps, cap]). */
+  targetSeconds: number;
+  /** Reference: steps per model, and how long to keep adding models. */
+  referenceSteps: number;
+  referenceSeconds: number;
+  stageTimeoutSeconds: number;
+}
+
+/** One line of the table / one entry of `rows` in the JSON. */
+export interface Row {
+  workload: string;
+  workloadLabel: string;
+  backend: Stage;
+  /** What ran: 'webgpu', 'float64 JS', 'autograd + AdamW', 'hand-written backward'. */
+  implementation: string;
+  layout: string | null;
+  ok: boolean;
+  error?: string;
+  samplesPerSecond: number | null;
+  /** samplesPerSecond / the PyTorch hand-written baseline's, same workload, same run. */
+  ratioVsTorchManual: number | null;
+  /** samplesPerSecond / the CPU reference's, same workload, same run. */
+  ratioVsReference: number | null;
+  /** Seconds the timed part took. */
+  seconds: number | null;
+  /** Timed steps (reference: per model, with `details.models` models). */
+  steps: number | null;
+  samples: number | null;
+  details?: Record<string, unknown>;
+}
+
+const HELP = `Usage: npm run bench [-- options]
+
+Measures training throughput (samples/s = models x steps x batch per second) for
+  A: n=5, m=2, 1024 models, batch 1024      B: n=2, m=1, 4096 models, batch 1024
+on WebGPU in headless Chromium and in Node (both kernel layouts), the float64 CPU reference,
+and a PyTorch baseline (autograd and hand-written backward). Writes bench/results/latest.json.
+
+Options:
+  --quick                 small measurements (a smoke run, about a minute)
+  --only <stage>[,...]    run only these stages: chromium, node, reference, torch (repeatable)
+  -h, --help              this text
+Environment: SUPERPOSITION_CHROMIUM (Chromium path), BENCH_PYTHON (python with torch).
+`;
+
+function parseArgs(argv: string[]): Config | string {
+  let quick = false;
+  const only: Stage[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') quick = true;
+    else if (a === '-h' || a === '--help') return HELP;
+    else if (a === '--only' || a.startsWith('--only=')) {
+      const value = a.startsWith('--only=') ? a.slice(7) : argv[++i];
+      if (!value) throw new Error('--only needs a value: chromium, node, reference or torch');
+      for (const s of value.split(',')) {
+        if (!(STAGES as readonly string[]).includes(s)) throw new Error(`--only: unknown stage '${s}' (chromium, node, reference, torch)`);
+        if (!only.includes(s as Stage)) only.push(s as Stage);
+      }
+    } else throw new Error(`unknown option '${a}'\n\n${HELP}`);
+  }
+  return {
+    quick,
+    only: only.length ? only : [...STAGES],
+    targetSamples: quick ? 4e6 : 3.2e7,
+    minSteps: quick ? 1 : 2,
+    warmupSteps: 1,
+    calibrationSamples: quick ? 0 : 2e6,
+    targetSeconds: quick ? 1 : 8,
+    referenceSteps: quick ? 2 : 10,
+    referenceSeconds: quick ? 0.5 : 3,
+    stageTimeoutSeconds: 900,
+  };
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e));
+const now = (): number => performance.now() / 1000;
+const log = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
+
+function blankRow(w: Workload, backend: Stage, implementation: string, layout: string | null): Row {
+  return { workload: w.id, workloadLabel: w.label, backend, implementation, layout, ok: false, samplesPerSecond: null, ratioVsTorchManual: null, ratioVsReference: null, seconds: null, steps: null, samples: null };
+}
+
+/** Rows from a WebGPU response (one per requested layout, errors included). */
+function gpuRows(w: Workload, backend: 'chromium' | 'node', response: GpuBenchResponse | { ok: false; error: string }): Row[] {
+  return LAYOUTS.map((layout) => {
+    const row = blankRow(w, backend, 'webgpu', layout);
+    if (!response.ok) return { ...row, error: response.error ?? 'failed' };
+    const m = (response as GpuBenchResponse).measurements.find((x) => x.layout === layout);
+    if (!m) return { ...row, error: 'not measured (an earlier layout lost the device)' };
+    if (!m.ok) return { ...row, error: m.error };
+    return {
+      ...row,
+      ok: true,
+      samplesPerSecond: m.samplesPerSecond ?? null,
+      seconds: m.timings?.trainSeconds ?? null,
+      steps: m.steps ?? null,
+      samples: m.samples ?? null,
+      details: { ...m, acquireSeconds: (response as GpuBenchResponse).acquireSeconds },
+    };
+  });
+}
+
+function gpuRequest(config: Config, w: Workload): GpuBenchRequest {
+  return {
+    workload: w,
+    layouts: LAYOUTS,
+    warmupSteps: config.warmupSteps,
+    calibrationSteps: config.calibrationSamples > 0 ? stepsFor(w, config.calibrationSamples) : 0,
+    targetSeconds: config.targetSeconds,
+    minSteps: config.minSteps,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage 1: WebGPU in headless Chromium
+// ---------------------------------------------------------------------------------------------
+async function withTimeout<T>(promise: Promise<T>, seconds: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${seconds} s`)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runChromium(config: Config, list: Workload[], meta: Record<string, unknown>): Promise<Row[]> {
+  let server: ViteDevServer | undefined;
+  let browser: Browser | undefined;
+  const rows: Row[] = [];
+  try {
+    server = await createServer({
+      configFile: false,
+      root: REPO_ROOT,
+      logLevel: 'silent',
+      clearScreen: false,
+      server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+      optimizeDeps: { entries: ['bench/bench.html'] },
+    });
+    await server.listen();
+    const address = server.httpServer?.address() as AddressInfo | null;
+    if (!address || typeof address !== 'object') throw new Error('the Vite dev server did not report a port');
+    const executablePath = chromiumPath();
+    browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs, headless: true });
+    meta.chromiumVersion = browser.version();
+    meta.chromiumExecutable = executablePath ?? '(playwright default)';
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
+    await page.goto(`http://127.0.0.1:${address.port}/bench/bench.html`);
+    try {
+      await page.waitForFunction(() => window.runBench !== undefined, undefined, { timeout: 120_000 });
+    } catch {
+      throw new Error(`the bench page did not load${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
+    }
+    meta.userAgent = await page.evaluate(() => window.benchUserAgent);
+    for (const w of list) {
+      log(`chromium: workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}`);
+      const request = gpuRequest(config, w);
+      try {
+        const response = await withTimeout(
+          page.evaluate((r) => window.runBench!(r), request),
+          config.stageTimeoutSeconds,
+          `chromium workload ${w.id}`,
+        );
+        if (response.adapter) meta.chromiumAdapter = response.adapter;
+        rows.push(...gpuRows(w, 'chromium', response));
+      } catch (e) {
+        rows.push(...gpuRows(w, 'chromium', { ok: false, error: errorText(e) }));
+        if (!page.isClosed() && browser.isConnected()) continue;
+        break;
+      }
+    }
+  } catch (e) {
+    const error = errorText(e);
+    for (const w of list) if (!rows.some((r) => r.workload === w.id)) rows.push(...gpuRows(w, 'chromium', { ok: false, error }));
+  } finally {
+    await browser?.close().catch(() => {});
+    await server?.close().catch(() => {});
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage 2: WebGPU in Node (dawn.node), one child process per workload
+// ---------------------------------------------------------------------------------------------
+interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+function runChild(command: string, args: string[], timeoutSeconds: number, onLine?: (line: string) => void): Promise<ChildResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let pending = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutSeconds * 1000);
+    child.stdout.on('data', (d: Buffer) => {
+      const text = d.toString();
+      stdout += text;
+      if (onLine) {
+        pending += text;
+        const lines = pending.split('\n');
+        pending = lines.pop()!;
+        for (const line of lines) onLine(line);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: null, signal: null, stdout, stderr: stderr + String(e), timedOut });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (onLine && pending) onLine(pending);
+      resolve({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+
+function childFailure(r: ChildResult, what: string): string {
+  if (r.timedOut) return `${what} timed out`;
+  const tail = r.stderr
+    .split('\n')
+    .filter((l) => l.trim() && !/XDG_RUNTIME_DIR/.test(l))
+    .slice(-3)
+    .join(' | ');
+  return `${what} exited with ${r.signal ?? `code ${r.code}`}${tail ? `: ${tail}` : ''}`;
+}
+
+async function runNode(config: Config, list: Workload[], meta: Record<string, unknown>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const w of list) {
+    log(`node (dawn.node): workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}`);
+    const request = gpuRequest(config, w);
+    const r = await runChild(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'node-worker.ts'), JSON.stringify(request)], config.stageTimeoutSeconds);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+    if (!line) {
+      rows.push(...gpuRows(w, 'node', { ok: false, error: childFailure(r, 'the Node WebGPU worker') }));
+      continue;
+    }
+    try {
+      const response = JSON.parse(line.slice('BENCH_RESULT '.length)) as GpuBenchResponse;
+      if (response.adapter) meta.nodeAdapter = response.adapter;
+      rows.push(...gpuRows(w, 'node', response));
+    } catch (e) {
+      rows.push(...gpuRows(w, 'node', { ok: false, error: errorText(e) }));
+    }
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage 3: the float64 CPU reference (single-threaded JS, in this process)
+// ---------------------------------------------------------------------------------------------
+function runReference(config: Config, list: Workload[]): Row[] {
+  return list.map((w) => {
+    const row = blankRow(w, 'reference', 'float64 JS (src/science/reference.ts)', null);
+    try {
+      log(`reference: workload ${w.id}, ${config.referenceSteps} steps per model for ~${config.referenceSeconds} s`);
+      const set = workloadSet(w, config.referenceSteps);
+      trainReference(referenceInstance(set, 0), 1); // warm-up (JIT)
+      const t0 = now();
+      let models = 0;
+      while (models < 2 || (now() - t0 < config.referenceSeconds && models < w.models)) {
+        trainReference(referenceInstance(set, models), config.referenceSteps);
+        models++;
+      }
+      const seconds = now() - t0;
+      const samples = models * config.referenceSteps * w.batchSize;
+      return { ...row, ok: true, samplesPerSecond: samples / seconds, seconds, steps: config.referenceSteps, samples, details: { models, stepsPerModel: config.referenceSteps, batchSize: w.batchSize } };
+    } catch (e) {
+      return { ...row, error: errorText(e) };
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage 4: PyTorch (bench/baselines/torch_baseline.py)
+// ---------------------------------------------------------------------------------------------
+const TORCH_VARIANTS = [
+  { variant: 'manual', implementation: 'PyTorch hand-written backward + AdamW' },
+  { variant: 'autograd', implementation: 'PyTorch autograd + optim.AdamW' },
+] as const;
+
+/** The first of $BENCH_PYTHON, /usr/bin/python3, python3 that imports torch. */
+function findTorchPython(): { python?: string; tried: string[] } {
+  const candidates = [process.env.BENCH_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => Boolean(c));
+  const tried: string[] = [];
+  for (const python of candidates) {
+    const r = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 120_000 });
+    tried.push(`${python}: ${r.error ? 'not found' : r.status === 0 ? 'ok' : 'no torch'}`);
+    if (r.status === 0) return { python, tried };
+  }
+  return { tried };
+}
+
+async function runTorch(config: Config, list: Workload[], meta: Record<string, unknown>): Promise<Row[]> {
+  const failAll = (error: string): Row[] => list.flatMap((w) => TORCH_VARIANTS.map((v) => ({ ...blankRow(w, 'torch', v.implementation, null), error })));
+  const { python, tried } = findTorchPython();
+  if (!python) {
+    const note = `skipped: no Python with torch (${tried.join('; ')})`;
+    log(`torch: ${note}`);
+    return failAll(note);
+  }
+  const torchWorkloads = list.map((w) => ({
+    name: w.id,
+    nFeatures: w.nFeatures,
+    nHidden: w.nHidden,
+    instances: w.models,
+    batchSize: w.batchSize,
+    maxSteps: w.steps,
+    minSteps: config.minSteps,
+    targetSeconds: config.targetSeconds,
+    variants: TORCH_VARIANTS.map((v) => v.variant),
+  }));
+  log(`torch (${python}): ${torchWorkloads.map((w) => `${w.name} ≤${w.maxSteps} steps`).join(', ')}, ~${config.targetSeconds} s each, variants manual + autograd`);
+  const results: Record<string, unknown>[] = [];
+  const script = join(BENCH_DIR, 'baselines', 'torch_baseline.py');
+  const r = await runChild(python, [script, '--config', JSON.stringify({ workloads: torchWorkloads, warmupSteps: config.warmupSteps })], config.stageTimeoutSeconds, (line) => {
+    if (!line.startsWith('{')) return;
+    try {
+      const obj = JSON.parse(line) as Record<string, unknown>;
+      if (obj.env) meta.torch = obj.env;
+      else if (obj.variant) {
+        results.push(obj);
+        log(`torch: ${String(obj.workload)} ${String(obj.variant)}: ${obj.error ? String(obj.error) : fmtRate(obj.samplesPerSecond as number)}`);
+      }
+    } catch {
+      /* not a result line */
+    }
+  });
+  const failure = r.code === 0 ? 'no result reported' : childFailure(r, 'torch_baseline.py');
+  return list.flatMap((w) =>
+    TORCH_VARIANTS.map((v) => {
+      const row = blankRow(w, 'torch', v.implementation, null);
+      const res = results.find((x) => x.workload === w.id && x.variant === v.variant);
+      if (!res) return { ...row, error: failure };
+      if (res.error) return { ...row, error: String(res.error) };
+      const { samplesPerSecond, seconds, steps, ...details } = res as { samplesPerSecond: number; seconds: number; steps: number };
+      return { ...row, ok: true, samplesPerSecond, seconds, steps, samples: samplesPerSecond * seconds, details: { ...details, python } };
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table and JSON
+// ---------------------------------------------------------------------------------------------
+function fmtRate(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  if (v >= 1e6) return `${(v / 1e6).toFixed(2)} M`;
+  if (v >= 1e3) return `${(v / 1e3).toFixed(1)} k`;
+  return v.toFixed(0);
+}
+
+function fmtRatio(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  return v >= 10 ? `${v.toFixed(1)}x` : `${v.toFixed(2)}x`;
+}
+
+function addRatios(rows: Row[]): void {
+  for (const row of rows) {
+    const same = rows.filter((r) => r.workload === row.workload && r.ok && r.samplesPerSecond);
+    const torch = same.find((r) => r.backend === 'torch' && r.implementation === TORCH_VARIANTS[0].implementation);
+    const ref = same.find((r) => r.backend === 'reference');
+    if (row.ok && row.samplesPerSecond !== null) {
+      row.ratioVsTorchManual = torch ? row.samplesPerSecond / torch.samplesPerSecond! : null;
+      row.ratioVsReference = ref ? row.samplesPerSecond / ref.samplesPerSecond! : null;
+    }
+  }
+}
+
+const BACKEND_NAMES: Record<Stage, string> = {
+  chromium: 'WebGPU, headless Chromium',
+  node: 'WebGPU, Node (dawn.node)',
+  reference: 'CPU reference, float64 JS',
+  torch: 'PyTorch',
+};
+
+function table(rows: Row[]): string {
+  const header = ['workload', 'backend / implementation', 'layout', 'samples/s', 'vs torch hand-written', 'vs CPU reference', 'steps', 'timed s', 'note'];
+  const body = rows.map((r) => [
+    `${r.workload}: ${r.workloadLabel}`,
+    r.backend === 'torch' ? r.implementation : BACKEND_NAMES[r.backend],
+    r.layout ?? '',
+    fmtRate(r.samplesPerSecond),
+    fmtRatio(r.ratioVsTorchManual),
+    fmtRatio(r.ratioVsReference),
+    r.steps === null ? '' : r.backend === 'reference' ? `${String(r.details?.models)} x ${r.steps}` : String(r.steps),
+    r.seconds !== null ? r.seconds.toFixed(2) : '',
+    r.ok ? (r.details?.diverged ? `${String(r.details.diverged)} models diverged` : '') : `FAILED: ${r.error ?? ''}`.slice(0, 140),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const right = new Set([3, 4, 5, 6, 7]);
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function writeResults(report: Record<string, unknown>, date: Date): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = date.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const file = join(RESULTS_DIR, `bench-${stamp}.json`);
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  for (const target of [file, join(RESULTS_DIR, 'latest.json')]) {
+    const tmp = target.replace(/\.json$/, '.tmp.json');
+    writeFileSync(tmp, text);
+    renameSync(tmp, target);
+  }
+  return file;
+}
+
+/** Entry point of bin/bench.mjs. Returns the process exit code (0 even when some backends failed). */
+export async function main(argv: string[]): Promise<number> {
+  let config: Config;
+  try {
+    const parsed = parseArgs(argv);
+    if (typeof parsed === 'string') {
+      process.stdout.write(parsed);
+      return 0;
+    }
+    config = parsed;
+  } catch (e) {
+    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const date = new Date();
+  const t0 = now();
+  const list = workloads(config.targetSamples, config.minSteps);
+  const cores = os.cpus().length;
+  const loadStart = os.loadavg();
+  const meta: Record<string, unknown> = {};
+  log(`${config.quick ? 'quick run' : 'full run'}; stages: ${config.only.join(', ')}; ${cores} cores, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
+  if (loadStart[0]! > cores * 0.5) log(`warning: the machine is busy (1-min load ${loadStart[0]!.toFixed(2)} on ${cores} cores): throughput numbers will be noisy`);
+
+  const rows: Row[] = [];
+  const stageLoad: Record<string, { before: number[]; after: number[]; seconds: number }> = {};
+  const runners: Record<Stage, () => Promise<Row[]>> = {
+    chromium: () => runChromium(config, list, meta),
+    node: () => runNode(config, list, meta),
+    reference: async () => runReference(config, list),
+    torch: () => runTorch(config, list, meta),
+  };
+  for (const stage of STAGES) {
+    if (!config.only.includes(stage)) continue;
+    const before = os.loadavg();
+    const s0 = now();
+    try {
+      rows.push(...(await runners[stage]()));
+    } catch (e) {
+      log(`${stage}: ${errorText(e)}`);
+      rows.push(...list.map((w) => ({ ...blankRow(w, stage, stage, null), error: errorText(e) })));
+    }
+    stageLoad[stage] = { before, after: os.loadavg(), seconds: now() - s0 };
+    for (const r of rows.filter((x) => x.backend === stage)) {
+      log(`${stage} ${r.workload} ${r.layout ?? r.implementation}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s` : `FAILED ${r.error}`}`);
+    }
+  }
+  // Table order: by workload, then stage order.
+  rows.sort((a, b) => a.workload.localeCompare(b.workload));
+  addRatios(rows);
+
+  const durationSeconds = now() - t0;
+  const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}` : `node ${relative(process.cwd(), process.argv[1] ?? 'bin/bench.mjs')} ${argv.join(' ')}`.trim();
+  const report = {
+    date: date.toISOString(),
+    command,
+    durationSeconds,
+    machine: {
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      cores,
+      totalMemoryGiB: os.totalmem() / 2 ** 30,
+      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      node: process.version,
+      loadAverageStart: loadStart,
+      loadAverageEnd: os.loadavg(),
+      chromium: meta.chromiumVersion ?? null,
+      chromiumExecutable: meta.chromiumExecutable ?? null,
+      userAgent: meta.userAgent ?? null,
+      adapters: { chromium: meta.chromiumAdapter ?? null, node: meta.nodeAdapter ?? null },
+      torch: meta.torch ?? null,
+    },
+    config: { ...config, workloads: list },
+    stages: stageLoad,
+    sampleDefinition: 'samples = models x steps x batch; samples/s uses training time only (WebGPU: submit to onSubmittedWorkDone of the training dispatches; warm-up run, pipeline creation, evaluation and read-back excluded)',
+    rows,
+  };
+  let file = '';
+  try {
+    file = writeResults(report, date);
+  } catch (e) {
+    log(`could not write results: ${errorText(e)}`);
+  }
+
+  const adapterLine = (name: string, a: unknown): string => {
+    if (!a || typeof a !== 'object') return `${name}: —`;
+    const info = a as { vendor: string; architecture: string; device: string; description: string };
+    return `${name}: ${[info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ')}`;
+  };
+  const out = [
+    '',
+    `superposition-webgpu benchmark, ${date.toISOString()}, ${command}`,
+    `machine: ${report.machine.cpuModel}, ${cores} cores, ${report.machine.platform}, Node ${process.version}; load average at start ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
+    `adapters: ${adapterLine('chromium', meta.chromiumAdapter)}; ${adapterLine('node', meta.nodeAdapter)}`,
+    meta.torch ? `torch: ${JSON.stringify(meta.torch)}` : 'torch: —',
+    `samples = models x steps x batch; ratios divide by the same run's PyTorch hand-written and CPU-reference rows of the same workload`,
+    '',
+    table(rows),
+    '',
+    `${durationSeconds.toFixed(1)} s in all${file ? `; results in ${relative(process.cwd(), file)} and bench/results/latest.json` : ''}`,
+    '',
+  ];
+  process.stdout.write(out.join('\n'));
+  return 0;
+}
