@@ -7,9 +7,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getPreset } from '../science/presets.js';
-import { parseSpec, parseSpecText, resolveSpecGroups, SpecError, type SweepSpec, type SweepSpecInput } from '../science/spec.js';
+import { gridShape, parseSpec, parseSpecText, resolveSpecGroups, SpecError, type SweepSpec, type SweepSpecInput } from '../science/spec.js';
 import { checkMetric, defaultMetric, parseMetric, type MetricChoice } from './figure-data.js';
 import type { BackendName } from './run-types.js';
+import { estimateResultsJsonBytes } from './writers.js';
 
 /** A user error: printed as one line, exit code 2 (1 is for failures during the run). */
 export class CliError extends Error {
@@ -259,6 +260,7 @@ export function buildSweepSpec(o: SweepOptions): { spec: SweepSpec; metric: Metr
       if (o.rows !== undefined) overrideCount(s, 'y', o.rows, '--rows', false);
     }
     const spec = parseSpec(s);
+    checkSweepSize(spec);
     resolveSpecGroups(spec);
     const metric = o.metric ?? defaultMetric(spec);
     try {
@@ -271,6 +273,29 @@ export function buildSweepSpec(o: SweepOptions): { spec: SweepSpec; metric: Metr
     if (e instanceof CliError) throw e;
     if (e instanceof SpecError) throw new CliError(o.config !== undefined ? `${o.config}: ${e.message}` : e.message);
     throw e;
+  }
+}
+
+/** Most models (grid points × seeds) one CLI run trains; the engine may allow fewer (DeviceLimitError). */
+export const MAX_CLI_INSTANCES = 1 << 22;
+
+/** Largest results.json the CLI writes (estimated before training), bytes. */
+export const MAX_RESULTS_JSON_BYTES = 512 * 2 ** 20;
+
+/**
+ * Refuses sweeps too large to hold or write, before anything is expanded or trained.
+ * @throws CliError naming the model count and the allowed maximum
+ */
+export function checkSweepSize(spec: SweepSpec): void {
+  const { xCount, yCount } = gridShape(spec);
+  const instances = xCount * yCount * spec.seeds;
+  const perInstance = estimateResultsJsonBytes(spec.nFeatures, spec.nHidden, 1);
+  const max = Math.min(MAX_CLI_INSTANCES, Math.floor(MAX_RESULTS_JSON_BYTES / perInstance));
+  if (instances > max) {
+    throw new CliError(
+      `the sweep has ${instances} models (${xCount} × ${yCount} grid points × ${spec.seeds} seeds); allowed: at most ${max} at n = ${spec.nFeatures}, m = ${spec.nHidden} ` +
+        `(results.json would be about ${Math.round((instances * perInstance) / 2 ** 20)} MB); use a smaller --grid/--cols/--rows or fewer --seeds`,
+    );
   }
 }
 

@@ -17,7 +17,7 @@ import { buildSweepSpec, checkOutDir, CliError, parseCliArgs, type SweepOptions 
 import { buildFigure, type MetricChoice } from './figure-data.js';
 import { createProgressReporter } from './progress.js';
 import { NoChromiumError, PageError, RunCancelledError } from './errors.js';
-import { buildCellsCsv, buildResultsJson, OUTPUT_FILES, writeOutputsAtomically, type OutputFile } from './writers.js';
+import { buildCellsCsv, resultsJsonChunks, OUTPUT_FILES, writeOutputsAtomically, type OutputFile } from './writers.js';
 import type { SweepRun } from './run-types.js';
 
 /** Where the CLI writes. */
@@ -123,7 +123,7 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
   try {
     const { run, png } = await trainAndDraw(spec, o, metric, controller.signal, io);
     const files: OutputFile[] = [
-      { name: OUTPUT_FILES.json, data: JSON.stringify(buildResultsJson(spec, run, { metric, png: png !== null })) + '\n' },
+      { name: OUTPUT_FILES.json, data: resultsJsonChunks(spec, run, { metric, png: png !== null }) },
       { name: OUTPUT_FILES.csv, data: buildCellsCsv(spec, run) },
     ];
     if (png) files.push({ name: OUTPUT_FILES.png, data: png });

@@ -6,7 +6,7 @@
  * - two numeric axes (e.g. featureProbability × importance): one cell per grid point, the chosen
  *   metric of the kept seed (default `regime` of the last feature — the paper's phase diagram);
  * - otherwise (one numeric axis, a model axis, or none): columns are the numeric axis' values,
- *   rows are (model, feature) pairs for per-feature metrics (default `norm`: which features each
+ *   rows (top to bottom) are (model, feature) pairs for per-feature metrics (default `norm`: which features each
  *   model represents as p changes) or one row per model for per-model metrics.
  */
 import { axisLabels, axisValues, type Axis, type SweepSpec } from '../science/spec.js';
@@ -197,22 +197,20 @@ export function buildFigure(spec: SweepSpec, groups: GroupResult[], metric: Metr
   const rowsPerGroup = features.length;
   const yCount = rowsPerGroup * groups.length;
   const values = new Float32Array(xCount * yCount).fill(NaN);
+  // Reading order top-down: the first group and feature 0 in the top row (yIndex 0 is the bottom).
+  const rowOf = (gi: number, fi: number): number => yCount - 1 - (gi * rowsPerGroup + fi);
+  const rowLabels: string[] = new Array<string>(yCount).fill('');
   groups.forEach((g, gi) => {
+    features.forEach((f, fi) => {
+      rowLabels[rowOf(gi, fi)] = f < 0 ? g.set.model : groups.length > 1 ? `${g.set.model} ${f}` : String(f);
+    });
     g.set.points.forEach((p, pos) => {
       const column = col ? (col.key === 'x' ? p.xIndex : p.yIndex) : 0;
       features.forEach((f, fi) => {
-        const row = gi * rowsPerGroup + fi;
-        values[row * xCount + column] = keptMetric(spec, g, pos, metric.name, Math.max(0, f));
+        values[rowOf(gi, fi) * xCount + column] = keptMetric(spec, g, pos, metric.name, Math.max(0, f));
       });
     });
   });
-  const rowLabels: string[] = [];
-  for (const g of groups) {
-    for (const f of features) {
-      const prefix = groups.length > 1 ? `${g.set.model} ` : '';
-      rowLabels.push(f < 0 ? g.set.model : `${prefix}feature ${f}`);
-    }
-  }
   const x: FigureAxis = col ? figureAxis(col.axis) : { title: '', scale: 'category', labels: [modelText] };
   const yTitle = perFeature ? (groups.length > 1 ? 'model, feature i' : 'feature i') : 'model';
   return {

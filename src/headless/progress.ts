@@ -44,7 +44,7 @@ export function createProgressReporter(sets: ModelSet[], quiet: boolean): Progre
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: 'training {bar} {percentage}% | step {step}/{steps} | models {inst}/{instTotal} | {rate} samples/s | ETA {eta_text}',
+      format: '{stage} {bar} {percentage}% | step {step}/{steps} | models {inst}/{instTotal} | {rate} samples/s | ETA {eta_text}',
       hideCursor: tty,
       noTTYOutput: !tty,
       notTTYSchedule: 5000,
@@ -61,7 +61,7 @@ export function createProgressReporter(sets: ModelSet[], quiet: boolean): Progre
       if (!started) {
         // Started on the first report, so browser start-up does not count as training time.
         started = true;
-        bar.start(totalModelSteps, 0, { step: 0, steps, inst: 0, instTotal: totalInstances, rate: '–', eta_text: '–' });
+        bar.start(totalModelSteps, 0, { stage: 'training  ', step: 0, steps, inst: 0, instTotal: totalInstances, rate: '–', eta_text: '–' });
       }
       const before = totals.slice(0, p.group).reduce((a, b) => a + b, 0);
       const instBefore = instancesPerGroup.slice(0, p.group).reduce((a, b) => a + b, 0);
@@ -71,6 +71,8 @@ export function createProgressReporter(sets: ModelSet[], quiet: boolean): Progre
       const later = totals.slice(p.group + 1).reduce((a, b) => a + b, 0);
       const eta = p.etaSeconds + (rate > 0 ? (later * batch) / rate : NaN);
       bar.update(done, {
+        // Training is done when every model-step ran; the evaluation batch and metrics come after.
+        stage: p.modelStepsDone >= p.modelStepsTotal && p.instancesDone < p.instancesTotal ? 'evaluating' : 'training  ',
         step: p.instancesTotal > 0 ? Math.min(steps, Math.floor(p.modelStepsDone / p.instancesTotal)) : 0,
         steps,
         inst: instBefore + p.instancesDone,

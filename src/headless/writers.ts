@@ -4,7 +4,7 @@
  * temporary names inside the output folder and renames them only after every write succeeded,
  * so a failed run never leaves half-written or mixed files behind.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SweepSpec } from '../science/spec.js';
 import { classifyFeature, regimeNames, type Regime } from '../science/regimes.js';
@@ -123,15 +123,15 @@ export interface ResultsMeta {
 }
 
 /**
- * results.json as an object: `format`, `createdAt`, `spec` (validated, defaults filled in),
- * `backend`, `device`, `timings` (seconds), `groups` (per model kind: layout, chunks, timings,
- * samples/s), `regimeNames` (code → name), `metric`, `points` (per grid point: which seed was
- * kept and its loss) and `cells` (one per grid point and seed, grid-index order then seed order;
- * see {@link CellRecord}). Floats are rounded to 6 significant digits; NaN is null.
+ * results.json as text chunks (streamed, so large sweeps never build one giant string or object):
+ * an object with `format`, `createdAt`, `spec` (validated, defaults filled in), `backend`,
+ * `device`, `timings` (seconds), `groups` (per model kind: layout, chunks, timings, samples/s),
+ * `regimeNames` (code → name), `metric`, `phaseDiagram` (file name or null), `points` (per grid
+ * point: which seed was kept and its loss) and `cells` (one per grid point and seed, grid-index
+ * order then seed order; see {@link CellRecord}). Floats are rounded to 6 significant digits;
+ * NaN is null. The chunks concatenated are one JSON document followed by a newline.
  */
-export function buildResultsJson(spec: SweepSpec, run: SweepRun, meta: ResultsMeta): Record<string, unknown> {
-  const cells: CellRecord[] = [];
-  for (const { g, pos, seed } of instancesInGridOrder(run.groups)) cells.push(cellRecord(spec, g, pos, seed));
+export function* resultsJsonChunks(spec: SweepSpec, run: SweepRun, meta: ResultsMeta): Generator<string> {
   const points = run.groups
     .flatMap((g) =>
       g.set.points.map((p, pos) => {
@@ -147,7 +147,7 @@ export function buildResultsJson(spec: SweepSpec, run: SweepRun, meta: ResultsMe
       }),
     )
     .sort((a, b) => a.gridIndex - b.gridIndex);
-  return {
+  const head = {
     format: 'superposition-webgpu/results@1',
     createdAt: meta.createdAt ?? new Date().toISOString(),
     spec,
@@ -166,8 +166,29 @@ export function buildResultsJson(spec: SweepSpec, run: SweepRun, meta: ResultsMe
     metric: meta.metric,
     phaseDiagram: meta.png ? OUTPUT_FILES.png : null,
     points,
-    cells,
   };
+  yield JSON.stringify(head).slice(0, -1) + ',"cells":[';
+  let first = true;
+  for (const { g, pos, seed } of instancesInGridOrder(run.groups)) {
+    yield (first ? '' : ',') + JSON.stringify(cellRecord(spec, g, pos, seed));
+    first = false;
+  }
+  yield ']}\n';
+}
+
+/** results.json parsed back into an object (for tests and small sweeps); see {@link resultsJsonChunks}. */
+export function buildResultsJson(spec: SweepSpec, run: SweepRun, meta: ResultsMeta): Record<string, unknown> {
+  return JSON.parse([...resultsJsonChunks(spec, run, meta)].join('')) as Record<string, unknown>;
+}
+
+/**
+ * A rough upper estimate of results.json's size in bytes (≈ 12 bytes per number), used to refuse
+ * sweeps whose output would not fit in memory before anything is trained.
+ */
+export function estimateResultsJsonBytes(nFeatures: number, nHidden: number, instances: number): number {
+  const n = nFeatures;
+  const numbersPerCell = nHidden * n + 7 * n + (n <= GRAM_MAX_FEATURES ? n * n : 0) + 8;
+  return instances * (numbersPerCell * 12 + 250);
 }
 
 /** Quotes a CSV field when needed (RFC 4180). */
@@ -217,10 +238,31 @@ export function buildCellsCsv(spec: SweepSpec, run: SweepRun): string {
   return [header.join(','), ...rows.map((r) => r.line)].join('\n') + '\n';
 }
 
-/** A file to write: its final name inside the folder and its contents. */
+/** A file to write: its final name inside the folder and its contents (text chunks are written in order). */
 export interface OutputFile {
   name: string;
-  data: string | Uint8Array;
+  data: string | Uint8Array | Iterable<string>;
+}
+
+/** Writes text chunks to `path`, batching them into writes of about 1 MB. */
+async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
+  const fh = await open(path, 'w');
+  try {
+    let batch: string[] = [];
+    let size = 0;
+    for (const c of chunks) {
+      batch.push(c);
+      size += c.length;
+      if (size >= 1 << 20) {
+        await fh.write(batch.join(''));
+        batch = [];
+        size = 0;
+      }
+    }
+    if (batch.length) await fh.write(batch.join(''));
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
@@ -234,7 +276,11 @@ export async function writeOutputsAtomically(dir: string, files: OutputFile[]): 
   await mkdir(dir, { recursive: true });
   const temps = files.map((f) => join(dir, `.${f.name}.${process.pid}.tmp`));
   try {
-    for (let k = 0; k < files.length; k++) await writeFile(temps[k]!, files[k]!.data);
+    for (let k = 0; k < files.length; k++) {
+      const data = files[k]!.data;
+      if (typeof data === 'string' || data instanceof Uint8Array) await writeFile(temps[k]!, data);
+      else await writeChunks(temps[k]!, data);
+    }
     for (let k = 0; k < files.length; k++) await rename(temps[k]!, join(dir, files[k]!.name));
   } catch (e) {
     await Promise.all(temps.map((t) => rm(t, { force: true })));

@@ -204,7 +204,7 @@ function drawYAxis(ctx: CanvasRenderingContext2D, plot: PixelRect, axis: FigureA
     ctx.moveTo(plot.x - 5, y);
     ctx.lineTo(plot.x, y);
     ctx.stroke();
-    ctx.fillText(t.label, plot.x - 8, y, FIGURE_MARGINS.left - 30);
+    ctx.fillText(t.label, plot.x - 8, y, FIGURE_MARGINS.left - 38);
   }
   ctx.save();
   ctx.translate(18, plot.y + plot.height / 2);

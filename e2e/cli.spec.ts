@@ -1,0 +1,104 @@
+/**
+ * The CLI end to end: `node bin/superposition.mjs sweep --preset tiny` trains in headless Chromium
+ * and writes results.json, cells.csv and phase-diagram.png; the PNG's pixel at each cell centre has
+ * the colour of the regime results.json gives that cell. Bad input exits non-zero with one message
+ * and leaves the output folder alone.
+ */
+import { test, expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
+import { cellCenter, figureLayout } from '../src/render/figure.js';
+import { regimeColors } from '../src/render/colormap.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'superposition.mjs');
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Cell {
+  gridIndex: number;
+  xIndex: number;
+  yIndex: number;
+  seedIndex: number;
+  kept: boolean;
+  regime: number[];
+  W: number[][];
+}
+
+test('sweep --preset tiny writes results.json, cells.csv and a PNG whose cells have their regime colours', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'superposition-e2e-'));
+  const r = cli(['sweep', '--preset', 'tiny', '--out', out, '--quiet']);
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toContain(join(out, 'phase-diagram.png'));
+
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  const seeds: number = results.spec.seeds;
+  const n: number = results.spec.nFeatures;
+  const m: number = results.spec.nHidden;
+  expect(results.cells).toHaveLength(16 * seeds);
+  expect(results.points).toHaveLength(16);
+  for (const c of results.cells as Cell[]) {
+    expect(c.W).toHaveLength(m);
+    expect(c.W[0]).toHaveLength(n);
+    expect(c.regime).toHaveLength(n);
+  }
+
+  const csv = readFileSync(join(out, 'cells.csv'), 'utf8').trim().split('\n');
+  expect(csv).toHaveLength(1 + 16);
+  expect(csv[0]).toMatch(/^gridIndex,xIndex,yIndex,featureProbability,importance,model,keptSeed,loss/);
+  expect(csv[0]).toContain('norm_0');
+
+  const png = PNG.sync.read(readFileSync(join(out, 'phase-diagram.png')));
+  const layout = figureLayout(png.width, png.height);
+  const xCount = results.spec.x.count as number;
+  const yCount = results.spec.y.count as number;
+  for (const c of (results.cells as Cell[]).filter((cell) => cell.kept)) {
+    const [x, y] = cellCenter(layout, c.xIndex, c.yIndex, xCount, yCount);
+    const k = (Math.floor(y) * png.width + Math.floor(x)) * 4;
+    const pixel = [png.data[k]!, png.data[k + 1]!, png.data[k + 2]!];
+    const expected = regimeColors[c.regime[n - 1]!]!;
+    for (let ch = 0; ch < 3; ch++) {
+      expect(Math.abs(pixel[ch]! - expected[ch]!), `cell (${c.xIndex}, ${c.yIndex}) pixel ${pixel} vs ${expected}`).toBeLessThanOrEqual(3);
+    }
+  }
+});
+
+test('bad input exits non-zero with one message and leaves the output folder untouched', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'superposition-e2e-bad-'));
+  const keep = join(out, 'results.json');
+  writeFileSync(keep, 'precious');
+
+  const unknown = cli(['sweep', '--preset', 'nope', '--out', out]);
+  expect(unknown.status).not.toBe(0);
+  expect(unknown.stderr).toMatch(/unknown preset "nope"; known presets: .*tiny/);
+  expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+
+  const config = join(out, 'p.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      nFeatures: 2,
+      nHidden: 1,
+      x: { param: 'featureProbability', min: 0.01, max: 1.5, count: 4 },
+      y: { param: 'importance', mode: 'last', min: 0.1, max: 10, count: 4 },
+    }),
+  );
+  const badP = cli(['sweep', '--config', config, '--out', out]);
+  expect(badP.status).not.toBe(0);
+  expect(badP.stderr).toMatch(/spec\.x\.max: 1\.5 is out of range; allowed: \(0, 1\]/);
+
+  const badFlag = cli(['sweep', '--preset', 'tiny', '--out', out, '--steps', '0']);
+  expect(badFlag.status).not.toBe(0);
+  expect(badFlag.stderr).toMatch(/--steps: "0" is out of range; allowed: integers 1\.\.10000000/);
+
+  expect(readFileSync(keep, 'utf8')).toBe('precious');
+  expect(existsSync(join(out, 'cells.csv'))).toBe(false);
+  expect(existsSync(join(out, 'phase-diagram.png'))).toBe(false);
+});

@@ -1,0 +1,179 @@
+/** The CLI's argument parsing and validation (src/headless/args.ts): no browser, no GPU. */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSweepSpec, checkOutDir, CliError, parseCliArgs, validateSweepOptions, type SweepOptions } from '../../src/headless/args.js';
+import { parseMetric } from '../../src/headless/figure-data.js';
+import { describeError, presetsTable } from '../../src/headless/cli.js';
+
+function sweepOptions(argv: string[]): SweepOptions {
+  const parsed = parseCliArgs(['sweep', ...argv]);
+  if (parsed.command !== 'sweep') throw new Error(`expected sweep, got ${parsed.command}: ${'stderr' in parsed ? parsed.stderr : ''}`);
+  return parsed.options;
+}
+
+function cliMessage(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CliError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a CliError');
+}
+
+describe('parseCliArgs', () => {
+  it('parses a sweep with every flag', () => {
+    const o = sweepOptions(['--preset', 'tiny', '--out', 'o', '--backend', 'node', '--steps', '50', '--batch-size', '32', '--seeds', '3', '--cols', '5', '--rows', '6', '--seed', '7', '--metric', 'norm:0', '--quiet']);
+    expect(o).toMatchObject({ preset: 'tiny', out: 'o', backend: 'node', steps: 50, batchSize: 32, seeds: 3, cols: 5, rows: 6, seed: 7, quiet: true, fromGrid: false, metric: { name: 'norm', feature: 0 } });
+  });
+
+  it('defaults to the chromium backend, not quiet', () => {
+    const o = sweepOptions(['--preset', 'tiny', '--out', 'o']);
+    expect(o.backend).toBe('chromium');
+    expect(o.quiet).toBe(false);
+    expect(o.steps).toBeUndefined();
+  });
+
+  it('--grid sets both axes', () => {
+    expect(sweepOptions(['--preset', 'tiny', '--out', 'o', '--grid', '8'])).toMatchObject({ cols: 8, rows: 8, fromGrid: true });
+  });
+
+  it('parses the presets command', () => {
+    expect(parseCliArgs(['presets'])).toEqual({ command: 'presets' });
+  });
+
+  it('returns help text and usage errors without printing or exiting', () => {
+    const help = parseCliArgs(['sweep', '--help']);
+    expect(help).toMatchObject({ command: 'exit', exitCode: 0 });
+    expect(help.command === 'exit' && help.stdout).toMatch(/--batch-size <n>.*examples per training step/s);
+    const missingOut = parseCliArgs(['sweep', '--preset', 'tiny']);
+    expect(missingOut).toMatchObject({ command: 'exit', exitCode: 2 });
+    expect(missingOut.command === 'exit' && missingOut.stderr).toMatch(/--out/);
+    const badBackend = parseCliArgs(['sweep', '--preset', 'tiny', '--out', 'o', '--backend', 'cuda']);
+    expect(badBackend).toMatchObject({ command: 'exit', exitCode: 2 });
+    expect(parseCliArgs([])).toMatchObject({ command: 'exit', exitCode: 2 });
+  });
+});
+
+describe('validateSweepOptions', () => {
+  it.each([
+    [{ out: 'o' }, /one of --preset NAME or --config/],
+    [{ out: 'o', preset: 'tiny', config: 'c.json' }, /only one of --preset/],
+    [{ out: 'o', preset: 'tiny', steps: '0' }, /--steps: "0" is out of range; allowed: integers 1\.\.10000000/],
+    [{ out: 'o', preset: 'tiny', steps: '1.5' }, /--steps: "1.5" is out of range/],
+    [{ out: 'o', preset: 'tiny', steps: 'ten' }, /--steps: "ten"/],
+    [{ out: 'o', preset: 'tiny', batchSize: '100000' }, /--batch-size: "100000" is out of range; allowed: integers 1\.\.65536/],
+    [{ out: 'o', preset: 'tiny', seeds: '0' }, /--seeds: "0" .*1\.\.1024/],
+    [{ out: 'o', preset: 'tiny', grid: '5000' }, /--grid: "5000" .*1\.\.4096/],
+    [{ out: 'o', preset: 'tiny', grid: '4', cols: '3' }, /either --grid N or --cols N/],
+    [{ out: 'o', preset: 'tiny', seed: '-1' }, /--seed: "-1" .*0\.\.4294967295/],
+    [{ out: 'o', preset: 'tiny', seed: '4294967296' }, /--seed: "4294967296"/],
+    [{ out: 'o', preset: 'tiny', metric: 'colour' }, /--metric: "colour" is not allowed; allowed: regime, norm/],
+    [{ out: 'o', preset: 'tiny', metric: 'loss:1' }, /one value per model/],
+  ])('rejects %j', (raw, message) => {
+    expect(cliMessage(() => validateSweepOptions(raw))).toMatch(message);
+  });
+
+  it('parses metric names with and without a feature', () => {
+    expect(parseMetric('regime')).toEqual({ name: 'regime' });
+    expect(parseMetric('benefit:3')).toEqual({ name: 'benefit', feature: 3 });
+  });
+});
+
+describe('buildSweepSpec', () => {
+  const base = (extra: Partial<SweepOptions>): SweepOptions => ({ out: 'o', backend: 'chromium', fromGrid: false, quiet: true, ...extra });
+
+  it('applies overrides to a preset', () => {
+    const { spec, metric } = buildSweepSpec(base({ preset: 'tiny', steps: 10, batchSize: 8, seeds: 2, seed: 5, cols: 3, rows: 2 }));
+    expect(spec.training.steps).toBe(10);
+    expect(spec.training.batchSize).toBe(8);
+    expect(spec.seeds).toBe(2);
+    expect(spec.seed).toBe(5);
+    expect(spec.x && 'count' in spec.x && spec.x.count).toBe(3);
+    expect(spec.y && 'count' in spec.y && spec.y.count).toBe(2);
+    expect(metric).toEqual({ name: 'regime' });
+  });
+
+  it('applies --grid to both axes', () => {
+    const { spec } = buildSweepSpec(base({ preset: 'tiny', cols: 7, rows: 7, fromGrid: true }));
+    expect(spec.x && 'count' in spec.x && spec.x.count).toBe(7);
+    expect(spec.y && 'count' in spec.y && spec.y.count).toBe(7);
+  });
+
+  it('names an unknown preset and the known ones', () => {
+    expect(cliMessage(() => buildSweepSpec(base({ preset: 'nope' })))).toMatch(/unknown preset "nope"; known presets: .*tiny/);
+  });
+
+  it('rejects resizing an axis of explicit values', () => {
+    expect(cliMessage(() => buildSweepSpec(base({ preset: 'intro', cols: 3 })))).toMatch(/--cols: spec.x lists explicit values/);
+    expect(cliMessage(() => buildSweepSpec(base({ preset: 'intro', rows: 3 })))).toMatch(/--rows: the spec has no y axis/);
+  });
+
+  it('rejects a feature index ≥ n', () => {
+    expect(cliMessage(() => buildSweepSpec(base({ preset: 'tiny', metric: { name: 'norm', feature: 2 } })))).toMatch(/feature index 2 is out of range; allowed: 0\.\.1/);
+  });
+
+  describe('config files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-args-'));
+    const write = (name: string, text: string): string => {
+      const f = join(dir, name);
+      writeFileSync(f, text);
+      return f;
+    };
+    const tinyLike = {
+      nFeatures: 2,
+      nHidden: 1,
+      x: { param: 'featureProbability', min: 0.01, max: 1, count: 2 },
+      y: { param: 'importance', mode: 'last', min: 0.1, max: 10, count: 2 },
+    };
+
+    it('accepts a valid config', () => {
+      const { spec } = buildSweepSpec(base({ config: write('ok.json', JSON.stringify(tinyLike)) }));
+      expect(spec.nFeatures).toBe(2);
+    });
+
+    it('rejects invalid JSON, naming the file', () => {
+      const f = write('bad.json', '{ "nFeatures": 2,');
+      expect(cliMessage(() => buildSweepSpec(base({ config: f })))).toMatch(/bad\.json: invalid JSON/);
+    });
+
+    it('rejects p outside (0, 1], naming the value and the range', () => {
+      const f = write('p.json', JSON.stringify({ ...tinyLike, x: { ...tinyLike.x, max: 1.5 } }));
+      expect(cliMessage(() => buildSweepSpec(base({ config: f })))).toMatch(/spec\.x\.max: 1\.5 is out of range; allowed: \(0, 1\]/);
+    });
+
+    it('rejects n ≤ m', () => {
+      const f = write('nm.json', JSON.stringify({ ...tinyLike, nHidden: 2 }));
+      expect(cliMessage(() => buildSweepSpec(base({ config: f })))).toMatch(/spec\.nHidden: 2 is out of range; allowed: 1\.\.1/);
+    });
+
+    it('rejects a missing file', () => {
+      expect(cliMessage(() => buildSweepSpec(base({ config: join(dir, 'missing.json') })))).toMatch(/--config: cannot read .*missing\.json.*ENOENT/);
+    });
+
+    it('checks the output folder without creating it', () => {
+      const file = write('plain.txt', 'x');
+      expect(cliMessage(() => checkOutDir(file))).toMatch(/exists and is not a folder/);
+      expect(cliMessage(() => checkOutDir(join(file, 'sub')))).toMatch(/is not a folder/);
+      expect(() => checkOutDir(join(dir, 'new', 'deeper'))).not.toThrow();
+    });
+  });
+});
+
+describe('cli helpers', () => {
+  it('lists presets with instances and samples', () => {
+    const table = presetsTable();
+    expect(table).toMatch(/^NAME\s+INSTANCES\s+SAMPLES\s+DESCRIPTION/);
+    expect(table).toMatch(/\btiny\s+16\s+2\.05e5\b/);
+  });
+
+  it('maps errors to one message and an exit code', () => {
+    expect(describeError(new CliError('bad'))).toEqual(['bad', 2]);
+    const limit = Object.assign(new Error('needs 2 GiB'), { name: 'DeviceLimitError' });
+    expect(describeError(limit)[1]).toBe(2);
+    expect(describeError(limit)[0]).toMatch(/^DeviceLimitError: needs 2 GiB \(make the sweep smaller/);
+    expect(describeError(Object.assign(new Error('x'), { name: 'NoAdapterError' }))[1]).toBe(1);
+  });
+});
