@@ -11,6 +11,7 @@
  * the run (no adapter, device lost, diverged …), 2 bad input (one message naming the value and the
  * allowed range), 130 cancelled (Ctrl-C).
  */
+import { divergedCount, theoryReport } from './report.js';
 import { listPresets } from '../science/presets.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import { buildSweepSpec, checkOutDir, CliError, parseCliArgs, type SweepOptions } from './args.js';
@@ -136,6 +137,15 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
         `trained ${instances} models (${compact(samples)} samples) in ${run.timings.totalSeconds.toFixed(1)} s on ` +
           `${[d.vendor, d.architecture, d.description].filter(Boolean).join(' ') || 'unknown adapter'} (${run.backend})\n`,
       );
+      const diverged = divergedCount(run);
+      if (diverged > 0) io.stderr(`warning: ${diverged} model(s) diverged (NaN/Inf) and were not kept; lower training.learningRate\n`);
+      const theory = theoryReport(spec, run);
+      if (theory) {
+        io.stderr(
+          `exact theory (n = 2, m = 1): ${theory.agreeing} of ${theory.compared} cells agree (${(100 * theory.fraction).toFixed(1)} %) ` +
+            `away from the phase boundaries; ${theory.nearBoundary} cells near a boundary not compared\n`,
+        );
+      }
     }
     io.stdout(`wrote:\n${paths.map((p) => `  ${p}\n`).join('')}`);
     return 0;

@@ -8,6 +8,7 @@ import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SweepSpec } from '../science/spec.js';
 import { classifyFeature, regimeNames, type Regime } from '../science/regimes.js';
+import { divergedCount, theoryReport } from './report.js';
 import type { GroupResult, SweepRun } from './run-types.js';
 import type { MetricChoice } from './figure-data.js';
 
@@ -126,7 +127,10 @@ export interface ResultsMeta {
  * results.json as text chunks (streamed, so large sweeps never build one giant string or object):
  * an object with `format`, `createdAt`, `spec` (validated, defaults filled in), `backend`,
  * `device`, `timings` (seconds), `groups` (per model kind: layout, chunks, timings, samples/s),
- * `regimeNames` (code → name), `metric`, `phaseDiagram` (file name or null), `points` (per grid
+ * `regimeNames` (code → name), `metric`, `phaseDiagram` (file name or null), `diverged` (models
+ * whose loss or weights are NaN/Inf; their seeds are never kept), `theoryAgreement` (for n = 2,
+ * m = 1 ReLU phase diagrams: cells compared away from the boundaries, agreeing, fraction; else
+ * null), `points` (per grid
  * point: which seed was kept and its loss) and `cells` (one per grid point and seed, grid-index
  * order then seed order; see {@link CellRecord}). Floats are rounded to 6 significant digits;
  * NaN is null. The chunks concatenated are one JSON document followed by a newline.
@@ -165,6 +169,8 @@ export function* resultsJsonChunks(spec: SweepSpec, run: SweepRun, meta: Results
     regimeNames: [regimeNames[0], regimeNames[1], regimeNames[2]],
     metric: meta.metric,
     phaseDiagram: meta.png ? OUTPUT_FILES.png : null,
+    diverged: divergedCount(run),
+    theoryAgreement: theoryReport(spec, run),
     points,
   };
   yield JSON.stringify(head).slice(0, -1) + ',"cells":[';

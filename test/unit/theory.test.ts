@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { theoryBoundaryDistance, theoryLosses, theoryRegime } from '../../src/science/theory.js';
+import { theoryBoundaryDistance, theoryLosses, theoryRegime, theoryAgreement } from '../../src/science/theory.js';
 import { Regime, classifyFeature, classifyFeatures, regimeNames } from '../../src/science/regimes.js';
 
 describe('exact n = 2, m = 1 theory', () => {
@@ -75,5 +75,28 @@ describe('regime classification', () => {
     expect(classifyFeature(0.4, 0.05, t)).toBe(Regime.superposition);
     expect(classifyFeature(0.4, 0.005, t)).toBe(Regime.dedicated);
     expect([...classifyFeatures([1, 1, 0.2], [0, 0.5, 0.5])]).toEqual([1, 2, 0]);
+  });
+});
+
+describe('theoryAgreement', () => {
+  // Deep inside each region (worked out from the three losses by hand):
+  // p = 1, r = 10: dedicated 1/12 vs not represented 10/12 vs superposition 11/6 → dedicated.
+  // p = 1, r = 0.1: not represented 0.1/12 → not represented.
+  // p = 0.01, r = 1: superposition 2e-4/6 ≈ 3.3e-5 vs ≈ 3.3e-3 → superposition.
+  const deep = [
+    { featureProbability: 1, relativeImportance: 10, regime: Regime.dedicated },
+    { featureProbability: 1, relativeImportance: 0.1, regime: Regime.notRepresented },
+    { featureProbability: 0.01, relativeImportance: 1, regime: Regime.superposition },
+  ];
+
+  it('counts agreeing cells away from the boundaries and skips cells near them', () => {
+    const onTriplePoint = { featureProbability: 4 / 7, relativeImportance: 1, regime: Regime.dedicated };
+    const agreement = theoryAgreement([...deep, onTriplePoint]);
+    expect(agreement).toMatchObject({ compared: 3, agreeing: 3, nearBoundary: 1, fraction: 1 });
+  });
+
+  it('a wrong regime lowers the agreement', () => {
+    const wrong = [...deep.slice(0, 2), { ...deep[2]!, regime: Regime.notRepresented }];
+    expect(theoryAgreement(wrong)).toMatchObject({ compared: 3, agreeing: 2 });
   });
 });
