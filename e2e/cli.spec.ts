@@ -102,3 +102,24 @@ test('bad input exits non-zero with one message and leaves the output folder unt
   expect(existsSync(join(out, 'cells.csv'))).toBe(false);
   expect(existsSync(join(out, 'phase-diagram.png'))).toBe(false);
 });
+
+test('--backend node (dawn.node) trains the same models as the Chromium backend', async () => {
+  const viaChromium = mkdtempSync(join(tmpdir(), 'superposition-e2e-chromium-'));
+  const viaNode = mkdtempSync(join(tmpdir(), 'superposition-e2e-node-'));
+  const a = cli(['sweep', '--preset', 'tiny', '--steps', '50', '--out', viaChromium, '--quiet']);
+  expect(a.status, a.stderr).toBe(0);
+  const b = cli(['sweep', '--preset', 'tiny', '--steps', '50', '--backend', 'node', '--out', viaNode, '--quiet']);
+  expect(b.status, b.stderr).toBe(0);
+  const ra = JSON.parse(readFileSync(join(viaChromium, 'results.json'), 'utf8'));
+  const rb = JSON.parse(readFileSync(join(viaNode, 'results.json'), 'utf8'));
+  expect(rb.backend).toBe('node');
+  expect(rb.cells).toHaveLength(ra.cells.length);
+  // Same PRNG data and the same WGSL on two WebGPU implementations: float32 rounding may differ
+  // in the last bits (results.json keeps 6 significant digits), nothing more.
+  for (let k = 0; k < ra.cells.length; k++) {
+    const wa = (ra.cells[k] as Cell).W.flat();
+    const wb = (rb.cells[k] as Cell).W.flat();
+    for (let j = 0; j < wa.length; j++) expect(Math.abs(wa[j]! - wb[j]!)).toBeLessThan(1e-4);
+  }
+  expect(existsSync(join(viaNode, 'phase-diagram.png'))).toBe(true);
+});
