@@ -74,3 +74,12 @@ describe.each<[KernelLayout]>([['per-model'], ['registers'], ['per-workgroup']])
     expect(maxParam).toBeLessThan(PARAM_TOLERANCE);
   });
 });
+
+describe.each<[KernelLayout]>([['per-model'], ['per-workgroup']])('train kernel at the largest supported size, %s layout', (layout) => {
+  it('ReLU n=64 m=16 matches the float64 reference within 1e-3 after 8 steps', async () => {
+    const set = smallSet({ n: 64, m: 16, points: 2, seeds: 1, training: { steps: 8, batchSize: 24 }, evalBatchSize: 64 });
+    const { maxParam, maxLoss } = compare(set, await trainModelSet(engine, set, { layout }));
+    expect(maxParam).toBeLessThan(PARAM_TOLERANCE);
+    expect(maxLoss).toBeLessThan(LOSS_TOLERANCE);
+  });
+});
