@@ -5,6 +5,7 @@
 import type { Engine } from '../src/engine/engine.js';
 import { trainModelSet } from '../src/engine/trainer.js';
 import type { DeviceInfo, KernelLayout } from '../src/engine/types.js';
+import { DEFAULT_TRAINING } from '../src/science/spec.js';
 import type { GridPoint, ModelSet, TrainingSettings } from '../src/science/types.js';
 
 /** A benchmark workload: `models` independent n → m ReLU models trained with AdamW. */
@@ -40,17 +41,7 @@ export function workloads(targetSamples: number, minSteps: number): Workload[] {
 }
 
 /** The notebook's training defaults (SCIENCE.md "Training defaults"). */
-export const benchTraining: TrainingSettings = {
-  steps: 1,
-  batchSize: 1024,
-  learningRate: 1e-3,
-  optimizer: 'adamw',
-  weightDecay: 0.01,
-  schedule: 'constant',
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-8,
-};
+export const benchTraining: TrainingSettings = { ...DEFAULT_TRAINING, steps: 1, batchSize: 1024 };
 
 /**
  * The ModelSet of a workload: a realistic sweep. n = 2, m = 1: a square phase-diagram grid

@@ -4,7 +4,7 @@
  */
 import type { ModelKind } from '../science/types.js';
 import type { Engine } from './engine.js';
-import { getPipeline } from './pipeline.js';
+import { encodePass, getPipeline } from './pipeline.js';
 import { encodeUniform, uniformLayout } from './uniforms.js';
 
 export interface EvaluateBuffers {
@@ -41,22 +41,7 @@ export class EvaluateKernel {
   encode(encoder: GPUCommandEncoder, buffers: EvaluateBuffers, instanceCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
     const { device } = this.engine;
     device.queue.writeBuffer(this.uniform, 0, encodeUniform(uniformLayout(this.code, 'EvalSettings'), { instanceCount, rowStride: dispatch.rowStride }));
-    const bindGroup = device.createBindGroup({
-      label: 'evaluate.bind',
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: this.uniform } },
-        { binding: 1, resource: { buffer: buffers.keys } },
-        { binding: 2, resource: { buffer: buffers.features } },
-        { binding: 3, resource: { buffer: buffers.theta } },
-        { binding: 4, resource: { buffer: buffers.metrics } },
-      ],
-    });
-    const pass = encoder.beginComputePass({ label: 'evaluate' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(dispatch.x, dispatch.y);
-    pass.end();
+    encodePass(device, encoder, 'evaluate', this.pipeline, [this.uniform, buffers.keys, buffers.features, buffers.theta, buffers.metrics], dispatch);
   }
 
   destroy(): void {

@@ -2,7 +2,7 @@
  * Owner of shaders/geometry.wgsl: ‖W_i‖, superposition, D_i and m/‖W‖_F² per instance.
  */
 import type { Engine } from './engine.js';
-import { getPipeline } from './pipeline.js';
+import { encodePass, getPipeline } from './pipeline.js';
 import { encodeUniform, uniformLayout } from './uniforms.js';
 
 export class GeometryKernel {
@@ -31,20 +31,7 @@ export class GeometryKernel {
   encode(encoder: GPUCommandEncoder, buffers: { theta: GPUBuffer; metrics: GPUBuffer }, instanceCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
     const { device } = this.engine;
     device.queue.writeBuffer(this.uniform, 0, encodeUniform(uniformLayout(this.code, 'GeometrySettings'), { instanceCount, rowStride: dispatch.rowStride }));
-    const bindGroup = device.createBindGroup({
-      label: 'geometry.bind',
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: this.uniform } },
-        { binding: 1, resource: { buffer: buffers.theta } },
-        { binding: 2, resource: { buffer: buffers.metrics } },
-      ],
-    });
-    const pass = encoder.beginComputePass({ label: 'geometry' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(dispatch.x, dispatch.y);
-    pass.end();
+    encodePass(device, encoder, 'geometry', this.pipeline, [this.uniform, buffers.theta, buffers.metrics], dispatch);
   }
 
   destroy(): void {

@@ -50,3 +50,21 @@ export function getPipeline(engine: Engine, request: PipelineRequest): Promise<G
   }
   return pipeline;
 }
+
+/**
+ * Records one compute pass of `pipeline` over `dispatch` with bind group 0 built from `buffers`
+ * (binding i = buffers[i]). For the one-shot kernels (evaluation, geometry); the training kernel
+ * keeps its bind group across dispatches.
+ */
+export function encodePass(device: GPUDevice, encoder: GPUCommandEncoder, label: string, pipeline: GPUComputePipeline, buffers: GPUBuffer[], dispatch: { x: number; y: number }): void {
+  const bindGroup = device.createBindGroup({
+    label: `${label}.bind`,
+    layout: pipeline.getBindGroupLayout(0),
+    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+  const pass = encoder.beginComputePass({ label });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(dispatch.x, dispatch.y);
+  pass.end();
+}

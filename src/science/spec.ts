@@ -225,6 +225,9 @@ export const trainingSchema = z
   })
   .describe('Training settings (the notebook defaults)');
 
+/** The notebook's training settings, every field defaulted (SCIENCE.md "Training defaults"). */
+export const DEFAULT_TRAINING: Readonly<TrainingSettings> = Object.freeze(trainingSchema.parse({}));
+
 /** Regime thresholds (SCIENCE.md "Regimes"): represented iff ‖W_i‖ > normThreshold; superposed iff also Σ_{j≠i}(Ŵ_i·W_j)² > superpositionThreshold. */
 export const regimeThresholdsSchema = z.strictObject({
   normThreshold: z.number().gt(0, { error: 'allowed: > 0' }).default(0.5).describe('default 0.5'),
