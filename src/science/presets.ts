@@ -68,7 +68,7 @@ export const presets: Readonly<Record<string, Preset>> = {
       'Section "Superposition as a phase change": n = 2, m = 1; feature 1 has relative importance r (y, 0.1..10, log) ' +
       'and both features density p (x, 0.01..1, log); each cell is not represented, dedicated dimension or ' +
       'superposition (compare with the exact theory, triple point r = 1, p = 4/7). 16 × 16 points × 4 seeds × ' +
-      '2500 steps × batch 512 = 1.3e9 samples (about 2-3 minutes on SwiftShader); the paper uses more seeds and ' +
+      '2500 steps × batch 512 = 1.3e9 samples (about 1 minute on SwiftShader, 2 cores); the paper uses more seeds and ' +
       'steps: raise --seeds/--steps/--batch-size for a cleaner diagram.',
     spec: {
       name: 'phase-2-1',
