@@ -61,25 +61,47 @@ fn scheduleFactor(step: u32) -> f32 {
   return 1.0;
 }
 
-// One Adam/AdamW update of parameter θ[index] with gradient g at global step `step` (0-based).
-// PyTorch's order: decoupled decay first, then the bias-corrected moment step.
-fn adamUpdate(index: u32, value: f32, gradient: f32, step: u32) -> f32 {
-  let lr = settings.learningRate * scheduleFactor(step);
+// The step-dependent factors of Adam at global step `step` (0-based): the scheduled learning rate
+// and the bias corrections 1 − β^t, computed once per step for every parameter.
+struct AdamStep {
+  lr: f32,
+  bc1: f32,
+  bc2: f32,
+}
+
+fn adamStep(step: u32) -> AdamStep {
+  let t = f32(step + 1u);
+  return AdamStep(settings.learningRate * scheduleFactor(step), 1.0 - pow(settings.beta1, t), 1.0 - pow(settings.beta2, t));
+}
+
+struct Moments4 {
+  value: vec4f,
+  m: vec4f,
+  v: vec4f,
+}
+
+// Adam/AdamW on four parameters with moments m0, v0. PyTorch's order: decoupled decay first,
+// then the bias-corrected moment step. Every layout's update goes through here.
+fn adam4(value: vec4f, gradient: vec4f, m0: vec4f, v0: vec4f, a: AdamStep) -> Moments4 {
   var p = value;
   var g = gradient;
   if (ADAMW) {
-    p = p * (1.0 - lr * settings.weightDecay);
+    p = p * (1.0 - a.lr * settings.weightDecay);
   } else {
     g = g + settings.weightDecay * p;
   }
-  let m = settings.beta1 * moment1[index] + (1.0 - settings.beta1) * g;
-  let v = settings.beta2 * moment2[index] + (1.0 - settings.beta2) * g * g;
-  moment1[index] = m;
-  moment2[index] = v;
-  let t = f32(step + 1u);
-  let bc1 = 1.0 - pow(settings.beta1, t);
-  let bc2 = 1.0 - pow(settings.beta2, t);
-  return p - lr * (m / bc1) / (sqrt(v / bc2) + settings.epsilon);
+  let m = settings.beta1 * m0 + (1.0 - settings.beta1) * g;
+  let v = settings.beta2 * v0 + (1.0 - settings.beta2) * g * g;
+  return Moments4(p - a.lr * (m / a.bc1) / (sqrt(v / a.bc2) + settings.epsilon), m, v);
+}
+
+// One update of θ[index], its moments kept in moment1/moment2 (the looped layouts). Runs once
+// per parameter and step, so the three idle lanes of adam4 cost nothing that matters.
+fn adamUpdate(index: u32, value: f32, gradient: f32, a: AdamStep) -> f32 {
+  let u = adam4(vec4f(value), vec4f(gradient), vec4f(moment1[index]), vec4f(moment2[index]), a);
+  moment1[index] = u.m.x;
+  moment2[index] = u.v.x;
+  return u.value.x;
 }
 
 // Adds one example's gradient to g. w: θ of this model; pi: (p_i, I_i).
@@ -149,8 +171,9 @@ fn trainPerModel(@builtin(global_invocation_id) gid: vec3u) {
     for (var e = 0u; e < BATCH; e++) {
       accumulateExample(key, step, e, &w, &pi, &g, &scratch);
     }
+    let a = adamStep(step);
     for (var k = 0u; k < P; k++) {
-      w[k] = adamUpdate(base + k, w[k], g[k], step);
+      w[k] = adamUpdate(base + k, w[k], g[k], a);
     }
   }
   for (var k = 0u; k < P; k++) { theta[base + k] = w[k]; }
@@ -184,10 +207,11 @@ fn trainPerWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
     }
     for (var k = 0u; k < P; k++) { partials[partialBase + lid * P + k] = g[k]; }
     storageBarrier();
+    let a = adamStep(step);
     for (var k = lid; k < P; k += WG) {
       var total = 0.0;
       for (var l = 0u; l < WG; l++) { total += partials[partialBase + l * P + k]; }
-      theta[base + k] = adamUpdate(base + k, theta[base + k], total, step);
+      theta[base + k] = adamUpdate(base + k, theta[base + k], total, a);
     }
     storageBarrier();
   }
@@ -203,25 +227,6 @@ fn trainPerWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
 // HALF2 (N > 4) switches the second half on; it is an override, so the compiler drops it for n ≤ 4.
 
 override HALF2: bool = true;
-
-struct Moments4 {
-  value: vec4f,
-  m: vec4f,
-  v: vec4f,
-}
-
-fn adam4(value: vec4f, gradient: vec4f, m0: vec4f, v0: vec4f, lr: f32, bc1: f32, bc2: f32) -> Moments4 {
-  var p = value;
-  var g = gradient;
-  if (ADAMW) {
-    p = p * (1.0 - lr * settings.weightDecay);
-  } else {
-    g = g + settings.weightDecay * p;
-  }
-  let m = settings.beta1 * m0 + (1.0 - settings.beta1) * g;
-  let v = settings.beta2 * v0 + (1.0 - settings.beta2) * g * g;
-  return Moments4(p - lr * (m / bc1) / (sqrt(v / bc2) + settings.epsilon), m, v);
-}
 
 // Reads W column i (rows < M) from a scalar buffer laid out like θ.
 fn column(buffer: u32, base: u32, i: u32) -> vec4f {
@@ -365,21 +370,18 @@ fn trainRegisters(@builtin(global_invocation_id) gid: vec3u) {
         gWb += outerColumns(db, h, xb, wd);
       }
     }
-    let lr = settings.learningRate * scheduleFactor(step);
-    let t = f32(step + 1u);
-    let bc1 = 1.0 - pow(settings.beta1, t);
-    let bc2 = 1.0 - pow(settings.beta2, t);
-    var u = adam4(Wa[0], gWa[0], mWa[0], vWa[0], lr, bc1, bc2); Wa[0] = u.value; mWa[0] = u.m; vWa[0] = u.v;
-    u = adam4(Wa[1], gWa[1], mWa[1], vWa[1], lr, bc1, bc2); Wa[1] = u.value; mWa[1] = u.m; vWa[1] = u.v;
-    u = adam4(Wa[2], gWa[2], mWa[2], vWa[2], lr, bc1, bc2); Wa[2] = u.value; mWa[2] = u.m; vWa[2] = u.v;
-    u = adam4(Wa[3], gWa[3], mWa[3], vWa[3], lr, bc1, bc2); Wa[3] = u.value; mWa[3] = u.m; vWa[3] = u.v;
-    u = adam4(ba, gba, mba, vba, lr, bc1, bc2); ba = u.value; mba = u.m; vba = u.v;
+    let a = adamStep(step);
+    var u = adam4(Wa[0], gWa[0], mWa[0], vWa[0], a); Wa[0] = u.value; mWa[0] = u.m; vWa[0] = u.v;
+    u = adam4(Wa[1], gWa[1], mWa[1], vWa[1], a); Wa[1] = u.value; mWa[1] = u.m; vWa[1] = u.v;
+    u = adam4(Wa[2], gWa[2], mWa[2], vWa[2], a); Wa[2] = u.value; mWa[2] = u.m; vWa[2] = u.v;
+    u = adam4(Wa[3], gWa[3], mWa[3], vWa[3], a); Wa[3] = u.value; mWa[3] = u.m; vWa[3] = u.v;
+    u = adam4(ba, gba, mba, vba, a); ba = u.value; mba = u.m; vba = u.v;
     if (HALF2) {
-      u = adam4(Wb[0], gWb[0], mWb[0], vWb[0], lr, bc1, bc2); Wb[0] = u.value; mWb[0] = u.m; vWb[0] = u.v;
-      u = adam4(Wb[1], gWb[1], mWb[1], vWb[1], lr, bc1, bc2); Wb[1] = u.value; mWb[1] = u.m; vWb[1] = u.v;
-      u = adam4(Wb[2], gWb[2], mWb[2], vWb[2], lr, bc1, bc2); Wb[2] = u.value; mWb[2] = u.m; vWb[2] = u.v;
-      u = adam4(Wb[3], gWb[3], mWb[3], vWb[3], lr, bc1, bc2); Wb[3] = u.value; mWb[3] = u.m; vWb[3] = u.v;
-      u = adam4(bb, gbb, mbb, vbb, lr, bc1, bc2); bb = u.value; mbb = u.m; vbb = u.v;
+      u = adam4(Wb[0], gWb[0], mWb[0], vWb[0], a); Wb[0] = u.value; mWb[0] = u.m; vWb[0] = u.v;
+      u = adam4(Wb[1], gWb[1], mWb[1], vWb[1], a); Wb[1] = u.value; mWb[1] = u.m; vWb[1] = u.v;
+      u = adam4(Wb[2], gWb[2], mWb[2], vWb[2], a); Wb[2] = u.value; mWb[2] = u.m; vWb[2] = u.v;
+      u = adam4(Wb[3], gWb[3], mWb[3], vWb[3], a); Wb[3] = u.value; mWb[3] = u.m; vWb[3] = u.v;
+      u = adam4(bb, gbb, mbb, vbb, a); bb = u.value; mbb = u.m; vbb = u.v;
     }
   }
   storeMatrix(0u, base, 0u, Wa);

@@ -5,7 +5,7 @@
 import type { ModelKind } from '../science/types.js';
 import type { Engine } from './engine.js';
 import { encodePass, getPipeline } from './pipeline.js';
-import { encodeUniform, uniformLayout } from './uniforms.js';
+import { encodeUniform, uniformLayout, type UniformLayout } from './uniforms.js';
 
 export interface EvaluateBuffers {
   keys: GPUBuffer;
@@ -16,14 +16,17 @@ export interface EvaluateBuffers {
 
 export class EvaluateKernel {
   private readonly uniform: GPUBuffer;
+  /** Layout of the WGSL settings struct, read once from the shader. */
+  private readonly settingsLayout: UniformLayout;
 
   private constructor(
     private readonly engine: Engine,
     private readonly pipeline: GPUComputePipeline,
-    private readonly code: string,
+    code: string,
     readonly workgroupSize: number,
   ) {
-    this.uniform = engine.device.createBuffer({ label: 'evaluate.settings', size: uniformLayout(code, 'EvalSettings').size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.settingsLayout = uniformLayout(code, 'EvalSettings');
+    this.uniform = engine.device.createBuffer({ label: 'evaluate.settings', size: this.settingsLayout.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
   static async create(engine: Engine, config: { model: ModelKind; nFeatures: number; nHidden: number; evalBatchSize: number; workgroupSize: number }): Promise<EvaluateKernel> {
@@ -40,7 +43,7 @@ export class EvaluateKernel {
   /** Records the evaluation of `instanceCount` instances; `dispatch` from dispatchShape(…, 'per-model', …). */
   encode(encoder: GPUCommandEncoder, buffers: EvaluateBuffers, instanceCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
     const { device } = this.engine;
-    device.queue.writeBuffer(this.uniform, 0, encodeUniform(uniformLayout(this.code, 'EvalSettings'), { instanceCount, rowStride: dispatch.rowStride }));
+    device.queue.writeBuffer(this.uniform, 0, encodeUniform(this.settingsLayout, { instanceCount, rowStride: dispatch.rowStride }));
     encodePass(device, encoder, 'evaluate', this.pipeline, [this.uniform, buffers.keys, buffers.features, buffers.theta, buffers.metrics], dispatch);
   }
 

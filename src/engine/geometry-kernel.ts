@@ -3,17 +3,20 @@
  */
 import type { Engine } from './engine.js';
 import { encodePass, getPipeline } from './pipeline.js';
-import { encodeUniform, uniformLayout } from './uniforms.js';
+import { encodeUniform, uniformLayout, type UniformLayout } from './uniforms.js';
 
 export class GeometryKernel {
   private readonly uniform: GPUBuffer;
+  /** Layout of the WGSL settings struct, read once from the shader. */
+  private readonly settingsLayout: UniformLayout;
 
   private constructor(
     private readonly engine: Engine,
     private readonly pipeline: GPUComputePipeline,
-    private readonly code: string,
+    code: string,
   ) {
-    this.uniform = engine.device.createBuffer({ label: 'geometry.settings', size: uniformLayout(code, 'GeometrySettings').size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.settingsLayout = uniformLayout(code, 'GeometrySettings');
+    this.uniform = engine.device.createBuffer({ label: 'geometry.settings', size: this.settingsLayout.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
   static async create(engine: Engine, config: { nFeatures: number; nHidden: number; workgroupSize: number }): Promise<GeometryKernel> {
@@ -30,7 +33,7 @@ export class GeometryKernel {
   /** Records the geometry pass over `instanceCount` instances of `theta` into `metrics`. */
   encode(encoder: GPUCommandEncoder, buffers: { theta: GPUBuffer; metrics: GPUBuffer }, instanceCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
     const { device } = this.engine;
-    device.queue.writeBuffer(this.uniform, 0, encodeUniform(uniformLayout(this.code, 'GeometrySettings'), { instanceCount, rowStride: dispatch.rowStride }));
+    device.queue.writeBuffer(this.uniform, 0, encodeUniform(this.settingsLayout, { instanceCount, rowStride: dispatch.rowStride }));
     encodePass(device, encoder, 'geometry', this.pipeline, [this.uniform, buffers.theta, buffers.metrics], dispatch);
   }
 

@@ -4,7 +4,7 @@
 import type { ModelKind, TrainingSettings } from '../science/types.js';
 import type { Engine } from './engine.js';
 import { getPipeline } from './pipeline.js';
-import { encodeUniform, uniformLayout } from './uniforms.js';
+import { encodeUniform, uniformLayout, type UniformLayout } from './uniforms.js';
 import type { KernelLayout } from './types.js';
 
 export interface TrainKernelConfig {
@@ -32,7 +32,8 @@ const ENTRY_POINTS: Record<KernelLayout, string> = { 'per-model': 'trainPerModel
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
 
 export class TrainKernel {
-  private readonly code: string;
+  /** Layout of the WGSL `Settings` struct, read once from the shader. */
+  private readonly settingsLayout: UniformLayout;
   private readonly uniform: GPUBuffer;
   private bindGroup: GPUBindGroup | undefined;
 
@@ -40,20 +41,22 @@ export class TrainKernel {
     private readonly engine: Engine,
     private readonly config: TrainKernelConfig,
     private readonly pipeline: GPUComputePipeline,
+    code: string,
   ) {
-    this.code = engine.shaders.prng + engine.shaders.train;
+    this.settingsLayout = uniformLayout(code, 'Settings');
     this.uniform = engine.device.createBuffer({
       label: 'train.settings',
-      size: uniformLayout(this.code, 'Settings').size,
+      size: this.settingsLayout.size,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
   }
 
   static async create(engine: Engine, config: TrainKernelConfig): Promise<TrainKernel> {
     const { training } = config;
+    const code = engine.shaders.prng + engine.shaders.train;
     const pipeline = await getPipeline(engine, {
       label: `train.${config.layout}`,
-      code: engine.shaders.prng + engine.shaders.train,
+      code,
       entryPoint: ENTRY_POINTS[config.layout],
       constants: {
         N: config.nFeatures,
@@ -66,7 +69,7 @@ export class TrainKernel {
         HALF2: config.nFeatures > 4 ? 1 : 0,
       },
     });
-    return new TrainKernel(engine, config, pipeline);
+    return new TrainKernel(engine, config, pipeline, code);
   }
 
   /** Binds a chunk's buffers (call once per chunk, before `encode`). */
@@ -96,7 +99,7 @@ export class TrainKernel {
     this.engine.device.queue.writeBuffer(
       this.uniform,
       0,
-      encodeUniform(uniformLayout(this.code, 'Settings'), {
+      encodeUniform(this.settingsLayout, {
         instanceCount,
         firstStep,
         stepCount,
