@@ -3,43 +3,28 @@
  * code as the browser. Chromium is then only needed to draw the PNG (see cli.ts).
  */
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
-import { selectSeeds } from '../science/seeds.js';
-import type { BackendRunOptions, GroupResult, SweepRun } from './run-types.js';
+import type { BackendRunOptions, SweepRun } from './run-types.js';
+import { trainGroups } from './train-groups.js';
 import { RunCancelledError } from './errors.js';
 
 /**
  * Trains every model group of `spec` on a Node WebGPU device and returns the results.
- * The engine modules are imported lazily so the Chromium path never loads dawn.node.
+ * The Node engine is imported lazily so the Chromium path never loads dawn.node.
  * @throws the engine's typed errors (WebGPUUnavailableError, NoAdapterError, DeviceLimitError,
- *   DeviceLostError, TrainingDivergedError); RunCancelledError when the signal fired
+ *   DeviceLostError, GPUValidationError); RunCancelledError when the signal fired
  */
 export async function runNodeBackend(spec: SweepSpec, options: BackendRunOptions = {}): Promise<SweepRun> {
   const { acquireNodeDevice } = await import('../engine/node.js');
-  const { trainModelSet } = await import('../engine/trainer.js');
   const { CancelledError } = await import('../engine/errors.js');
   const t0 = performance.now();
   const sets = resolveSpecGroups(spec);
   const engine = await acquireNodeDevice();
   const acquireSeconds = (performance.now() - t0) / 1000;
   try {
-    const groups: GroupResult[] = [];
-    for (let g = 0; g < sets.length; g++) {
-      const set = sets[g]!;
-      const onProgress = options.onProgress;
-      const outcome = await trainModelSet(engine, set, {
-        ...(onProgress ? { onProgress: (p) => onProgress({ ...p, group: g, groupCount: sets.length }) } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      groups.push({
-        set,
-        results: outcome.results,
-        kept: selectSeeds(set, outcome.results.loss),
-        layout: outcome.layout,
-        chunks: outcome.chunks,
-        timings: outcome.timings,
-        samplesPerSecond: outcome.samplesPerSecond,
-      });
-    }
+    const groups = await trainGroups(engine, sets, {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     return { backend: 'node', device: engine.info, groups, timings: { acquireSeconds, totalSeconds: (performance.now() - t0) / 1000 } };
   } catch (e) {
     if (e instanceof CancelledError || options.signal?.aborted) throw new RunCancelledError();

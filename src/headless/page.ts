@@ -6,9 +6,8 @@
  * Errors never throw across the boundary: they come back as `{ ok: false, error: { name, message } }`.
  */
 import { parseSpec, resolveSpecGroups } from '../science/spec.js';
-import { selectSeeds } from '../science/seeds.js';
 import { acquireDevice } from '../engine/device.js';
-import { trainModelSet } from '../engine/trainer.js';
+import { trainGroups } from './train-groups.js';
 import { renderPhaseDiagramPNG } from '../render/figure.js';
 import { decodeFloat32, encodeBytes, encodeResultArrays, type HeadlessPageApi, type WireError, type WireFigure, type WireGroup, type WireProgress, type WireRunOptions, type WireRunResult, type WireRenderResult } from './wire.js';
 
@@ -32,29 +31,24 @@ async function run(specJson: unknown, options: WireRunOptions = {}): Promise<Wir
     const engine = await acquireDevice();
     const acquireSeconds = (performance.now() - t0) / 1000;
     try {
-      const groups: WireGroup[] = [];
-      for (let g = 0; g < sets.length; g++) {
-        const set = sets[g]!;
-        const forward = options.progress !== false ? window.__superpositionProgress : undefined;
-        const outcome = await trainModelSet(engine, set, {
-          ...(forward ? { onProgress: (p) => void forward({ ...p, group: g, groupCount: sets.length }).catch(() => {}) } : {}),
-          ...(options.maxInstancesPerChunk !== undefined ? { maxInstancesPerChunk: options.maxInstancesPerChunk } : {}),
-          ...(options.stepsPerDispatch !== undefined ? { stepsPerDispatch: options.stepsPerDispatch } : {}),
-        });
-        const r = outcome.results;
-        groups.push({
-          model: set.model,
-          nFeatures: r.nFeatures,
-          nHidden: r.nHidden,
-          count: r.count,
-          arrays: encodeResultArrays(r),
-          kept: encodeBytes(selectSeeds(set, r.loss)),
-          layout: outcome.layout,
-          chunks: outcome.chunks,
-          timings: outcome.timings,
-          samplesPerSecond: outcome.samplesPerSecond,
-        });
-      }
+      const forward = options.progress !== false ? window.__superpositionProgress : undefined;
+      const trained = await trainGroups(engine, sets, {
+        ...(forward ? { onProgress: (p) => void forward(p).catch(() => {}) } : {}),
+        ...(options.maxInstancesPerChunk !== undefined ? { maxInstancesPerChunk: options.maxInstancesPerChunk } : {}),
+        ...(options.stepsPerDispatch !== undefined ? { stepsPerDispatch: options.stepsPerDispatch } : {}),
+      });
+      const groups: WireGroup[] = trained.map((g) => ({
+        model: g.set.model,
+        nFeatures: g.results.nFeatures,
+        nHidden: g.results.nHidden,
+        count: g.results.count,
+        arrays: encodeResultArrays(g.results),
+        kept: encodeBytes(g.kept),
+        layout: g.layout,
+        chunks: g.chunks,
+        timings: g.timings,
+        samplesPerSecond: g.samplesPerSecond,
+      }));
       return { ok: true, device: engine.info, groups, timings: { acquireSeconds, totalSeconds: (performance.now() - t0) / 1000 } };
     } finally {
       engine.destroy();

@@ -1,0 +1,40 @@
+/**
+ * Trains every model group of a sweep on one engine and keeps the lowest-loss seed per point:
+ * the loop both backends run (the Chromium page and `--backend node`). Browser-safe.
+ */
+import type { Engine } from '../engine/engine.js';
+import { trainModelSet } from '../engine/trainer.js';
+import type { TrainOptions, TrainProgress } from '../engine/types.js';
+import { selectSeeds } from '../science/seeds.js';
+import type { ModelSet } from '../science/types.js';
+import type { GroupResult } from './run-types.js';
+
+export interface TrainGroupsOptions extends Omit<TrainOptions, 'onProgress' | 'layout'> {
+  /** Progress of group `group` (0-based) of `groupCount`. */
+  onProgress?: (p: TrainProgress & { group: number; groupCount: number }) => void;
+}
+
+/**
+ * Trains `sets` in order (one ModelSet per model kind, from resolveSpecGroups) and selects seeds.
+ * @throws whatever trainModelSet throws (CancelledError, DeviceLostError, …); nothing is caught here.
+ */
+export async function trainGroups(engine: Engine, sets: readonly ModelSet[], options: TrainGroupsOptions = {}): Promise<GroupResult[]> {
+  const { onProgress, ...trainOptions } = options;
+  const groups: GroupResult[] = [];
+  for (const [group, set] of sets.entries()) {
+    const outcome = await trainModelSet(engine, set, {
+      ...trainOptions,
+      ...(onProgress ? { onProgress: (p: TrainProgress) => onProgress({ ...p, group, groupCount: sets.length }) } : {}),
+    });
+    groups.push({
+      set,
+      results: outcome.results,
+      kept: selectSeeds(set, outcome.results.loss),
+      layout: outcome.layout,
+      chunks: outcome.chunks,
+      timings: outcome.timings,
+      samplesPerSecond: outcome.samplesPerSecond,
+    });
+  }
+  return groups;
+}
