@@ -37,6 +37,8 @@ export class Engine {
   private lostError: DeviceLostError | undefined;
   /** Resolves (never rejects) when the device is lost for any reason other than our own destroy(). */
   readonly lost: Promise<DeviceLostError>;
+  /** Buffers created on an owned device and not yet destroyed, with their sizes in bytes. */
+  private readonly live = new Map<GPUBuffer, number>();
 
   constructor(
     readonly device: GPUDevice,
@@ -52,6 +54,34 @@ export class Engine {
     device.addEventListener('uncapturederror', (event) => {
       this.errors.push((event as GPUUncapturedErrorEvent).error);
     });
+    if (ownsDevice) this.trackBuffers();
+  }
+
+  /** Counts buffers on our own device so leaks are testable; a caller's device is not touched. */
+  private trackBuffers(): void {
+    const { device, live } = this;
+    const create = device.createBuffer.bind(device);
+    device.createBuffer = (descriptor: GPUBufferDescriptor): GPUBuffer => {
+      const buffer = create(descriptor);
+      live.set(buffer, descriptor.size);
+      const destroy = buffer.destroy.bind(buffer);
+      buffer.destroy = () => {
+        live.delete(buffer);
+        destroy();
+      };
+      return buffer;
+    };
+  }
+
+  /**
+   * GPU buffers alive on this engine's device (created and not destroyed) and their total size in
+   * bytes; `undefined` for a device the caller owns (the engine does not instrument it).
+   */
+  get liveBuffers(): { count: number; bytes: number } | undefined {
+    if (!this.ownsDevice) return undefined;
+    let bytes = 0;
+    for (const size of this.live.values()) bytes += size;
+    return { count: this.live.size, bytes };
   }
 
   /** Throws the first pending device error (lost device, validation, out of memory), if any. */

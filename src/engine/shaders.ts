@@ -8,4 +8,5 @@ export interface ShaderSources {
   train: string;
   evaluate: string;
   geometry: string;
+  snapshot: string;
 }

@@ -9,6 +9,7 @@ import type { Engine } from './engine.js';
 import { CancelledError } from './errors.js';
 import { EvaluateKernel } from './evaluate-kernel.js';
 import { GeometryKernel } from './geometry-kernel.js';
+import { checkSelection, SnapshotKernel, snapshotStride } from './snapshot-kernel.js';
 import { metricOffsets } from './layout.js';
 import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
@@ -63,7 +64,15 @@ interface Kernels {
   train: TrainKernel;
   evaluate: EvaluateKernel;
   geometry: GeometryKernel;
+  /** Only with options.snapshot: the small-batch evaluation and the gather. */
+  snapshotEvaluate?: EvaluateKernel;
+  snapshot?: SnapshotKernel;
 }
+
+/** Default seconds of training between live snapshots. */
+const DEFAULT_SNAPSHOT_SECONDS = 0.5;
+/** Default evaluation batch of in-training snapshots. */
+const DEFAULT_SNAPSHOT_EVAL_BATCH = 512;
 
 class ProgressClock {
   readonly start = now();
@@ -103,6 +112,34 @@ function createBuffer(device: GPUDevice, label: string, size: number, usage: num
   return buffer;
 }
 
+/**
+ * Gathers the selected metric of a chunk (after `prepare` has written loss and geometry into
+ * `metrics`), reads back only the gathered floats and hands them to options.snapshot.onSnapshot.
+ */
+async function takeSnapshot(engine: Engine, kernels: Kernels, options: TrainOptions, chunk: Chunk, metrics: GPUBuffer, dispatch: { x: number; y: number; rowStride: number }, prepare: ((encoder: GPUCommandEncoder) => void) | undefined, progress: { step: number; steps: number; final: boolean }, n: number): Promise<void> {
+  const snap = options.snapshot!;
+  const selection = snap.select();
+  const stride = snapshotStride(selection, n);
+  const { device } = engine;
+  const bytes = chunk.count * stride * 4;
+  const out = createBuffer(device, 'snapshot', bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+  const read = createBuffer(device, 'snapshot.readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  try {
+    const encoder = device.createCommandEncoder({ label: 'snapshot' });
+    prepare?.(encoder);
+    kernels.snapshot!.encode(encoder, { metrics, out }, chunk.count, selection, dispatch);
+    encoder.copyBufferToBuffer(out, 0, read, 0, bytes);
+    device.queue.submit([encoder.finish()]);
+    await engine.guard(read.mapAsync(GPUMapMode.READ));
+    const data = new Float32Array(read.getMappedRange(0, bytes).slice(0));
+    read.unmap();
+    snap.onSnapshot({ start: chunk.start, count: chunk.count, stride, data, selection, ...progress });
+  } finally {
+    out.destroy();
+    read.destroy();
+  }
+}
+
 async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: Chunk, chunkIndex: number, kernels: Kernels, results: ModelResults, clock: ProgressClock, options: TrainOptions): Promise<void> {
   const { device } = engine;
   const n = set.nFeatures;
@@ -127,6 +164,9 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
     const maxDim = engine.info.limits.maxComputeWorkgroupsPerDimension;
     const trainDispatch = dispatchShape(chunk.count, plan.layout, plan.workgroupSize, maxDim);
     kernels.train.bind(buffers);
+    const evalDispatch = dispatchShape(chunk.count, 'per-model', kernels.evaluate.workgroupSize, maxDim);
+    const snapshotEvery = options.snapshot?.intervalSeconds ?? DEFAULT_SNAPSHOT_SECONDS;
+    let lastSnapshot = now();
     const samplesPerStep = chunk.count * training.batchSize;
     let stepsPerDispatch = options.stepsPerDispatch ?? Math.max(1, Math.round(FIRST_SUBMIT_SAMPLES / samplesPerStep));
     for (let step = 0; step < training.steps; ) {
@@ -146,9 +186,16 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
         stepsPerDispatch = Math.max(1, Math.round(Math.min(Math.max(ideal, stepCount / 2), stepCount * 4)));
       }
       clock.report(chunkIndex);
+      if (options.snapshot && step < training.steps && now() - lastSnapshot >= snapshotEvery) {
+        const prepare = (encoder: GPUCommandEncoder): void => {
+          kernels.snapshotEvaluate!.encode(encoder, buffers, chunk.count, evalDispatch);
+          kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
+        };
+        await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, prepare, { step, steps: training.steps, final: false }, n);
+        lastSnapshot = now();
+      }
     }
     if (options.signal?.aborted) throw new CancelledError();
-    const evalDispatch = dispatchShape(chunk.count, 'per-model', kernels.evaluate.workgroupSize, maxDim);
     const encoder = device.createCommandEncoder({ label: 'evaluate' });
     kernels.evaluate.encode(encoder, buffers, chunk.count, evalDispatch);
     kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
@@ -173,6 +220,7 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
     }
     readTheta.unmap();
     readMetrics.unmap();
+    if (options.snapshot) await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, undefined, { step: training.steps, steps: training.steps, final: true }, n);
     clock.instancesDone += chunk.count;
     clock.report(chunkIndex);
   } finally {
@@ -206,6 +254,7 @@ export function findDiverged(results: ModelResults): number[] {
  */
 export async function trainModelSet(engine: Engine, set: ModelSet, options: TrainOptions = {}): Promise<TrainOutcome> {
   engine.throwIfFailed();
+  if (options.snapshot) checkSelection(options.snapshot.select(), set.nFeatures);
   const started = now();
   const instances = set.points.length * set.seeds;
   const plan = planSweep({ instances, nFeatures: set.nFeatures, nHidden: set.nHidden, batchSize: set.training.batchSize }, engine.info, {
@@ -214,20 +263,27 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
   });
   const results = allocateResults(instances, set.nFeatures, set.nHidden);
   const common = { nFeatures: set.nFeatures, nHidden: set.nHidden, workgroupSize: plan.invocationWorkgroupSize };
-  const kernels: Kernels = {
-    train: await TrainKernel.create(engine, { ...common, workgroupSize: plan.workgroupSize, model: set.model, training: set.training, layout: plan.layout }),
-    evaluate: await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize: set.evalBatchSize }),
-    geometry: await GeometryKernel.create(engine, common),
-  };
+  // Kernels are created inside the try so a failed compile frees the uniforms already made.
+  const kernels: Partial<Kernels> = {};
   const clock = new ProgressClock(set, instances, plan.chunks.length, options.onProgress);
   try {
+    kernels.train = await TrainKernel.create(engine, { ...common, workgroupSize: plan.workgroupSize, model: set.model, training: set.training, layout: plan.layout });
+    kernels.evaluate = await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize: set.evalBatchSize });
+    kernels.geometry = await GeometryKernel.create(engine, common);
+    if (options.snapshot) {
+      const evalBatchSize = options.snapshot.evalBatchSize ?? Math.min(set.evalBatchSize, DEFAULT_SNAPSHOT_EVAL_BATCH);
+      kernels.snapshotEvaluate = await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize });
+      kernels.snapshot = await SnapshotKernel.create(engine, { nFeatures: set.nFeatures, workgroupSize: plan.invocationWorkgroupSize });
+    }
     for (const [index, chunk] of plan.chunks.entries()) {
-      await runChunk(engine, set, plan, chunk, index, kernels, results, clock, options);
+      await runChunk(engine, set, plan, chunk, index, kernels as Kernels, results, clock, options);
     }
   } finally {
-    kernels.train.destroy();
-    kernels.evaluate.destroy();
-    kernels.geometry.destroy();
+    kernels.train?.destroy();
+    kernels.evaluate?.destroy();
+    kernels.geometry?.destroy();
+    kernels.snapshotEvaluate?.destroy();
+    kernels.snapshot?.destroy();
   }
   const totalSeconds = now() - started;
   return {

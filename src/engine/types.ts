@@ -1,5 +1,6 @@
 /** Public types of the WebGPU engine. */
 import type { ModelResults } from '../science/types.js';
+import type { SnapshotSelection } from './snapshot-kernel.js';
 
 /**
  * Kernel layouts (see shaders/train.wgsl): one invocation per model with loops over n and m
@@ -36,6 +37,46 @@ export interface TrainOptions {
   stepsPerDispatch?: number;
   /** Cap instances per chunk (default: what the device's limits allow). Results do not depend on it. */
   maxInstancesPerChunk?: number;
+  /** Live snapshots of one metric while training runs (for live views); default none. */
+  snapshot?: SnapshotOptions;
+}
+
+/**
+ * Live snapshots: every `intervalSeconds` of training (checked after each submit) and once more
+ * after each chunk's final evaluation, the trainer evaluates the current weights on a small batch,
+ * computes their geometry, gathers the loss and ONE metric per instance on the GPU
+ * (shaders/snapshot.wgsl) and reads back only those floats.
+ */
+export interface SnapshotOptions {
+  /** Read at every snapshot, so a view can switch metric or feature mid-run. */
+  select: () => SnapshotSelection;
+  /** Called with each snapshot; the data array is the caller's to keep. */
+  onSnapshot: (s: TrainSnapshot) => void;
+  /** Seconds of training between snapshots; default 0.5. */
+  intervalSeconds?: number;
+  /**
+   * Examples in the evaluation batch of the in-training snapshots (the loss used to pick seeds
+   * live); default min(evalBatchSize, 512). The last snapshot of a chunk uses the full batch.
+   */
+  evalBatchSize?: number;
+}
+
+/** One snapshot of a chunk of instances. */
+export interface TrainSnapshot {
+  /** First instance (instance = pointIndex × seeds + seedIndex) and number of instances covered. */
+  start: number;
+  count: number;
+  /** Floats per instance: 1 + 1, or 1 + n when the selection's feature is `all`. */
+  stride: number;
+  /** count × stride floats: per instance the loss, then the metric value(s). */
+  data: Float32Array;
+  /** The selection this snapshot gathered. */
+  selection: SnapshotSelection;
+  /** Steps trained so far by these instances, of `steps`. */
+  step: number;
+  steps: number;
+  /** True for the snapshot taken after the chunk's final evaluation (full evaluation batch). */
+  final: boolean;
 }
 
 /** Adapter facts recorded with results. */

@@ -1,0 +1,91 @@
+/**
+ * Owner of shaders/snapshot.wgsl: gathers the loss and one metric per instance into a compact
+ * buffer, so a live view reads back (1 + F) floats per model (F = 1, or n for every feature)
+ * instead of the weights.
+ */
+import type { RegimeThresholds } from '../science/regimes.js';
+import type { Engine } from './engine.js';
+import { encodePass, getPipeline } from './pipeline.js';
+import { encodeUniform, uniformLayout, type UniformLayout } from './uniforms.js';
+
+/** Metrics a snapshot can gather, in the WGSL's code order. */
+export const SNAPSHOT_METRICS = ['regime', 'norm', 'superposition', 'dimensionality', 'benefit', 'loss', 'dimsPerFeature'] as const;
+export type SnapshotMetric = (typeof SNAPSHOT_METRICS)[number];
+
+/** What one snapshot gathers. */
+export interface SnapshotSelection {
+  metric: SnapshotMetric;
+  /** Feature index (0 … n−1) of a per-feature metric, or `all` for every feature. Ignored by per-model metrics. */
+  feature: number | 'all';
+  thresholds: RegimeThresholds;
+}
+
+/** Floats per instance in a snapshot: the loss, then 1 value (or n when `feature` is `all`). */
+export function snapshotStride(selection: Pick<SnapshotSelection, 'feature'>, nFeatures: number): number {
+  return 1 + (selection.feature === 'all' ? nFeatures : 1);
+}
+
+/**
+ * Checks a selection against a model with `nFeatures` features.
+ * @throws RangeError naming the bad metric or feature index and the allowed values.
+ */
+export function checkSelection(selection: SnapshotSelection, nFeatures: number): void {
+  if (!SNAPSHOT_METRICS.includes(selection.metric)) {
+    throw new RangeError(`snapshot metric ${JSON.stringify(selection.metric)} is unknown; allowed: ${SNAPSHOT_METRICS.join(', ')}`);
+  }
+  const f = selection.feature;
+  if (f !== 'all' && !(Number.isInteger(f) && f >= 0 && f < nFeatures)) {
+    throw new RangeError(`snapshot feature ${f} is out of range; allowed: 0..${nFeatures - 1} or 'all'`);
+  }
+}
+
+export class SnapshotKernel {
+  private readonly uniform: GPUBuffer;
+  private readonly settingsLayout: UniformLayout;
+
+  private constructor(
+    private readonly engine: Engine,
+    private readonly pipeline: GPUComputePipeline,
+    code: string,
+    private readonly nFeatures: number,
+  ) {
+    this.settingsLayout = uniformLayout(code, 'SnapshotSettings');
+    this.uniform = engine.device.createBuffer({ label: 'snapshot.settings', size: this.settingsLayout.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  }
+
+  static async create(engine: Engine, config: { nFeatures: number; workgroupSize: number }): Promise<SnapshotKernel> {
+    const code = engine.shaders.snapshot;
+    const pipeline = await getPipeline(engine, { label: 'snapshot', code, entryPoint: 'snapshot', constants: { N: config.nFeatures, WG: config.workgroupSize } });
+    return new SnapshotKernel(engine, pipeline, code, config.nFeatures);
+  }
+
+  /**
+   * Records the gather of `instanceCount` records of `metrics` into `out` (instanceCount × stride floats).
+   * @throws RangeError when a feature index is outside 0 … n−1 or the metric is unknown.
+   */
+  encode(encoder: GPUCommandEncoder, buffers: { metrics: GPUBuffer; out: GPUBuffer }, instanceCount: number, selection: SnapshotSelection, dispatch: { x: number; y: number; rowStride: number }): void {
+    checkSelection(selection, this.nFeatures);
+    const code = SNAPSHOT_METRICS.indexOf(selection.metric);
+    const all = selection.feature === 'all';
+    const feature: number = selection.feature === 'all' ? 0 : selection.feature;
+    const { device } = this.engine;
+    device.queue.writeBuffer(
+      this.uniform,
+      0,
+      encodeUniform(this.settingsLayout, {
+        instanceCount,
+        rowStride: dispatch.rowStride,
+        metric: code,
+        feature,
+        featureCount: all ? this.nFeatures : 1,
+        normThreshold: selection.thresholds.normThreshold,
+        superpositionThreshold: selection.thresholds.superpositionThreshold,
+      }),
+    );
+    encodePass(device, encoder, 'snapshot', this.pipeline, [this.uniform, buffers.metrics, buffers.out], dispatch);
+  }
+
+  destroy(): void {
+    this.uniform.destroy();
+  }
+}

@@ -1,0 +1,105 @@
+// Live snapshots (trainer option `snapshot`): the compact per-instance gather of one metric, taken
+// mid-training and after the final evaluation, against the CPU reference and the full results.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireDevice } from '../../src/engine/device.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { trainModelSet } from '../../src/engine/trainer.js';
+import type { TrainSnapshot } from '../../src/engine/types.js';
+import { evaluateReference, referenceInstance, trainReference } from '../../src/science/reference.js';
+import { geometry } from '../../src/science/metrics.js';
+import { classifyFeature, DEFAULT_REGIME_THRESHOLDS } from '../../src/science/regimes.js';
+import { smallSet } from '../helpers/model-set.js';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await acquireDevice();
+});
+afterAll(() => engine?.destroy());
+
+const thresholds = DEFAULT_REGIME_THRESHOLDS;
+
+describe('live snapshots', () => {
+  it('mid-training snapshots gather the norm of the weights trained so far (CPU reference, 1e-3) and the small-batch loss', async () => {
+    const set = smallSet({ points: 3, seeds: 2, training: { steps: 30 } });
+    const snaps: TrainSnapshot[] = [];
+    await trainModelSet(engine, set, {
+      stepsPerDispatch: 10,
+      snapshot: { select: () => ({ metric: 'norm', feature: 'all', thresholds }), onSnapshot: (s) => snaps.push(s), intervalSeconds: 0, evalBatchSize: 64 },
+    });
+    // After steps 10 and 20 (not 30: the last one is the final snapshot), then the final one.
+    expect(snaps.map((s) => [s.step, s.final])).toEqual([[10, false], [20, false], [30, true]]);
+    const n = set.nFeatures;
+    const m = set.nHidden;
+    for (const snap of snaps.slice(0, 2)) {
+      expect(snap.stride).toBe(1 + n);
+      expect(snap.data).toHaveLength(set.points.length * set.seeds * (1 + n));
+      for (let c = 0; c < snap.count; c++) {
+        const inst = referenceInstance(set, c);
+        const ref = trainReference(inst, snap.step);
+        const g = geometry(ref.W, n, m);
+        for (let i = 0; i < n; i++) expect(Math.abs(snap.data[c * snap.stride + 1 + i]! - g.norms[i]!)).toBeLessThan(1e-3);
+        const loss = evaluateReference(inst, ref, 64).loss;
+        expect(Math.abs(snap.data[c * snap.stride]! - loss) / Math.max(loss, 1e-6)).toBeLessThan(1e-3);
+      }
+    }
+  });
+
+  it('the final snapshot equals the returned results, per metric, for one feature (regime classified on the GPU)', async () => {
+    const set = smallSet({ points: 4, seeds: 2, training: { steps: 40 } });
+    const n = set.nFeatures;
+    const metrics = ['regime', 'norm', 'superposition', 'dimensionality', 'benefit', 'loss', 'dimsPerFeature'] as const;
+    for (const metric of metrics) {
+      let last: TrainSnapshot | undefined;
+      const outcome = await trainModelSet(engine, set, {
+        maxInstancesPerChunk: 3,
+        snapshot: { select: () => ({ metric, feature: n - 1, thresholds }), onSnapshot: (s) => s.final && (last = s), intervalSeconds: 1e9 },
+      });
+      const r = outcome.results;
+      // Three chunks: the last final snapshot covers instances 6 and 7.
+      expect(last).toBeDefined();
+      expect([last!.start, last!.count, last!.stride]).toEqual([6, 2, 2]);
+      for (let k = 0; k < last!.count; k++) {
+        const c = last!.start + k;
+        const f = c * n + n - 1;
+        const expected = {
+          regime: classifyFeature(r.featureNorm[f]!, r.superposition[f]!),
+          norm: r.featureNorm[f]!,
+          superposition: r.superposition[f]!,
+          dimensionality: r.dimensionality[f]!,
+          benefit: r.benefit[f]!,
+          loss: r.loss[c]!,
+          dimsPerFeature: r.dimsPerFeature[c]!,
+        }[metric];
+        expect(last!.data[k * 2], `${metric} loss`).toBe(r.loss[c]);
+        expect(last!.data[k * 2 + 1], metric).toBe(Math.fround(expected));
+      }
+    }
+  });
+
+  it('rejects a feature index outside 0..n−1 with a RangeError naming the range', async () => {
+    const set = smallSet({ points: 1, seeds: 1, training: { steps: 2 } });
+    await expect(
+      trainModelSet(engine, set, { snapshot: { select: () => ({ metric: 'norm', feature: 9, thresholds }), onSnapshot: () => {} } }),
+    ).rejects.toThrow(/feature 9 is out of range; allowed: 0\.\.4/);
+  });
+});
+
+describe('buffer accounting', () => {
+  it('liveBuffers returns to its starting count after training with snapshots, and after a cancelled run', async () => {
+    const own = await acquireDevice();
+    try {
+      const before = own.liveBuffers!;
+      const set = smallSet({ points: 3, seeds: 2, training: { steps: 20 } });
+      const snapshot = { select: () => ({ metric: 'regime' as const, feature: 0, thresholds }), onSnapshot: () => {}, intervalSeconds: 0 };
+      await trainModelSet(own, set, { stepsPerDispatch: 5, snapshot });
+      expect(own.liveBuffers).toEqual(before);
+      const controller = new AbortController();
+      const run = trainModelSet(own, set, { stepsPerDispatch: 1, signal: controller.signal, snapshot: { ...snapshot, onSnapshot: () => controller.abort() } });
+      await expect(run).rejects.toThrow(/cancel/i);
+      expect(own.liveBuffers).toEqual(before);
+      expect(engine.liveBuffers).toBeDefined();
+    } finally {
+      own.destroy();
+    }
+  });
+});
