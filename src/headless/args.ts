@@ -8,7 +8,7 @@ import { readFileSync, statSync, accessSync, constants as fsConstants } from 'no
 import { dirname, resolve } from 'node:path';
 import { getPreset } from '../science/presets.js';
 import { gridShape, parseSpec, parseSpecText, resolveSpecGroups, SpecError, type SweepSpec, type SweepSpecInput } from '../science/spec.js';
-import { checkMetric, defaultMetric, parseMetric, type MetricChoice } from './figure-data.js';
+import { checkMetric, defaultMetric, parseMetric, type MetricChoice } from '../render/figure-data.js';
 import type { BackendName } from './run-types.js';
 import { estimateResultsJsonBytes } from './writers.js';
 

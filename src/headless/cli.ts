@@ -15,7 +15,7 @@ import { divergedCount, theoryReport } from './report.js';
 import { listPresets } from '../science/presets.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import { buildSweepSpec, checkOutDir, CliError, parseCliArgs, type SweepOptions } from './args.js';
-import { buildFigure, type MetricChoice } from './figure-data.js';
+import { buildFigure, type MetricChoice } from '../render/figure-data.js';
 import { createProgressReporter } from './progress.js';
 import { NoChromiumError, PageError, RunCancelledError } from './errors.js';
 import { buildCellsCsv, resultsJsonChunks, OUTPUT_FILES, writeOutputsAtomically, type OutputFile } from './writers.js';

@@ -10,7 +10,7 @@ import type { SweepSpec } from '../science/spec.js';
 import { classifyFeature, regimeNames, type Regime } from '../science/regimes.js';
 import { divergedCount, theoryReport } from './report.js';
 import type { GroupResult, SweepRun } from './run-types.js';
-import type { MetricChoice } from './figure-data.js';
+import type { MetricChoice } from '../render/figure-data.js';
 
 /** File names inside the output folder. */
 export const OUTPUT_FILES = { json: 'results.json', csv: 'cells.csv', png: 'phase-diagram.png' } as const;

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSweepSpec, checkOutDir, CliError, parseCliArgs, validateSweepOptions, type SweepOptions } from '../../src/headless/args.js';
-import { parseMetric } from '../../src/headless/figure-data.js';
+import { parseMetric } from '../../src/render/figure-data.js';
 import { describeError, presetsTable } from '../../src/headless/cli.js';
 
 function sweepOptions(argv: string[]): SweepOptions {

@@ -8,7 +8,7 @@ import { selectSeeds } from '../../src/science/seeds.js';
 import { getPreset } from '../../src/science/presets.js';
 import type { ModelResults, ModelSet } from '../../src/science/types.js';
 import { buildCellsCsv, buildResultsJson, round6, writeOutputsAtomically } from '../../src/headless/writers.js';
-import { buildFigure } from '../../src/headless/figure-data.js';
+import { buildFigure } from '../../src/render/figure-data.js';
 import type { GroupResult, SweepRun } from '../../src/headless/run-types.js';
 import { decodeGroupResults, encodeBytes, encodeResultArrays, decodeFloat32 } from '../../src/headless/wire.js';
 import { cellCenter, figureLayout } from '../../src/render/figure.js';

@@ -11,10 +11,11 @@
  */
 import { axisLabels, axisValues, type Axis, type SweepSpec } from '../science/spec.js';
 import { classifyFeature } from '../science/regimes.js';
-import { regimeColors, regimeLabels } from '../render/colormap.js';
-import { isEvenlySpaced } from '../render/ticks.js';
-import type { FigureAxis, PhaseDiagramFigure } from '../render/figure.js';
-import type { GroupResult } from './run-types.js';
+import type { ModelSet } from '../science/types.js';
+import { regimeColors, regimeLabels } from './colormap.js';
+import { isEvenlySpaced } from './ticks.js';
+import type { FigureAxis, PhaseDiagramFigure } from './figure.js';
+import type { GroupResult } from '../headless/run-types.js';
 
 /** Metrics a figure can show. Per-feature ones take a feature index. */
 export const metricNames = ['regime', 'norm', 'superposition', 'dimensionality', 'benefit', 'loss', 'dimsPerFeature'] as const;
@@ -30,7 +31,7 @@ export interface MetricChoice {
 }
 
 /** Human-readable description of each metric (colour-bar label). */
-const metricTitles: Record<MetricName, string> = {
+export const metricTitles: Record<MetricName, string> = {
   regime: 'regime',
   norm: 'feature norm ‖W_i‖',
   superposition: 'superposition Σ_{j≠i} (Ŵ_i·W_j)²',
@@ -153,6 +154,25 @@ function subtitle(spec: SweepSpec): string {
 }
 
 /**
+ * One model group as a figure sees it: its points and the shown value at (point position, feature)
+ * — the kept seed's, or NaN when none. Live views build these from snapshots; {@link buildFigure}
+ * from finished results.
+ */
+export interface FigureGroupView {
+  set: ModelSet;
+  /** The metric's value at point `pos` of `set.points` for `feature` (ignored by per-model metrics). */
+  value: (pos: number, feature: number) => number;
+}
+
+/** Where a (group, point, feature) goes in a figure's grid: the cell index, or −1 when not shown. */
+export interface FigureCellMap {
+  xCount: number;
+  yCount: number;
+  /** Cell index (yIndex · xCount + xIndex) of point `pos` of group `group` for `feature`; −1 when not shown. */
+  cellOf: (group: number, pos: number, feature: number) => number;
+}
+
+/**
  * Builds the figure of a trained sweep.
  * @param spec the validated spec the groups were trained from
  * @param groups one per model kind, in resolveSpecGroups order
@@ -161,66 +181,111 @@ function subtitle(spec: SweepSpec): string {
  * @throws Error when the metric's feature index is out of range
  */
 export function buildFigure(spec: SweepSpec, groups: GroupResult[], metric: MetricChoice = defaultMetric(spec), size?: { width: number; height: number }): PhaseDiagramFigure {
+  const views = groups.map((g) => ({ set: g.set, value: (pos: number, feature: number) => keptMetric(spec, g, pos, metric.name, feature) }));
+  return assembleFigure(spec, views, metric, size);
+}
+
+/**
+ * The figure of any {@link FigureGroupView}s (finished or live): grid layout, axes, titles and colouring.
+ * @param groups one per model kind, in resolveSpecGroups order
+ * @throws Error when the metric's feature index is out of range
+ */
+export function assembleFigure(spec: SweepSpec, groups: readonly FigureGroupView[], metric: MetricChoice = defaultMetric(spec), size?: { width: number; height: number }): PhaseDiagramFigure {
   checkMetric(spec, metric);
   const n = spec.nFeatures;
   const num = numericAxes(spec);
   const models = groups.map((g) => g.set.model);
   const modelText = models.join(' and ');
   const base = { subtitle: subtitle(spec), ...(size ?? {}) };
+  const map = figureCellMap(spec, groups, metric);
+  const values = new Float32Array(map.xCount * map.yCount).fill(NaN);
+  const perFeature = perFeatureMetrics.includes(metric.name);
+  const features = shownFeatures(spec, metric);
+  groups.forEach((g, gi) =>
+    g.set.points.forEach((_, pos) => {
+      for (const f of features) {
+        const cell = map.cellOf(gi, pos, f);
+        if (cell >= 0) values[cell] = g.value(pos, Math.max(0, f));
+      }
+    }),
+  );
 
   if (num.length === 2) {
-    // One cell per grid point: the phase diagram.
-    const feature = metric.feature ?? n - 1;
-    const xCount = axisValues(spec.x!).length;
-    const yCount = axisValues(spec.y!).length;
-    const values = new Float32Array(xCount * yCount).fill(NaN);
-    for (const g of groups) g.set.points.forEach((p, pos) => (values[p.index] = keptMetric(spec, g, pos, metric.name, feature)));
-    const perFeature = perFeatureMetrics.includes(metric.name);
+    const feature = features[0]!;
     const what = metric.name === 'regime' ? `Regime of feature ${feature}${feature === n - 1 ? ' (the last)' : ''}` : `${metricTitles[metric.name]}${perFeature ? ` of feature ${feature}` : ''}`;
     return {
       ...base,
       title: `${what}: ${modelText} model, n = ${n}, m = ${spec.nHidden}`,
       values,
-      xCount,
-      yCount,
+      xCount: map.xCount,
+      yCount: map.yCount,
       x: figureAxis(spec.x!),
       y: figureAxis(spec.y!),
       coloring: coloring(metric.name, values),
     };
   }
 
-  // Columns: the one numeric axis (or a single column); rows: (model, feature) or model.
   const col = num[0];
-  const xCount = col ? axisValues(col.axis).length : 1;
-  const perFeature = perFeatureMetrics.includes(metric.name);
-  const features = perFeature ? (metric.feature !== undefined ? [metric.feature] : Array.from({ length: n }, (_, i) => i)) : [-1];
   const rowsPerGroup = features.length;
-  const yCount = rowsPerGroup * groups.length;
-  const values = new Float32Array(xCount * yCount).fill(NaN);
-  // Reading order top-down: the first group and feature 0 in the top row (yIndex 0 is the bottom).
-  const rowOf = (gi: number, fi: number): number => yCount - 1 - (gi * rowsPerGroup + fi);
-  const rowLabels: string[] = new Array<string>(yCount).fill('');
-  groups.forEach((g, gi) => {
+  const rowLabels: string[] = new Array<string>(map.yCount).fill('');
+  groups.forEach((g, gi) =>
     features.forEach((f, fi) => {
-      rowLabels[rowOf(gi, fi)] = f < 0 ? g.set.model : groups.length > 1 ? `${g.set.model} ${f}` : String(f);
-    });
-    g.set.points.forEach((p, pos) => {
-      const column = col ? (col.key === 'x' ? p.xIndex : p.yIndex) : 0;
-      features.forEach((f, fi) => {
-        values[rowOf(gi, fi) * xCount + column] = keptMetric(spec, g, pos, metric.name, Math.max(0, f));
-      });
-    });
-  });
+      rowLabels[map.yCount - 1 - (gi * rowsPerGroup + fi)] = f < 0 ? g.set.model : groups.length > 1 ? `${g.set.model} ${f}` : String(f);
+    }),
+  );
   const x: FigureAxis = col ? figureAxis(col.axis) : { title: '', scale: 'category', labels: [modelText] };
   const yTitle = perFeature ? (groups.length > 1 ? 'model, feature i' : 'feature i') : 'model';
   return {
     ...base,
     title: `${metricTitles[metric.name]}: ${modelText} model${groups.length > 1 ? 's' : ''}, n = ${n}, m = ${spec.nHidden}`,
     values,
-    xCount,
-    yCount,
+    xCount: map.xCount,
+    yCount: map.yCount,
     x,
     y: { title: yTitle, scale: 'category', labels: rowLabels },
     coloring: coloring(metric.name, values),
+  };
+}
+
+/**
+ * The features a figure shows: for two numeric axes one (the chosen one, default the last); otherwise
+ * the chosen one or every feature for per-feature metrics, and [−1] for per-model metrics.
+ */
+export function shownFeatures(spec: SweepSpec, metric: MetricChoice): number[] {
+  const n = spec.nFeatures;
+  const perFeature = perFeatureMetrics.includes(metric.name);
+  if (numericAxes(spec).length === 2) return [metric.feature ?? n - 1];
+  if (!perFeature) return [-1];
+  return metric.feature !== undefined ? [metric.feature] : Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * The grid layout of a figure (see the module comment): two numeric axes put point p at cell
+ * p.index; otherwise columns are the numeric axis' values and rows, top to bottom, are
+ * (group, feature) pairs, so yIndex 0 (the bottom) is the last group's last feature.
+ */
+export function figureCellMap(spec: SweepSpec, groups: readonly { set: ModelSet }[], metric: MetricChoice): FigureCellMap {
+  const num = numericAxes(spec);
+  if (num.length === 2) {
+    const xCount = axisValues(spec.x!).length;
+    const yCount = axisValues(spec.y!).length;
+    const feature = shownFeatures(spec, metric)[0]!;
+    return { xCount, yCount, cellOf: (gi, pos, f) => (f === feature ? groups[gi]!.set.points[pos]!.index : -1) };
+  }
+  const col = num[0];
+  const xCount = col ? axisValues(col.axis).length : 1;
+  const features = shownFeatures(spec, metric);
+  const rowsPerGroup = features.length;
+  const yCount = rowsPerGroup * groups.length;
+  return {
+    xCount,
+    yCount,
+    cellOf: (gi, pos, f) => {
+      const fi = features.indexOf(f);
+      if (fi < 0) return -1;
+      const p = groups[gi]!.set.points[pos]!;
+      const column = col ? (col.key === 'x' ? p.xIndex : p.yIndex) : 0;
+      return (yCount - 1 - (gi * rowsPerGroup + fi)) * xCount + column;
+    },
   };
 }
