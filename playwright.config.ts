@@ -16,7 +16,15 @@ export default defineConfig({
   timeout: 300_000,
   expect: { timeout: 30_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  // The element tests load e2e/fixtures pages from a Vite dev server (the CLI tests start their own).
+  webServer: {
+    command: 'npx vite --port 5179 --strictPort',
+    url: 'http://localhost:5179/e2e/fixtures/diagram.html',
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
   use: {
+    baseURL: 'http://localhost:5179',
     headless: true,
     launchOptions: { ...(executablePath ? { executablePath } : {}), args: chromiumArgs },
   },

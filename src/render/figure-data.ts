@@ -11,7 +11,7 @@
  */
 import { axisLabels, axisValues, type Axis, type SweepSpec } from '../science/spec.js';
 import { classifyFeature } from '../science/regimes.js';
-import type { ModelSet } from '../science/types.js';
+import type { ModelResults, ModelSet } from '../science/types.js';
 import { regimeColors, regimeLabels } from './colormap.js';
 import { isEvenlySpaced } from './ticks.js';
 import type { FigureAxis, PhaseDiagramFigure } from './figure.js';
@@ -112,11 +112,15 @@ export function figureAxis(axis: Axis): FigureAxis {
 
 /** The value of a metric for the kept seed of point `pos` of a group (NaN when no seed was kept). */
 export function keptMetric(spec: SweepSpec, g: GroupResult, pos: number, metric: MetricName, feature: number): number {
-  const seed = g.kept[pos]!;
+  return keptMetricOf(spec, g.set, g.results, g.kept, pos, metric, feature);
+}
+
+/** {@link keptMetric} from the parts of a group: its set, results and kept seeds. */
+export function keptMetricOf(spec: SweepSpec, set: ModelSet, r: ModelResults, kept: Int32Array, pos: number, metric: MetricName, feature: number): number {
+  const seed = kept[pos]!;
   if (seed < 0) return NaN;
-  const inst = pos * g.set.seeds + seed;
-  const n = g.set.nFeatures;
-  const r = g.results;
+  const inst = pos * set.seeds + seed;
+  const n = set.nFeatures;
   switch (metric) {
     case 'loss':
       return r.loss[inst]!;

@@ -165,7 +165,8 @@ function drawHeatmapInto(ctx: CanvasRenderingContext2D, fig: PhaseDiagramFigure,
   }
 }
 
-function axisTicks(axis: FigureAxis, count: number): Tick[] {
+/** Tick marks of a figure axis with `count` cells: continuous (log/linear) or one per cell (category, thinned). */
+export function axisTicks(axis: FigureAxis, count: number): Tick[] {
   if (axis.scale === 'category' || !axis.values || axis.values.length < 2) {
     const labels = axis.labels ?? axis.values?.map((v) => String(Number(v.toPrecision(4)))) ?? [];
     return categoryTicks(labels.length === count ? labels : Array.from({ length: count }, (_, i) => labels[i] ?? String(i)));

@@ -1,0 +1,271 @@
+/**
+ * <superposition-phase-diagram> in headless Chromium (WebGPU on SwiftShader, WebGL on ANGLE):
+ * training to completion with the right colour at every cell, hover, keyboard, selection and the
+ * inspector, restarts without GPU memory growth, one shared WebGL context, no WebGPU, a lost
+ * device, and a saved results file. Pixels are read from page screenshots at cell centres that the
+ * element itself reports (cellRect).
+ */
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { regimeColors } from '../src/render/colormap.js';
+import { classifyFeature } from '../src/science/regimes.js';
+
+const FIXTURE = '/e2e/fixtures/diagram.html';
+
+type Detail = Record<string, unknown>;
+
+interface RecordedEvent {
+  id: string;
+  type: string;
+  detail: Detail;
+}
+
+/** Opens the fixture with `query` and waits for the element's first `event` (or `sweep-error`). */
+async function openAndWait(page: Page, query: string, event = 'sweep-complete'): Promise<RecordedEvent> {
+  await page.goto(`${FIXTURE}?${query}`);
+  await page.waitForFunction(() => (window as unknown as { fixtureReady?: boolean }).fixtureReady === true);
+  return eventAfter(page, 0, event);
+}
+
+/** The number of events recorded so far (pass it to {@link eventAfter}). */
+function eventCount(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { events: RecordedEvent[] }).events.length);
+}
+
+/** Waits for the first event of `type` (or a `sweep-error`) from diagram `id` recorded at position ≥ `since`. */
+async function eventAfter(page: Page, since: number, type: string, id = 'd0'): Promise<RecordedEvent> {
+  const handle = await page.waitForFunction(
+    ([since, type, id]) => {
+      const events = (window as unknown as { events: RecordedEvent[] }).events;
+      return events.slice(since).find((e) => e.id === id && (e.type === type || e.type === 'sweep-error')) ?? false;
+    },
+    [since, type, id] as const,
+  );
+  return (await handle.jsonValue()) as RecordedEvent;
+}
+
+/** Runs `action` and returns the first `type` event from diagram `id` it caused. */
+async function eventFrom(page: Page, type: string, action: () => Promise<unknown>, id = 'd0'): Promise<RecordedEvent> {
+  const since = await eventCount(page);
+  await action();
+  return eventAfter(page, since, type, id);
+}
+
+/** The kept seed's regime of the last feature at every grid point, from the element's results(). */
+async function expectedRegimes(page: Page): Promise<{ xCount: number; yCount: number; regime: number[] }> {
+  return page.evaluate(() => {
+    const el = document.getElementById('d0') as HTMLElement & { results(): any };
+    const r = el.results();
+    const g = r.groups[0];
+    const n = r.spec.nFeatures;
+    const seeds = r.spec.seeds;
+    const xCount = r.spec.x.count;
+    const yCount = r.spec.y.count;
+    const regime: number[] = [];
+    for (let pos = 0; pos < xCount * yCount; pos++) {
+      const inst = pos * seeds + g.kept[pos];
+      regime.push(g.results.featureNorm[inst * n + n - 1] > 0.5 ? (g.results.superposition[inst * n + n - 1] > 0.1 ? 2 : 1) : 0);
+    }
+    return { xCount, yCount, regime };
+  });
+}
+
+async function cellCentre(page: Page, x: number, y: number, id = 'd0'): Promise<[number, number]> {
+  const r = await page.evaluate(([x, y, id]) => {
+    const rect = (document.getElementById(id) as any).cellRect(x, y) as DOMRect;
+    return [rect.x + rect.width / 2, rect.y + rect.height / 2];
+  }, [x, y, id] as const);
+  return r as [number, number];
+}
+
+/** Checks the screenshot colour at every cell centre against the regime colours (±3 per channel). */
+async function expectCellColours(page: Page, grid: { xCount: number; yCount: number; regime: number[] }, id = 'd0'): Promise<void> {
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(100);
+  const png = PNG.sync.read(await page.screenshot({ scale: 'css' }));
+  for (let y = 0; y < grid.yCount; y++) {
+    for (let x = 0; x < grid.xCount; x++) {
+      // Sample a quarter cell off-centre: the crosshair and focus ring never pass there.
+      const [cx, cy] = await cellCentre(page, x, y, id);
+      const k = (Math.round(cy) * png.width + Math.round(cx)) * 4;
+      const got = [png.data[k]!, png.data[k + 1]!, png.data[k + 2]!];
+      const want = regimeColors[grid.regime[y * grid.xCount + x]!]!;
+      for (let c = 0; c < 3; c++) expect(Math.abs(got[c]! - want[c]!), `cell (${x}, ${y}): got ${got}, want ${want}`).toBeLessThanOrEqual(3);
+    }
+  }
+}
+
+test.describe('superposition-phase-diagram', () => {
+  test('trains a small grid to completion; every cell shows its regime colour; crisp at devicePixelRatio 2', async ({ browser }) => {
+    for (const deviceScaleFactor of [1, 2]) {
+      const page = await browser.newPage({ deviceScaleFactor, viewport: { width: 900, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const done = await openAndWait(page, 'preset=tiny&autostart&seeds=2');
+      expect(done.type).toBe('sweep-complete');
+      expect(done.detail).toMatchObject({ instances: 32, source: 'trained', diverged: 0 });
+      const grid = await expectedRegimes(page);
+      expect(new Set(grid.regime).size, 'the tiny grid shows at least two regimes').toBeGreaterThanOrEqual(2);
+      const png = PNG.sync.read(await page.screenshot({ scale: 'css' }));
+      expect(png.width).toBe(900);
+      await expectCellColours(page, grid);
+      const backing = await page.evaluate(() => {
+        const canvas = document.getElementById('d0')!.shadowRoot!.querySelector('canvas.plot') as HTMLCanvasElement;
+        return { width: canvas.width, css: canvas.getBoundingClientRect().width };
+      });
+      expect(backing.width).toBe(Math.round(backing.css * deviceScaleFactor));
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  test('hover shows the tooltip and a crosshair with the cell’s values', async ({ page }) => {
+    await openAndWait(page, 'preset=tiny&autostart');
+    const grid = await expectedRegimes(page);
+    const [cx, cy] = await cellCentre(page, 2, 3);
+    const detail = (await eventFrom(page, 'cell-hover', () => page.mouse.move(cx, cy))).detail;
+    expect(detail).toMatchObject({ xIndex: 2, yIndex: 3, metric: 'regime' });
+    // Axis values of the tiny preset: p = 0.01 · 100^(x/3), r = 0.1 · 100^(y/3).
+    expect(detail.xValue as number).toBeCloseTo(0.01 * Math.pow(100, 2 / 3), 6);
+    expect(detail.yValue as number).toBeCloseTo(10, 6);
+    const names = ['not represented', 'dedicated dimension', 'superposition'];
+    expect(detail.label).toBe(names[grid.regime[3 * 4 + 2]!]);
+    const tooltip = page.locator('superposition-phase-diagram').locator('[part=tooltip]');
+    await expect(tooltip).toBeVisible();
+    await expect(tooltip).toContainText('feature density p = 1 − S: 0.215');
+    await expect(tooltip).toContainText('relative importance r of the last feature: 10');
+    await expect(tooltip).toContainText(`regime (feature 1): ${detail.label}`);
+    await expect(tooltip).toContainText('loss:');
+    await expect(page.locator('superposition-phase-diagram').locator('.crosshair line')).toHaveCount(2);
+  });
+
+  test('keyboard: arrow keys move a visible focus ring and the aria-live summary; Enter selects', async ({ page }) => {
+    await openAndWait(page, 'preset=tiny&autostart');
+    const el = page.locator('superposition-phase-diagram');
+    await page.keyboard.press('Tab'); // the Restart button
+    await page.keyboard.press('Tab'); // the plot
+    await expect(el.locator('.hit')).toBeFocused();
+    await expect(el.locator('rect.focus')).toHaveCount(1);
+    expect((await eventFrom(page, 'cell-hover', () => page.keyboard.press('ArrowRight'))).detail).toMatchObject({ xIndex: 1, yIndex: 0 });
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await expect(el.locator('#live')).toContainText('feature density p = 1 − S 0.0464, relative importance r of the last feature 2.15: ');
+    const focusBox = await el.locator('rect.focus').boundingBox();
+    const [cx, cy] = await cellCentre(page, 1, 2);
+    expect(Math.abs(focusBox!.x + focusBox!.width / 2 - cx)).toBeLessThan(2);
+    expect(Math.abs(focusBox!.y + focusBox!.height / 2 - cy)).toBeLessThan(2);
+    await page.keyboard.press('End');
+    await page.keyboard.press('PageDown');
+    expect((await eventFrom(page, 'cell-select', () => page.keyboard.press('Enter'))).detail).toMatchObject({ xIndex: 3, yIndex: 0 });
+  });
+
+  test('cell-select (click) carries the kept model and fills the inspector with it', async ({ page }) => {
+    await openAndWait(page, 'preset=tiny&autostart&seeds=2');
+    const [cx, cy] = await cellCentre(page, 1, 2);
+    const detail = (await eventFrom(page, 'cell-select', () => page.mouse.click(cx, cy))).detail as { model: { W: Record<string, number>; seedIndex: number; loss: number } };
+    const expected = await page.evaluate(() => {
+      const r = (document.getElementById('d0') as any).results();
+      const g = r.groups[0];
+      const pos = 2 * 4 + 1;
+      const inst = pos * 2 + g.kept[pos];
+      return { W: Array.from(g.results.W.slice(inst * 2, inst * 2 + 2)) as number[], seed: g.kept[pos] as number, loss: g.results.loss[inst] as number };
+    });
+    expect(Object.values(detail.model.W)).toEqual(expected.W);
+    expect(detail.model.seedIndex).toBe(expected.seed);
+    const inspector = page.locator('superposition-phase-diagram').locator('superposition-cell-inspector');
+    await expect(inspector).toBeVisible();
+    await expect(inspector.locator('superposition-gram-matrix rect.gram-cell')).toHaveCount(4);
+    await expect(inspector.locator('superposition-gram-matrix rect.bias-cell')).toHaveCount(2);
+    await expect(inspector.locator('superposition-feature-norms rect.bar')).toHaveCount(2);
+    await expect(inspector).toContainText('p = 1 − S');
+  });
+
+  test('changing attributes restarts cleanly: no growth in GPU buffers or WebGL textures, one WebGL context', async ({ page }) => {
+    await openAndWait(page, 'preset=tiny&autostart&count=2');
+    const stats = () => page.evaluate(() => (customElements.get('superposition-phase-diagram') as any).resourceStats());
+    await page.evaluate(() => (document.getElementById('d1') as any).start());
+    const before = await stats();
+    expect(before.webgl).toMatchObject({ alive: true, users: 2, contextsCreated: 1 });
+    expect(before.engine.users).toBe(2);
+    for (const [k, seed] of [1, 2, 3].entries()) {
+      const since = await eventCount(page);
+      await page.evaluate(
+        ([seed, steps]) => {
+          const el = document.getElementById('d0')!;
+          el.setAttribute('steps', String(steps));
+          el.setAttribute('seed', String(seed));
+        },
+        [seed, 300 + 50 * k] as const,
+      );
+      // Restart again while it trains: the first restart's run must be cancelled and freed.
+      await page.waitForTimeout(150);
+      await page.evaluate((seed) => document.getElementById('d0')!.setAttribute('seed', String(seed + 10)), seed);
+      expect((await eventAfter(page, since, 'sweep-complete')).type).toBe('sweep-complete');
+    }
+    await page.waitForTimeout(300);
+    const after = await stats();
+    expect(after.engine.buffers).toEqual(before.engine.buffers);
+    expect(after.webgl).toEqual(before.webgl);
+    // Removing both diagrams frees the engine and the shared context.
+    await page.evaluate(() => document.querySelectorAll('superposition-phase-diagram').forEach((e) => e.remove()));
+    await page.waitForTimeout(200);
+    const gone = await stats();
+    expect(gone.webgl).toMatchObject({ alive: false, users: 0, contextsCreated: 1 });
+    expect(gone.engine).toEqual({ users: 0 });
+  });
+
+  test('without WebGPU the element explains it in its own box; nothing reaches the console as an error', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+    });
+    const event = await openAndWait(page, 'preset=tiny&autostart', 'sweep-error');
+    expect(event.detail).toMatchObject({ name: 'WebGPUUnavailableError' });
+    const box = page.locator('superposition-phase-diagram').locator('[part=message]');
+    await expect(box).toBeVisible();
+    await expect(box).toContainText('This browser does not offer WebGPU');
+    await expect(box).toContainText('works without WebGPU');
+    expect(errors).toEqual([]);
+  });
+
+  test('a lost device mid-training shows the lost-device message and Restart trains again', async ({ page }) => {
+    await page.addInitScript(() => {
+      const devices: GPUDevice[] = [];
+      (window as any).__devices = devices;
+      const original = GPUAdapter.prototype.requestDevice;
+      GPUAdapter.prototype.requestDevice = async function (this: GPUAdapter, d?: GPUDeviceDescriptor) {
+        const device = await original.call(this, d);
+        devices.push(device);
+        return device;
+      };
+    });
+    await page.goto(`${FIXTURE}?preset=tiny&steps=20000&autostart`);
+    await page.waitForFunction(() => (window as any).__devices.length > 0);
+    await page.waitForTimeout(300);
+    const failed = await eventFrom(page, 'sweep-error', () => page.evaluate(() => (window as any).__devices[0].destroy()));
+    expect(failed.detail).toMatchObject({ name: 'DeviceLostError' });
+    const box = page.locator('superposition-phase-diagram').locator('[part=message]');
+    await expect(box).toContainText('The graphics card stopped responding');
+    const done = await eventFrom(page, 'sweep-complete', () => page.evaluate(() => document.getElementById('d0')!.setAttribute('steps', '100')));
+    expect(done.type).toBe('sweep-complete');
+    await expect(box).toHaveCount(0);
+    expect(await page.evaluate(() => (window as any).__devices.length)).toBe(2);
+  });
+
+  test('src shows a saved results.json without WebGPU, with each cell in its saved regime colour', async ({ page }) => {
+    await page.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+    });
+    const event = await openAndWait(page, 'src=/e2e/fixtures/tiny-results.json');
+    expect(event.detail).toMatchObject({ source: 'loaded', instances: 32 });
+    const saved = JSON.parse(readFileSync(new URL('fixtures/tiny-results.json', import.meta.url), 'utf8'));
+    const regime = new Array<number>(16).fill(-1);
+    for (const c of saved.cells) if (c.kept) regime[c.gridIndex] = classifyFeature(c.featureNorm[1], c.superposition[1]);
+    expect(regime).not.toContain(-1);
+    await expectCellColours(page, { xCount: 4, yCount: 4, regime });
+    await expect(page.locator('superposition-phase-diagram').locator('[part=status]')).toContainText('Loaded 32 models');
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * Registers `<superposition-phase-diagram>` and the cell-inspector elements (the only side effect
+ * of the components; the class modules never register themselves). A tag already defined is left alone.
+ */
+import './inspector/define.js';
+import { SuperpositionPhaseDiagram } from './phase-diagram.js';
+
+if (!customElements.get('superposition-phase-diagram')) customElements.define('superposition-phase-diagram', SuperpositionPhaseDiagram);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'superposition-phase-diagram': SuperpositionPhaseDiagram;
+  }
+  interface HTMLElementEventMap {
+    'sweep-progress': CustomEvent<import('./types.js').SweepProgressDetail>;
+    'sweep-complete': CustomEvent<import('./types.js').SweepCompleteDetail>;
+    'sweep-error': CustomEvent<import('./types.js').SweepErrorDetail>;
+    'cell-hover': CustomEvent<import('./types.js').CellEventDetail>;
+    'cell-select': CustomEvent<import('./types.js').CellEventDetail>;
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * A sweep as a live view sees it: per model group, the latest snapshot (loss and the shown metric
+ * per instance, from the engine's compact read-back) while training runs, then the full results.
+ * Turns either into {@link FigureGroupView}s for assembleFigure. No DOM; owns no GPU memory (the
+ * trainer frees its buffers when a run ends, fails or is cancelled).
+ */
+import type { Engine } from '../engine/engine.js';
+import { findDiverged, trainModelSet } from '../engine/trainer.js';
+import type { SnapshotSelection } from '../engine/snapshot-kernel.js';
+import type { TrainProgress, TrainSnapshot } from '../engine/types.js';
+import { keptMetricOf, shownFeatures, type FigureGroupView, type MetricChoice } from '../render/figure-data.js';
+import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
+import { selectSeeds } from '../science/seeds.js';
+import type { ModelResults, ModelSet } from '../science/types.js';
+
+/** One model group of a live sweep. */
+export interface LiveGroup {
+  set: ModelSet;
+  /** Latest snapshot loss per instance (NaN before the first snapshot of its chunk). */
+  loss: Float32Array;
+  /** Latest snapshot values, instance-major, `stride − 1` per instance; NaN where none yet. */
+  values: Float32Array;
+  /** Values per instance in `values`: 1, or n when the selection's feature is `all`. */
+  valuesPerInstance: number;
+  /** Full results once the group finished training (or was loaded from a file). */
+  results?: ModelResults;
+  /** Kept seed per point once finished (lowest final loss). */
+  kept?: Int32Array;
+}
+
+/** Progress over every group. */
+export interface LiveProgress extends TrainProgress {
+  group: number;
+  groupCount: number;
+  /** 0 … 1 over all groups, by model-steps. */
+  fraction: number;
+}
+
+/** The snapshot selection a figure of `metric` needs. */
+export function selectionFor(spec: SweepSpec, metric: MetricChoice): SnapshotSelection {
+  const features = shownFeatures(spec, metric);
+  return { metric: metric.name, feature: features.length === 1 ? Math.max(0, features[0]!) : 'all', thresholds: spec.regime };
+}
+
+export class LiveSweep {
+  readonly groups: LiveGroup[];
+  private selection: SnapshotSelection;
+  private running = false;
+
+  constructor(
+    readonly spec: SweepSpec,
+    metric: MetricChoice,
+  ) {
+    this.selection = selectionFor(spec, metric);
+    this.groups = resolveSpecGroups(spec).map((set) => this.emptyGroup(set));
+  }
+
+  private emptyGroup(set: ModelSet): LiveGroup {
+    const count = set.points.length * set.seeds;
+    const per = this.selection.feature === 'all' ? set.nFeatures : 1;
+    return { set, loss: new Float32Array(count).fill(NaN), values: new Float32Array(count * per).fill(NaN), valuesPerInstance: per };
+  }
+
+  /** Whether every group has its full results. */
+  get complete(): boolean {
+    return this.groups.every((g) => g.results !== undefined);
+  }
+
+  /** Instances over all groups. */
+  get instances(): number {
+    return this.groups.reduce((s, g) => s + g.set.points.length * g.set.seeds, 0);
+  }
+
+  /**
+   * Switches the shown metric. Finished groups need nothing; unfinished ones drop their snapshot
+   * values (they show as missing until the next snapshot, at most one snapshot interval later).
+   */
+  setMetric(metric: MetricChoice): void {
+    const next = selectionFor(this.spec, metric);
+    if (next.metric === this.selection.metric && next.feature === this.selection.feature) return;
+    this.selection = next;
+    this.groups.forEach((g, k) => {
+      if (!g.results) this.groups[k] = { ...this.emptyGroup(g.set), loss: g.loss };
+    });
+  }
+
+  /** Stores one snapshot (ignored when it gathered another selection than the current one). */
+  private store(group: LiveGroup, s: TrainSnapshot): void {
+    if (s.selection.metric !== this.selection.metric || s.selection.feature !== this.selection.feature) return;
+    const per = s.stride - 1;
+    for (let k = 0; k < s.count; k++) {
+      group.loss[s.start + k] = s.data[k * s.stride]!;
+      for (let f = 0; f < per; f++) group.values[(s.start + k) * per + f] = s.data[k * s.stride + 1 + f]!;
+    }
+  }
+
+  /**
+   * Trains every unfinished group in order on `engine`.
+   * @param onFrame called after each stored snapshot (redraw now)
+   * @returns the number of diverged instances over all groups
+   * @throws whatever trainModelSet throws (CancelledError when `signal` aborts, DeviceLostError …);
+   *   groups finished before the error keep their results.
+   */
+  async run(engine: Engine, options: { signal?: AbortSignal; onFrame?: () => void; onProgress?: (p: LiveProgress) => void; intervalSeconds?: number }): Promise<number> {
+    if (this.running) throw new Error('LiveSweep.run: already running');
+    this.running = true;
+    const totalSteps = this.groups.reduce((s, g) => s + g.set.points.length * g.set.seeds * g.set.training.steps, 0);
+    let doneBefore = 0;
+    try {
+      for (const [index, group] of this.groups.entries()) {
+        const instances = group.set.points.length * group.set.seeds;
+        if (group.results) {
+          doneBefore += instances * group.set.training.steps;
+          continue;
+        }
+        const outcome = await trainModelSet(engine, group.set, {
+          ...(options.signal ? { signal: options.signal } : {}),
+          onProgress: (p) => options.onProgress?.({ ...p, group: index, groupCount: this.groups.length, fraction: totalSteps > 0 ? (doneBefore + p.modelStepsDone) / totalSteps : 1 }),
+          snapshot: {
+            select: () => this.selection,
+            intervalSeconds: options.intervalSeconds ?? 0.4,
+            onSnapshot: (s) => {
+              this.store(this.groups[index]!, s);
+              options.onFrame?.();
+            },
+          },
+        });
+        const live = this.groups[index]!;
+        live.results = outcome.results;
+        live.kept = selectSeeds(group.set, outcome.results.loss);
+        doneBefore += instances * group.set.training.steps;
+        options.onFrame?.();
+      }
+      return this.groups.reduce((s, g) => s + (g.results ? findDiverged(g.results).length : 0), 0);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Puts finished results in place (a loaded `src` file): every group becomes complete. */
+  setResults(groups: readonly { results: ModelResults; kept: Int32Array }[]): void {
+    groups.forEach((g, k) => {
+      const live = this.groups[k];
+      if (live) Object.assign(live, { results: g.results, kept: g.kept });
+    });
+  }
+
+  /**
+   * The figure views of `metric`: from the full results where a group finished, else from its
+   * latest snapshot, keeping per point the seed with the lowest finite snapshot loss.
+   */
+  views(metric: MetricChoice): FigureGroupView[] {
+    return this.groups.map((g) => {
+      const { set } = g;
+      if (g.results && g.kept) {
+        const results = g.results;
+        const kept = g.kept;
+        return { set, value: (pos, feature) => keptMetricOf(this.spec, set, results, kept, pos, metric.name, feature) };
+      }
+      const live = selectSeeds(set, g.loss);
+      const sel = this.selection;
+      const matches = sel.metric === metric.name;
+      return {
+        set,
+        value: (pos, feature) => {
+          const seed = live[pos]!;
+          if (seed < 0 || !matches) return NaN;
+          const inst = pos * set.seeds + seed;
+          // One value per instance: the selection's feature, which is the one the figure shows.
+          if (g.valuesPerInstance === 1) return g.values[inst]!;
+          return g.values[inst * g.valuesPerInstance + feature]!;
+        },
+      };
+    });
+  }
+
+  /** The kept instance of point `pos` of group `group`: final when finished, live otherwise; −1 when none. */
+  keptInstance(group: number, pos: number): number {
+    const g = this.groups[group];
+    if (!g) return -1;
+    const seeds = g.kept ?? selectSeeds(g.set, g.loss);
+    const seed = seeds[pos] ?? -1;
+    return seed < 0 ? -1 : pos * g.set.seeds + seed;
+  }
+}
