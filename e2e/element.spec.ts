@@ -8,7 +8,8 @@
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { regimeColors } from '../src/render/colormap.js';
+import { missingColor, regimeColors } from '../src/render/colormap.js';
+import { cellCenter, figureLayout } from '../src/render/figure.js';
 import { classifyFeature } from '../src/science/regimes.js';
 
 const FIXTURE = '/e2e/fixtures/diagram.html';
@@ -267,5 +268,92 @@ test.describe('superposition-phase-diagram', () => {
     expect(regime).not.toContain(-1);
     await expectCellColours(page, { xCount: 4, yCount: 4, regime });
     await expect(page.locator('superposition-phase-diagram').locator('[part=status]')).toContainText('Loaded 32 models');
+  });
+
+  test('live: cells fill in from snapshots while training runs; Stop keeps them; the button restarts', async ({ page }) => {
+    await page.goto(`${FIXTURE}?preset=tiny&steps=40000&batch-size=64&cols=8&rows=8&autostart`);
+    const el = page.locator('superposition-phase-diagram');
+    const progress = await eventAfter(page, 0, 'sweep-progress');
+    expect(progress.detail.fraction as number).toBeGreaterThanOrEqual(0);
+    // Wait for a frame in which some cells are coloured while training is still far from done.
+    await page.waitForFunction(() => {
+      const d = document.getElementById('d0') as any;
+      const canvas = d.shadowRoot.querySelector('canvas.plot') as HTMLCanvasElement;
+      const ctx = canvas.getContext('2d')!;
+      const px = ctx.getImageData(canvas.width / 16, canvas.height - canvas.height / 16, 1, 1).data;
+      return d.state === 'training' && !(px[0] === 244 && px[1] === 244 && px[2] === 244);
+    });
+    const live = (await page.evaluate(() => (window as any).events.filter((e: any) => e.type === 'sweep-progress').at(-1).detail)) as { fraction: number };
+    expect(live.fraction).toBeLessThan(0.9);
+    await expect(el.locator('[part=button]')).toHaveText('Stop');
+    await expect(el.locator('[part=status]')).toContainText('Training 64 models');
+    await el.locator('[part=button]').click();
+    await expect(el.locator('[part=status]')).toContainText('Stopped');
+    await expect(el.locator('[part=button]')).toHaveText('Restart');
+    expect(await page.evaluate(() => (document.getElementById('d0') as any).results())).toBeUndefined();
+    // What was trained stays on screen: the bottom-left cell keeps a regime colour.
+    const [cx, cy] = await cellCentre(page, 0, 0);
+    const png = PNG.sync.read(await page.screenshot({ scale: 'css' }));
+    const k = (Math.round(cy) * png.width + Math.round(cx)) * 4;
+    const got = [png.data[k]!, png.data[k + 1]!, png.data[k + 2]!];
+    expect(got, 'stopped cells keep their colour').not.toEqual([...missingColor]);
+    expect(regimeColors.some((c) => c.every((v, i) => Math.abs(v - got[i]!) <= 3))).toBe(true);
+    const restarted = await eventFrom(page, 'sweep-progress', () => el.locator('[part=button]').click());
+    expect(restarted.type).toBe('sweep-progress');
+    await page.evaluate(() => (document.getElementById('d0') as any).stop());
+  });
+
+  test('toBlob() gives the CLI’s PNG figure with every cell in its regime colour', async ({ page }) => {
+    await openAndWait(page, 'preset=tiny&autostart');
+    const grid = await expectedRegimes(page);
+    const bytes = await page.evaluate(async () => {
+      const blob = await (document.getElementById('d0') as any).toBlob();
+      return Array.from(new Uint8Array(await blob.arrayBuffer()));
+    });
+    const png = PNG.sync.read(Buffer.from(bytes));
+    const layout = figureLayout(png.width, png.height);
+    expect([png.width, png.height]).toEqual([800, 600]);
+    for (let y = 0; y < 4; y++) {
+      for (let x = 0; x < 4; x++) {
+        const [cx, cy] = cellCenter(layout, x, y, 4, 4);
+        const k = (Math.round(cy) * png.width + Math.round(cx)) * 4;
+        const want = regimeColors[grid.regime[y * 4 + x]!]!;
+        expect([png.data[k], png.data[k + 1], png.data[k + 2]], `cell (${x}, ${y})`).toEqual([...want]);
+      }
+    }
+  });
+
+  test('responsive: the plot follows the element’s width (ResizeObserver); metric and theming apply without retraining', async ({ page }) => {
+    await openAndWait(page, 'preset=tiny&autostart&theory');
+    const el = page.locator('superposition-phase-diagram');
+    const wide = await el.locator('canvas.plot').boundingBox();
+    await page.evaluate(() => ((document.getElementById('d0') as HTMLElement).style.width = '480px'));
+    await expect.poll(async () => (await el.locator('canvas.plot').boundingBox())!.width).toBeLessThan(wide!.width - 200);
+    const narrow = (await el.locator('canvas.plot').boundingBox())!;
+    expect(await page.evaluate(() => (document.getElementById('d0') as any).shadowRoot.querySelector('canvas.plot').width)).toBe(Math.round(narrow.width));
+    // The theory overlay is drawn for the n = 2, m = 1 phase diagram.
+    await expect(el.locator('path.theory')).toHaveCount(1);
+    expect(((await el.locator('path.theory').getAttribute('d')) ?? '').length).toBeGreaterThan(100);
+    // Switching the metric recolours from the finished results: a continuous colour bar, no new training.
+    const since = await eventCount(page);
+    await page.evaluate(() => document.getElementById('d0')!.setAttribute('metric', 'norm'));
+    await expect(el.locator('.colorbar')).toBeVisible();
+    await expect(el.locator('.colorbar')).toContainText('feature norm');
+    await page.waitForTimeout(300);
+    expect(await page.evaluate((since) => (window as any).events.slice(since).filter((e: any) => e.type === 'sweep-progress').length, since)).toBe(0);
+    // Theming: a CSS custom property reaches the shadow DOM, and parts are styleable from outside.
+    await page.addStyleTag({ content: 'superposition-phase-diagram { --superposition-ink: rgb(0, 128, 0); } superposition-phase-diagram::part(status) { color: rgb(255, 0, 0); }' });
+    await expect(el.locator('.tick-label').first()).toHaveCSS('fill', 'rgb(0, 128, 0)');
+    await expect(el.locator('[part=status]')).toHaveCSS('color', 'rgb(255, 0, 0)');
+  });
+
+  test('a bad attribute shows a message naming it and fires sweep-error; fixing it recovers', async ({ page }) => {
+    const event = await openAndWait(page, 'preset=tiny&n-features=1&autostart', 'sweep-error');
+    expect(event.detail).toMatchObject({ name: 'AttributeError', message: 'n-features=1 is not allowed; allowed: integers 2..64' });
+    const box = page.locator('superposition-phase-diagram').locator('[part=message]');
+    await expect(box).toContainText('n-features=1 is not allowed');
+    const done = await eventFrom(page, 'sweep-complete', () => page.evaluate(() => document.getElementById('d0')!.setAttribute('n-features', '2')));
+    expect(done.type).toBe('sweep-complete');
+    await expect(box).toHaveCount(0);
   });
 });
