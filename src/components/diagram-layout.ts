@@ -9,7 +9,7 @@ import { axisEdges } from '../render/ticks.js';
 /** Margins around the plot, CSS pixels: room for tick labels and titles (left, bottom) and the colour bar or legend (right). */
 export const DIAGRAM_MARGINS = { left: 72, top: 10, right: 150, bottom: 54 } as const;
 
-/** The figure box's height for a given width: 3:4, between 220 and 760 CSS pixels. */
+/** The figure box's height for a given width: 0.72 × width, between 220 and 760 CSS pixels. */
 export function diagramHeight(width: number): number {
   return Math.round(Math.min(760, Math.max(220, width * 0.72)));
 }

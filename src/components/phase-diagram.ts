@@ -164,6 +164,8 @@ export class SuperpositionPhaseDiagram extends LitElement {
   private configDirty = true;
   private seconds = 0;
   private connected = false;
+  /** Set between pointerdown and focus, so a click does not show the keyboard focus ring. */
+  private pointerFocus = false;
 
   // ---------------------------------------------------------------------------------------------
   // Lifecycle
@@ -622,7 +624,11 @@ export class SuperpositionPhaseDiagram extends LitElement {
             @pointerleave=${() => (this.hover = undefined)}
             @click=${this.onClick}
             @keydown=${this.onKeyDown}
-            @focus=${() => (this.focusVisible = true)}
+            @pointerdown=${() => (this.pointerFocus = true)}
+            @focus=${() => {
+              this.focusVisible = !this.pointerFocus;
+              this.pointerFocus = false;
+            }}
             @blur=${() => (this.focusVisible = false)}
           ></div>
           ${fig ? this.renderLegend(plot, fig) : nothing}
@@ -727,7 +733,7 @@ export class SuperpositionPhaseDiagram extends LitElement {
     if (c.kind === 'categorical') {
       return html`<ul class="legend" part="legend" style="left:${left}px;top:${plot.y}px" aria-label="legend">
         ${c.labels.map((label, k) => html`<li><span class="swatch" style="background:${toHex(c.colors[k] ?? [0, 0, 0])}"></span>${label}</li>`)}
-        <li class="missing"><span class="swatch"></span>not trained yet</li>
+        ${fig.values.some((v) => !Number.isFinite(v)) ? html`<li class="missing"><span class="swatch"></span>not trained yet</li>` : nothing}
         ${this.theory && this.sweepSpec && theoryApplies(this.sweepSpec) ? html`<li><span class="swatch theory-swatch"></span>exact theory</li>` : nothing}
       </ul>`;
     }

@@ -38,7 +38,9 @@ export function isEvenlySpaced(values: readonly number[], scale: 'linear' | 'log
   const a = f(values[0]!);
   const step = (f(values[values.length - 1]!) - a) / (values.length - 1);
   if (step === 0) return false;
-  return values.every((v, i) => Math.abs(f(v) - (a + i * step)) <= 1e-6 * Math.max(1, Math.abs(step) * values.length));
+  // Within 1e-6 of a step, plus float rounding at the values' magnitude.
+  const tolerance = 1e-6 * Math.abs(step) + 1e-12 * Math.max(Math.abs(a), Math.abs(f(values[values.length - 1]!)));
+  return values.every((v, i) => Math.abs(f(v) - (a + i * step)) <= tolerance);
 }
 
 /**
@@ -48,7 +50,7 @@ export function isEvenlySpaced(values: readonly number[], scale: 'linear' | 'log
 export function formatTick(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a < 1e-4 || a >= 1e5) return v.toExponential(0).replace('e+', 'e');
+  if (a < 1e-4 || a >= 1e5) return Number(v.toPrecision(4)).toExponential().replace('e+', 'e');
   return String(Number(v.toPrecision(4)));
 }
 

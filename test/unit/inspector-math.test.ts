@@ -114,7 +114,9 @@ describe('labelStride and describeSeries', () => {
   it('describes uniform, geometric and other series', () => {
     expect(describeSeries([0.05, 0.05, 0.05])).toBe('0.05');
     expect(describeSeries(Float32Array.from({ length: 20 }, (_, i) => 0.7 ** i))).toBe('0.7^i');
-    expect(describeSeries([1, 0.5, 0.3])).toBe('varies');
+    expect(describeSeries([1, 0.5, 0.3])).toBe('1, 0.5, 0.3');
+    expect(describeSeries([1, 3.98])).toBe('1, 3.98');
+    expect(describeSeries([1, 0.5, 0.3, 0.2])).toBe('varies');
     expect(describeSeries([])).toBe('–');
   });
 });

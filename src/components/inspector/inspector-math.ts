@@ -151,6 +151,8 @@ export function describeSeries(values: ArrayLike<number>): string {
   let uniform = true;
   for (let i = 1; i < n; i++) uniform &&= same(Number(values[i]), first);
   if (uniform) return formatValue(first);
+  // Few features: list them (with n = 2, "r^i" would hide that only the last feature differs).
+  if (n <= 3) return Array.from(values, (v) => formatValue(Number(v))).join(', ');
   const r = Number(values[1]);
   if (first === 1 && r > 0) {
     let geometric = true;
