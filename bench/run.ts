@@ -17,7 +17,17 @@ import { chromium, type Browser } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../src/headless/chromium-path.js';
 import { referenceInstance, trainReference } from '../src/science/reference.js';
-import { LAYOUTS, stepsFor, workloads, workloadSet, type GpuBenchRequest, type GpuBenchResponse, type Workload } from './workloads.js';
+import {
+  LAYOUTS,
+  stepsFor,
+  workloads,
+  workloadSet,
+  type GpuBenchRequest,
+  type GpuBenchResponse,
+  type LiveViewMeasurement,
+  type LiveViewRequest,
+  type Workload,
+} from './workloads.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = join(BENCH_DIR, '..');
@@ -41,6 +51,46 @@ interface Config {
   referenceSteps: number;
   referenceSeconds: number;
   stageTimeoutSeconds: number;
+  /** Live-view overhead (WebGPU stages, the n = 2, m = 1 workload); steps without the workload's sample cap. */
+  liveView: Omit<LiveViewRequest, 'maxSteps'> & { maxSamples: number };
+}
+
+/** Snapshot intervals of the live-view measurement: the element's 0.4 s, and after every submit. */
+const LIVE_VIEW_INTERVALS = [0.4, 0];
+
+/** One line of the "live view" table / one entry of `liveViewRows` in the JSON. */
+export interface LiveViewRow {
+  workload: string;
+  workloadLabel: string;
+  backend: 'chromium' | 'node';
+  /** 'no snapshots', 'snapshots every 0.4 s', 'snapshot after every submit'. */
+  variant: string;
+  /** null: no snapshots. */
+  intervalSeconds: number | null;
+  layout: string | null;
+  ok: boolean;
+  error?: string;
+  /** models × steps × batch / wall seconds of the whole trainModelSet call (snapshots included). */
+  samplesPerSecond: number | null;
+  /** samplesPerSecond / the same backend's no-snapshot row (same ModelSet, same run). */
+  ratioVsNoSnapshots: number | null;
+  /** The slowdown the directly timed snapshots account for, within each run (LiveViewVariant.ratioFromSnapshotTime): less noisy. */
+  ratioFromSnapshotTime: number | null;
+  /** TrainOutcome.samplesPerSecond: training dispatches only (snapshot time excluded). */
+  trainSamplesPerSecond: number | null;
+  /** Mean wall seconds of one trainModelSet call. */
+  seconds: number | null;
+  steps: number | null;
+  /** Snapshots per run (in-training plus one final per chunk). */
+  snapshots: number | null;
+  /** Mean ms per in-training snapshot, timed directly (submit's progress report → onSnapshot). */
+  msPerSnapshot: number | null;
+  /** (wall seconds − the no-snapshot row's) / snapshots, in ms. */
+  msPerSnapshotBySubtraction: number | null;
+  bytesPerSnapshot: number | null;
+  /** Bytes of a full θ + metrics read-back of every model ((m·n + n) + (2 + 4n) floats each). */
+  fullReadbackBytes: number | null;
+  details?: Record<string, unknown>;
 }
 
 /** One line of the table / one entry of `rows` in the JSON. */
@@ -70,8 +120,10 @@ const HELP = `Usage: npm run bench [-- options]
 
 Measures training throughput (samples/s = models x steps x batch per second) for
   A: n=5, m=2, 1024 models, batch 1024      B: n=2, m=1, 4096 models, batch 1024
-on WebGPU in headless Chromium and in Node (both kernel layouts), the float64 CPU reference,
-and a PyTorch baseline (autograd and hand-written backward). Writes bench/results/latest.json.
+on WebGPU in headless Chromium and in Node (every kernel layout), the float64 CPU reference,
+and a PyTorch baseline (autograd and hand-written backward). The WebGPU stages also measure the
+live-view overhead on B (no snapshots vs snapshots every 0.4 s vs after every submit).
+Writes bench/results/latest.json.
 
 Options:
   --quick                 small measurements (a smoke run, about a minute)
@@ -107,6 +159,16 @@ function parseArgs(argv: string[]): Config | string {
     referenceSteps: quick ? 2 : 10,
     referenceSeconds: quick ? 0.5 : 3,
     stageTimeoutSeconds: 900,
+    liveView: {
+      intervals: LIVE_VIEW_INTERVALS,
+      warmupSteps: 2,
+      calibrationSteps: quick ? 0 : 3,
+      targetSeconds: quick ? 0.5 : 5,
+      minSteps: quick ? 3 : 4,
+      rounds: quick ? 1 : 3,
+      // Quick: no calibration, 3 steps (B: 1.3e7 samples, well under a second per run on SwiftShader).
+      maxSamples: quick ? 1.3e7 : 1e9,
+    },
   };
 }
 
@@ -138,7 +200,11 @@ function gpuRows(w: Workload, backend: 'chromium' | 'node', response: GpuBenchRe
   });
 }
 
+/** The live view is measured on the phase-diagram workload (n = 2, m = 1). */
+const isLiveViewWorkload = (w: Workload): boolean => w.nFeatures === 2 && w.nHidden === 1;
+
 function gpuRequest(config: Config, w: Workload): GpuBenchRequest {
+  const { maxSamples, ...live } = config.liveView;
   return {
     workload: w,
     layouts: LAYOUTS,
@@ -146,7 +212,60 @@ function gpuRequest(config: Config, w: Workload): GpuBenchRequest {
     calibrationSteps: config.calibrationSamples > 0 ? stepsFor(w, config.calibrationSamples) : 0,
     targetSeconds: config.targetSeconds,
     minSteps: config.minSteps,
+    ...(isLiveViewWorkload(w) ? { liveView: { ...live, maxSteps: stepsFor(w, maxSamples, live.minSteps) } } : {}),
   };
+}
+
+const liveVariantName = (interval: number | null): string =>
+  interval === null ? 'no snapshots' : interval === 0 ? 'snapshot after every submit' : `snapshots every ${interval} s`;
+
+/** Live-view rows from a WebGPU response (no snapshots, then each interval), errors included. */
+function liveViewRows(w: Workload, backend: 'chromium' | 'node', response: GpuBenchResponse | { ok: false; error: string }): LiveViewRow[] {
+  if (!isLiveViewWorkload(w)) return [];
+  const live: LiveViewMeasurement | undefined = response.ok ? (response as GpuBenchResponse).liveView : undefined;
+  return [null, ...LIVE_VIEW_INTERVALS].map((interval) => {
+    const row: LiveViewRow = {
+      workload: w.id,
+      workloadLabel: w.label,
+      backend,
+      variant: liveVariantName(interval),
+      intervalSeconds: interval,
+      layout: live?.layout ?? null,
+      ok: false,
+      samplesPerSecond: null,
+      ratioVsNoSnapshots: null,
+      ratioFromSnapshotTime: null,
+      trainSamplesPerSecond: null,
+      seconds: null,
+      steps: live?.steps ?? null,
+      snapshots: null,
+      msPerSnapshot: null,
+      msPerSnapshotBySubtraction: null,
+      bytesPerSnapshot: null,
+      fullReadbackBytes: live?.fullReadbackBytes ?? null,
+    };
+    if (!response.ok) return { ...row, error: response.error ?? 'failed' };
+    if (!live) return { ...row, error: 'not measured (the device was lost earlier)' };
+    if (!live.ok) return { ...row, error: live.error ?? 'failed' };
+    const v = live.variants.find((x) => x.intervalSeconds === interval);
+    const none = live.variants.find((x) => x.intervalSeconds === null);
+    if (!v) return { ...row, error: 'not measured' };
+    const { variants: _variants, ...common } = live;
+    return {
+      ...row,
+      ok: true,
+      samplesPerSecond: v.samplesPerSecond,
+      ratioVsNoSnapshots: none ? v.samplesPerSecond / none.samplesPerSecond : null,
+      ratioFromSnapshotTime: v.ratioFromSnapshotTime,
+      trainSamplesPerSecond: v.trainSamplesPerSecond,
+      seconds: v.totalSeconds,
+      snapshots: interval === null ? 0 : v.snapshots,
+      msPerSnapshot: v.msPerSnapshot,
+      msPerSnapshotBySubtraction: v.msPerSnapshotBySubtraction,
+      bytesPerSnapshot: v.bytesPerSnapshot,
+      details: { ...common, trainSeconds: v.trainSeconds, finalSnapshots: v.finalSnapshots, runs: v.runs, meanLoss: v.meanLoss },
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,7 +283,7 @@ async function withTimeout<T>(promise: Promise<T>, seconds: number, what: string
   }
 }
 
-async function runChromium(config: Config, list: Workload[], meta: Record<string, unknown>): Promise<Row[]> {
+async function runChromium(config: Config, list: Workload[], meta: Record<string, unknown>, liveRows: LiveViewRow[]): Promise<Row[]> {
   let server: ViteDevServer | undefined;
   let browser: Browser | undefined;
   const rows: Row[] = [];
@@ -196,7 +315,7 @@ async function runChromium(config: Config, list: Workload[], meta: Record<string
     }
     meta.userAgent = await page.evaluate(() => window.benchUserAgent);
     for (const w of list) {
-      log(`chromium: workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}`);
+      log(`chromium: workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}`);
       const request = gpuRequest(config, w);
       try {
         const response = await withTimeout(
@@ -206,15 +325,21 @@ async function runChromium(config: Config, list: Workload[], meta: Record<string
         );
         if (response.adapter) meta.chromiumAdapter = response.adapter;
         rows.push(...gpuRows(w, 'chromium', response));
+        liveRows.push(...liveViewRows(w, 'chromium', response));
       } catch (e) {
         rows.push(...gpuRows(w, 'chromium', { ok: false, error: errorText(e) }));
+        liveRows.push(...liveViewRows(w, 'chromium', { ok: false, error: errorText(e) }));
         if (!page.isClosed() && browser.isConnected()) continue;
         break;
       }
     }
   } catch (e) {
     const error = errorText(e);
-    for (const w of list) if (!rows.some((r) => r.workload === w.id)) rows.push(...gpuRows(w, 'chromium', { ok: false, error }));
+    for (const w of list) {
+      if (rows.some((r) => r.workload === w.id)) continue;
+      rows.push(...gpuRows(w, 'chromium', { ok: false, error }));
+      liveRows.push(...liveViewRows(w, 'chromium', { ok: false, error }));
+    }
   } finally {
     await browser?.close().catch(() => {});
     await server?.close().catch(() => {});
@@ -277,23 +402,27 @@ function childFailure(r: ChildResult, what: string): string {
   return `${what} exited with ${r.signal ?? `code ${r.code}`}${tail ? `: ${tail}` : ''}`;
 }
 
-async function runNode(config: Config, list: Workload[], meta: Record<string, unknown>): Promise<Row[]> {
+async function runNode(config: Config, list: Workload[], meta: Record<string, unknown>, liveRows: LiveViewRow[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const w of list) {
-    log(`node (dawn.node): workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}`);
+    log(`node (dawn.node): workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}`);
     const request = gpuRequest(config, w);
     const r = await runChild(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'node-worker.ts'), JSON.stringify(request)], config.stageTimeoutSeconds);
     const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
     if (!line) {
-      rows.push(...gpuRows(w, 'node', { ok: false, error: childFailure(r, 'the Node WebGPU worker') }));
+      const failure = { ok: false as const, error: childFailure(r, 'the Node WebGPU worker') };
+      rows.push(...gpuRows(w, 'node', failure));
+      liveRows.push(...liveViewRows(w, 'node', failure));
       continue;
     }
     try {
       const response = JSON.parse(line.slice('BENCH_RESULT '.length)) as GpuBenchResponse;
       if (response.adapter) meta.nodeAdapter = response.adapter;
       rows.push(...gpuRows(w, 'node', response));
+      liveRows.push(...liveViewRows(w, 'node', response));
     } catch (e) {
       rows.push(...gpuRows(w, 'node', { ok: false, error: errorText(e) }));
+      liveRows.push(...liveViewRows(w, 'node', { ok: false, error: errorText(e) }));
     }
   }
   return rows;
@@ -449,6 +578,48 @@ function table(rows: Row[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
+function fmtMs(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? '—' : v.toFixed(1);
+}
+
+function fmtBytes(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  if (v >= 2 ** 20) return `${(v / 2 ** 20).toFixed(2)} MiB`;
+  if (v >= 2 ** 10) return `${(v / 2 ** 10).toFixed(1)} KiB`;
+  return `${v.toFixed(0)} B`;
+}
+
+/** The "live view" table: the same ModelSet without and with snapshots, per WebGPU backend. */
+function liveViewTable(rows: LiveViewRow[]): string {
+  const header = ['workload', 'backend', 'layout', 'variant', 'samples/s', 'vs no snapshots', 'in-run (1 - snapshot share)', 'train-only samples/s', 'snapshots/run', 'ms/snapshot', 'ms/snapshot (subtracted)', 'read back/snapshot', 'full read-back', 'steps', 'wall s', 'note'];
+  const body = rows.map((r) => [
+    `${r.workload}: ${r.workloadLabel}`,
+    BACKEND_NAMES[r.backend],
+    r.layout ?? '',
+    r.variant,
+    fmtRate(r.samplesPerSecond),
+    fmtRatio(r.ratioVsNoSnapshots),
+    fmtRatio(r.ratioFromSnapshotTime),
+    fmtRate(r.trainSamplesPerSecond),
+    r.snapshots === null ? '' : Number.isInteger(r.snapshots) ? String(r.snapshots) : r.snapshots.toFixed(1),
+    fmtMs(r.msPerSnapshot),
+    fmtMs(r.msPerSnapshotBySubtraction),
+    fmtBytes(r.bytesPerSnapshot),
+    fmtBytes(r.fullReadbackBytes),
+    r.steps === null ? '' : String(r.steps),
+    r.seconds !== null ? r.seconds.toFixed(2) : '',
+    r.ok ? '' : `FAILED: ${r.error ?? ''}`.slice(0, 140),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const right = new Set([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
 function writeResults(report: Record<string, unknown>, date: Date): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = date.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
@@ -486,10 +657,11 @@ export async function main(argv: string[]): Promise<number> {
   if (loadStart[0]! > cores * 0.5) log(`warning: the machine is busy (1-min load ${loadStart[0]!.toFixed(2)} on ${cores} cores): throughput numbers will be noisy`);
 
   const rows: Row[] = [];
+  const liveRows: LiveViewRow[] = [];
   const stageLoad: Record<string, { before: number[]; after: number[]; seconds: number }> = {};
   const runners: Record<Stage, () => Promise<Row[]>> = {
-    chromium: () => runChromium(config, list, meta),
-    node: () => runNode(config, list, meta),
+    chromium: () => runChromium(config, list, meta, liveRows),
+    node: () => runNode(config, list, meta, liveRows),
     reference: async () => runReference(config, list),
     torch: () => runTorch(config, list, meta),
   };
@@ -506,6 +678,9 @@ export async function main(argv: string[]): Promise<number> {
     stageLoad[stage] = { before, after: os.loadavg(), seconds: now() - s0 };
     for (const r of rows.filter((x) => x.backend === stage)) {
       log(`${stage} ${r.workload} ${r.layout ?? r.implementation}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s` : `FAILED ${r.error}`}`);
+    }
+    for (const r of liveRows.filter((x) => x.backend === stage)) {
+      log(`${stage} ${r.workload} live view, ${r.variant}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s (${fmtRatio(r.ratioVsNoSnapshots)}), ${fmtMs(r.msPerSnapshot)} ms/snapshot` : `FAILED ${r.error}`}`);
     }
   }
   // Table order: by workload, then stage order.
@@ -536,6 +711,9 @@ export async function main(argv: string[]): Promise<number> {
     stages: stageLoad,
     sampleDefinition: 'samples = models x steps x batch; samples/s uses training time only (WebGPU: submit to onSubmittedWorkDone of the training dispatches; warm-up run, pipeline creation, evaluation and read-back excluded)',
     rows,
+    liveViewDefinition:
+      'live view: the same ModelSet (the n = 2, m = 1 workload, the layout the planner picks) trained without snapshots and with the snapshots of <superposition-phase-diagram> (select regime of feature 1, 512-example evaluation batch) at each interval (0 = after every submit); samplesPerSecond = models x steps x batch / wall seconds of the whole trainModelSet call (snapshots included), mean over rounds run in alternating order; msPerSnapshot is timed from the progress report of the submit that triggered the snapshot to its onSnapshot; msPerSnapshotBySubtraction = (wall seconds - the no-snapshot wall seconds) / snapshots; ratioFromSnapshotTime = mean over rounds of 1 - (in-training snapshot seconds / wall seconds) of the same run',
+    liveViewRows: liveRows,
   };
   let file = '';
   try {
@@ -559,6 +737,16 @@ export async function main(argv: string[]): Promise<number> {
     '',
     table(rows),
     '',
+    ...(liveRows.length
+      ? [
+          'live view: the same ModelSet without and with live snapshots (regime of feature 1, 512-example evaluation batch), the layout the planner picks;',
+          'samples/s over the whole trainModelSet call (snapshots included), mean over rounds; ms/snapshot timed from the submit that triggered it to onSnapshot;',
+          'subtracted = (wall s - no-snapshot wall s) / snapshots; in-run = 1 - (time in snapshots / wall s) of the same run, mean over rounds: steadier when the machine changes speed between runs',
+          '',
+          liveViewTable(liveRows),
+          '',
+        ]
+      : []),
     `${durationSeconds.toFixed(1)} s in all${file ? `; results in ${relative(process.cwd(), file)} and bench/results/latest.json` : ''}`,
     '',
   ];

@@ -5,7 +5,7 @@
 // also Σ_{j≠i}(Ŵ_i·W_j)² > superpositionThreshold).
 // One invocation per instance. Owner: src/engine/snapshot-kernel.ts.
 //
-// out[instance · (1 + F) + 0] = loss (of the snapshot's evaluation batch)
+// out[instance · (1 + F) + 0] = loss (of the snapshot's evaluation batch; NaN when none ran)
 // out[instance · (1 + F) + 1 + f] = metric for feature `feature` (F = 1) or feature f (F = N),
 // F = settings.featureCount. Metric codes (src/engine/snapshot-kernel.ts SNAPSHOT_METRICS):
 // 0 regime, 1 norm, 2 superposition, 3 dimensionality, 4 benefit, 5 loss, 6 dims per feature.
@@ -19,6 +19,8 @@ struct SnapshotSettings {
   metric: u32,
   feature: u32,
   featureCount: u32,
+  // 0 when no evaluation ran for this snapshot: the loss slot is NaN, not a stale value.
+  lossValid: u32,
   normThreshold: f32,
   superpositionThreshold: f32,
 }
@@ -52,7 +54,9 @@ fn snapshot(@builtin(global_invocation_id) gid: vec3u) {
   let record = instance * (2u + 4u * N);
   let F = settings.featureCount;
   let out = instance * (1u + F);
-  gathered[out] = metrics[record];
+  // A quiet NaN built at run time (a constant NaN is a WGSL compile error).
+  let nan = bitcast<f32>(0x7fc00000u | (settings.lossValid & 0u));
+  gathered[out] = select(nan, metrics[record], settings.lossValid != 0u);
   for (var f = 0u; f < F; f++) {
     let i = select(f, settings.feature, F == 1u);
     gathered[out + 1u + f] = metricValue(record, i);

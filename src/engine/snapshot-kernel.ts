@@ -61,9 +61,10 @@ export class SnapshotKernel {
 
   /**
    * Records the gather of `instanceCount` records of `metrics` into `out` (instanceCount × stride floats).
+   * @param lossValid false when no evaluation ran since training moved on: the loss slots become NaN.
    * @throws RangeError when a feature index is outside 0 … n−1 or the metric is unknown.
    */
-  encode(encoder: GPUCommandEncoder, buffers: { metrics: GPUBuffer; out: GPUBuffer }, instanceCount: number, selection: SnapshotSelection, dispatch: { x: number; y: number; rowStride: number }): void {
+  encode(encoder: GPUCommandEncoder, buffers: { metrics: GPUBuffer; out: GPUBuffer }, instanceCount: number, selection: SnapshotSelection, dispatch: { x: number; y: number; rowStride: number }, lossValid = true): void {
     checkSelection(selection, this.nFeatures);
     const code = SNAPSHOT_METRICS.indexOf(selection.metric);
     const all = selection.feature === 'all';
@@ -78,6 +79,7 @@ export class SnapshotKernel {
         metric: code,
         feature,
         featureCount: all ? this.nFeatures : 1,
+        lossValid: lossValid ? 1 : 0,
         normThreshold: selection.thresholds.normThreshold,
         superpositionThreshold: selection.thresholds.superpositionThreshold,
       }),

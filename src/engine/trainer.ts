@@ -72,7 +72,15 @@ interface Kernels {
 /** Default seconds of training between live snapshots. */
 const DEFAULT_SNAPSHOT_SECONDS = 0.5;
 /** Default evaluation batch of in-training snapshots. */
-const DEFAULT_SNAPSHOT_EVAL_BATCH = 512;
+const DEFAULT_SNAPSHOT_EVAL_BATCH = 128;
+
+/**
+ * Whether an in-training snapshot needs the evaluation pass (most of its cost): only to pick among
+ * seeds by loss, or to show the loss or the benefit. Geometry metrics of one seed need only W.
+ */
+function snapshotNeedsLoss(set: ModelSet, metric: string): boolean {
+  return set.seeds > 1 || metric === 'loss' || metric === 'benefit';
+}
 
 class ProgressClock {
   readonly start = now();
@@ -116,7 +124,7 @@ function createBuffer(device: GPUDevice, label: string, size: number, usage: num
  * Gathers the selected metric of a chunk (after `prepare` has written loss and geometry into
  * `metrics`), reads back only the gathered floats and hands them to options.snapshot.onSnapshot.
  */
-async function takeSnapshot(engine: Engine, kernels: Kernels, options: TrainOptions, chunk: Chunk, metrics: GPUBuffer, dispatch: { x: number; y: number; rowStride: number }, prepare: ((encoder: GPUCommandEncoder) => void) | undefined, progress: { step: number; steps: number; final: boolean }, n: number): Promise<void> {
+async function takeSnapshot(engine: Engine, kernels: Kernels, options: TrainOptions, chunk: Chunk, metrics: GPUBuffer, dispatch: { x: number; y: number; rowStride: number }, prepare: ((encoder: GPUCommandEncoder) => void) | undefined, progress: { step: number; steps: number; final: boolean; lossValid: boolean }, n: number): Promise<void> {
   const snap = options.snapshot!;
   const selection = snap.select();
   const stride = snapshotStride(selection, n);
@@ -127,13 +135,14 @@ async function takeSnapshot(engine: Engine, kernels: Kernels, options: TrainOpti
   try {
     const encoder = device.createCommandEncoder({ label: 'snapshot' });
     prepare?.(encoder);
-    kernels.snapshot!.encode(encoder, { metrics, out }, chunk.count, selection, dispatch);
+    kernels.snapshot!.encode(encoder, { metrics, out }, chunk.count, selection, dispatch, progress.lossValid);
     encoder.copyBufferToBuffer(out, 0, read, 0, bytes);
     device.queue.submit([encoder.finish()]);
     await engine.guard(read.mapAsync(GPUMapMode.READ));
     const data = new Float32Array(read.getMappedRange(0, bytes).slice(0));
     read.unmap();
-    snap.onSnapshot({ start: chunk.start, count: chunk.count, stride, data, selection, ...progress });
+    const { lossValid: _lossValid, ...where } = progress;
+    snap.onSnapshot({ start: chunk.start, count: chunk.count, stride, data, selection, ...where });
   } finally {
     out.destroy();
     read.destroy();
@@ -187,11 +196,12 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
       }
       clock.report(chunkIndex);
       if (options.snapshot && step < training.steps && now() - lastSnapshot >= snapshotEvery) {
+        const evaluate = snapshotNeedsLoss(set, options.snapshot.select().metric);
         const prepare = (encoder: GPUCommandEncoder): void => {
-          kernels.snapshotEvaluate!.encode(encoder, buffers, chunk.count, evalDispatch);
+          if (evaluate) kernels.snapshotEvaluate!.encode(encoder, buffers, chunk.count, evalDispatch);
           kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
         };
-        await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, prepare, { step, steps: training.steps, final: false }, n);
+        await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, prepare, { step, steps: training.steps, final: false, lossValid: evaluate }, n);
         lastSnapshot = now();
       }
     }
@@ -220,7 +230,7 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
     }
     readTheta.unmap();
     readMetrics.unmap();
-    if (options.snapshot) await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, undefined, { step: training.steps, steps: training.steps, final: true }, n);
+    if (options.snapshot) await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, undefined, { step: training.steps, steps: training.steps, final: true, lossValid: true }, n);
     clock.instancesDone += chunk.count;
     clock.report(chunkIndex);
   } finally {

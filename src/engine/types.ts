@@ -56,7 +56,9 @@ export interface SnapshotOptions {
   intervalSeconds?: number;
   /**
    * Examples in the evaluation batch of the in-training snapshots (the loss used to pick seeds
-   * live); default min(evalBatchSize, 512). The last snapshot of a chunk uses the full batch.
+   * live); default min(evalBatchSize, 128). The last snapshot of a chunk uses the full batch.
+   * In-training snapshots skip the evaluation (most of their cost) when there is one seed per point
+   * and the metric is not `loss` or `benefit`; their loss is then NaN.
    */
   evalBatchSize?: number;
 }
@@ -68,7 +70,7 @@ export interface TrainSnapshot {
   count: number;
   /** Floats per instance: 1 + 1, or 1 + n when the selection's feature is `all`. */
   stride: number;
-  /** count × stride floats: per instance the loss, then the metric value(s). */
+  /** count × stride floats: per instance the loss (NaN when the snapshot skipped evaluation), then the metric value(s). */
   data: Float32Array;
   /** The selection this snapshot gathered. */
   selection: SnapshotSelection;

@@ -76,6 +76,25 @@ describe('live snapshots', () => {
     }
   });
 
+  it('with one seed and a geometry metric, in-training snapshots skip the evaluation: loss NaN, values still right', async () => {
+    const set = smallSet({ points: 2, seeds: 1, training: { steps: 20 } });
+    const snaps: TrainSnapshot[] = [];
+    await trainModelSet(engine, set, {
+      stepsPerDispatch: 10,
+      snapshot: { select: () => ({ metric: 'superposition', feature: 'all', thresholds }), onSnapshot: (s) => snaps.push(s), intervalSeconds: 0 },
+    });
+    expect(snaps.map((s) => s.final)).toEqual([false, true]);
+    const n = set.nFeatures;
+    const mid = snaps[0]!;
+    for (let c = 0; c < mid.count; c++) {
+      expect(mid.data[c * mid.stride]).toBeNaN();
+      const ref = trainReference(referenceInstance(set, c), mid.step);
+      const g = geometry(ref.W, n, set.nHidden);
+      for (let i = 0; i < n; i++) expect(Math.abs(mid.data[c * mid.stride + 1 + i]! - g.superposition[i]!)).toBeLessThan(1e-3);
+    }
+    expect(Number.isFinite(snaps[1]!.data[0]!)).toBe(true);
+  });
+
   it('rejects a feature index outside 0..n−1 with a RangeError naming the range', async () => {
     const set = smallSet({ points: 1, seeds: 1, training: { steps: 2 } });
     await expect(
