@@ -298,6 +298,12 @@ test.describe('superposition-phase-diagram', () => {
     const got = [png.data[k]!, png.data[k + 1]!, png.data[k + 2]!];
     expect(got, 'stopped cells keep their colour').not.toEqual([...missingColor]);
     expect(regimeColors.some((c) => c.every((v, i) => Math.abs(v - got[i]!) <= 3))).toBe(true);
+    // Stopped cells can be recoloured by another metric (the stop kept every metric, not just the shown one).
+    await page.evaluate(() => document.getElementById('d0')!.setAttribute('metric', 'norm'));
+    await expect(el.locator('.colorbar')).toBeVisible();
+    await page.mouse.move(cx, cy);
+    await expect(el.locator('[part=tooltip]')).toContainText(/feature norm ‖W_i‖ \(feature 1\): \d/);
+    await page.evaluate(() => document.getElementById('d0')!.removeAttribute('metric'));
     const restarted = await eventFrom(page, 'sweep-progress', () => el.locator('[part=button]').click());
     expect(restarted.type).toBe('sweep-progress');
     await page.evaluate(() => (document.getElementById('d0') as any).stop());
@@ -355,5 +361,53 @@ test.describe('superposition-phase-diagram', () => {
     const done = await eventFrom(page, 'sweep-complete', () => page.evaluate(() => document.getElementById('d0')!.setAttribute('n-features', '2')));
     expect(done.type).toBe('sweep-complete');
     await expect(box).toHaveCount(0);
+  });
+
+  test('overlapping changes: the last one wins and its run is the one shown; start() right after a change trains the new sweep', async ({ page }) => {
+    await page.goto(`${FIXTURE}?preset=tiny&steps=3000&autostart`);
+    await eventAfter(page, 0, 'sweep-progress');
+    // Two changes within one GPU submit, while training.
+    const since = await eventCount(page);
+    await page.evaluate(async () => {
+      const el = document.getElementById('d0') as any;
+      el.cols = 3;
+      await el.updateComplete;
+      el.rows = 2;
+      el.steps = 150;
+    });
+    const done = await eventAfter(page, since, 'sweep-complete');
+    expect(done.detail).toMatchObject({ instances: 6, source: 'trained' });
+    const shown = await page.evaluate(() => {
+      const el = document.getElementById('d0') as any;
+      return { count: el.results()?.groups[0].results.count, status: el.shadowRoot.querySelector('[part=status]').textContent };
+    });
+    expect(shown).toEqual({ count: 6, status: 'Trained 6 models in ' + shown.status.split(' in ')[1] });
+    // A property change and start() in the same task: start() waits for the change.
+    const count = await page.evaluate(async () => {
+      const el = document.getElementById('d0') as any;
+      el.autostart = false;
+      el.cols = 2;
+      el.rows = 2;
+      await el.start();
+      return el.results()?.groups[0].results.count;
+    });
+    expect(count).toBe(4);
+  });
+
+  test('moving a finished diagram in the page keeps its results (no retraining)', async ({ page }) => {
+    await openAndWait(page, 'preset=tiny&autostart');
+    const since = await eventCount(page);
+    const kept = await page.evaluate(async () => {
+      const el = document.getElementById('d0') as any;
+      const before = el.results();
+      const wrapper = document.createElement('section');
+      document.body.append(wrapper);
+      wrapper.append(el);
+      await new Promise((r) => setTimeout(r, 300));
+      return { same: el.results() === undefined ? false : el.results().groups[0].results === before.groups[0].results, state: el.state };
+    });
+    expect(kept).toEqual({ same: true, state: 'complete' });
+    expect(await page.evaluate((since) => (window as any).events.slice(since).filter((e: any) => e.type === 'sweep-progress').length, since)).toBe(0);
+    await expectCellColours(page, await expectedRegimes(page));
   });
 });

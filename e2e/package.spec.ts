@@ -66,6 +66,13 @@ test('npm run build: standalone bundle, library + types, manifest; a plain page 
     expect(detail).toMatchObject({ source: 'trained' });
     expect(await page.evaluate(() => ['superposition-phase-diagram', 'superposition-cell-inspector'].map((t) => customElements.get(t) !== undefined))).toEqual([true, true]);
     expect(errors).toEqual([]);
+
+    // Minified, the bundle still names its errors: without WebGPU the reader gets the right advice.
+    const noGpu = await page.context().newPage();
+    await noGpu.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
+    await noGpu.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await expect(noGpu.locator('superposition-phase-diagram').locator('[part=message]')).toContainText('This browser does not offer WebGPU');
+    await noGpu.close();
   } finally {
     server.close();
   }

@@ -34,8 +34,10 @@ fn metricValue(record: u32, i: u32) -> f32 {
   let interference = metrics[record + 2u + N + i];
   switch settings.metric {
     case 0u: {
-      // NaN fails the comparison: a diverged model counts as not represented, as on the CPU.
-      if (!(norm > settings.normThreshold)) { return 0.0; }
+      // A diverged model (NaN norm) is not represented, as on the CPU. Tested on the bits: WGSL
+      // lets compilers assume floats are never NaN, so `!(norm > t)` alone is not guaranteed.
+      let isNan = (bitcast<u32>(norm) & 0x7fffffffu) > 0x7f800000u;
+      if (isNan || !(norm > settings.normThreshold)) { return 0.0; }
       return select(1.0, 2.0, interference > settings.superpositionThreshold);
     }
     case 1u: { return norm; }

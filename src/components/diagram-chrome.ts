@@ -83,13 +83,13 @@ if (!theoryApplies(spec)) return nothing;
 }
 
 /** The regime legend (categorical) or the colour bar with ticks (continuous), right of the plot. */
-export function renderLegend(plot: PixelRect, fig: PhaseDiagramFigure, showTheory: boolean): unknown {
+export function renderLegend(plot: PixelRect, fig: PhaseDiagramFigure, showTheory: boolean, missingLabel = 'not trained yet'): unknown {
   const left = plot.x + plot.width + 18;
   const c = fig.coloring;
   if (c.kind === 'categorical') {
     return html`<ul class="legend" part="legend" style="left:${left}px;top:${plot.y}px" aria-label="legend">
       ${c.labels.map((label, k) => html`<li><span class="swatch" style="background:${toHex(c.colors[k] ?? [0, 0, 0])}"></span>${label}</li>`)}
-      ${fig.values.some((v) => !Number.isFinite(v)) ? html`<li class="missing"><span class="swatch"></span>not trained yet</li>` : nothing}
+      ${fig.values.some((v) => !Number.isFinite(v)) ? html`<li class="missing"><span class="swatch"></span>${missingLabel}</li>` : nothing}
       ${showTheory ? html`<li><span class="swatch theory-swatch"></span>exact theory</li>` : nothing}
     </ul>`;
   }
@@ -108,10 +108,16 @@ export function renderLegend(plot: PixelRect, fig: PhaseDiagramFigure, showTheor
 }
 
 
+/** "title value" for each axis of a cell: the axis value, else its label, else the row/column number. */
+function axisTexts(d: CellEventDetail, sep: string): [string, string] {
+  const text = (title: string, value: number, label: string | undefined, fallback: string) =>
+    Number.isFinite(value) ? `${title}${sep}${fmt(value)}` : label !== undefined && label !== '' ? `${title ? title + sep : ''}${label}` : fallback;
+  return [text(d.xTitle, d.xValue, d.xLabel, `column ${d.xIndex + 1}`), text(d.yTitle, d.yValue, d.yLabel, `row ${d.yIndex + 1}`)];
+}
+
 /** A cell's axis values and shown value in one line (aria-live text and inspector heading). */
 export function describeCell(d: CellEventDetail): string {
-  const x = Number.isFinite(d.xValue) ? `${d.xTitle} ${fmt(d.xValue)}` : `column ${d.xIndex + 1}`;
-  const y = Number.isFinite(d.yValue) ? `${d.yTitle} ${fmt(d.yValue)}` : `row ${d.yIndex + 1}`;
+  const [x, y] = axisTexts(d, ' ');
   const v = d.label ?? (Number.isFinite(d.value) ? fmt(d.value) : 'not trained yet');
   return `${x}, ${y}: ${v}`;
 }
@@ -119,8 +125,7 @@ export function describeCell(d: CellEventDetail): string {
 /** Tooltip lines: the axis values, the shown metric, and the model's loss and norms when known. */
 export function tooltipLines(d: CellEventDetail, metric: MetricChoice): string[] {
   const lines: string[] = [];
-  lines.push(Number.isFinite(d.xValue) ? `${d.xTitle}: ${fmt(d.xValue)}` : `column ${d.xIndex + 1}`);
-  lines.push(Number.isFinite(d.yValue) ? `${d.yTitle}: ${fmt(d.yValue)}` : `row ${d.yIndex + 1}`);
+  lines.push(...axisTexts(d, ': '));
   const name = metric.name === 'regime' ? 'regime' : metricTitles[metric.name];
   const feature = d.feature >= 0 ? ` (feature ${d.feature})` : '';
   lines.push(`${name}${feature}: ${d.label ?? (Number.isFinite(d.value) ? fmt(d.value) : 'not trained yet')}`);

@@ -8,7 +8,9 @@ import type { Engine } from '../engine/engine.js';
 import { findDiverged, trainModelSet } from '../engine/trainer.js';
 import type { SnapshotSelection } from '../engine/snapshot-kernel.js';
 import type { TrainProgress, TrainSnapshot } from '../engine/types.js';
-import { keptMetricOf, shownFeatures, type FigureGroupView, type MetricChoice } from '../render/figure-data.js';
+import { metricOffsets, metricStride } from '../engine/layout.js';
+import { keptMetricOf, shownFeatures, type FigureGroupView, type MetricChoice, type MetricName } from '../render/figure-data.js';
+import { classifyFeature, type RegimeThresholds } from '../science/regimes.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import { selectSeeds } from '../science/seeds.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
@@ -22,6 +24,13 @@ export interface LiveGroup {
   values: Float32Array;
   /** Values per instance in `values`: 1, or n when the selection's feature is `all`. */
   valuesPerInstance: number;
+  /**
+   * Full metric records (2 + 4n floats per instance, src/engine/layout.ts) of instances whose chunk
+   * finished or was stopped; any metric can be shown from them. Allocated on first use.
+   */
+  metrics?: Float32Array;
+  /** 1 where `metrics` holds the instance's record. */
+  hasMetrics?: Uint8Array;
   /** Full results once the group finished training (or was loaded from a file). */
   results?: ModelResults;
   /** Kept seed per point once finished (lowest final loss). */
@@ -72,20 +81,33 @@ export class LiveSweep {
   }
 
   /**
-   * Switches the shown metric. Finished groups need nothing; unfinished ones drop their snapshot
-   * values (they show as missing until the next snapshot, at most one snapshot interval later).
+   * Switches the shown metric. Finished groups, and the chunks of unfinished ones that finished or
+   * were stopped, are recoloured from their full metric records; the other cells drop their
+   * gathered values and show as missing until the next snapshot of the running chunk.
    */
   setMetric(metric: MetricChoice): void {
     const next = selectionFor(this.spec, metric);
     if (next.metric === this.selection.metric && next.feature === this.selection.feature) return;
     this.selection = next;
     this.groups.forEach((g, k) => {
-      if (!g.results) this.groups[k] = { ...this.emptyGroup(g.set), loss: g.loss };
+      if (g.results) return;
+      const fresh: LiveGroup = { ...this.emptyGroup(g.set), loss: g.loss };
+      if (g.metrics && g.hasMetrics) Object.assign(fresh, { metrics: g.metrics, hasMetrics: g.hasMetrics });
+      this.groups[k] = fresh;
     });
   }
 
-  /** Stores one snapshot (ignored when it gathered another selection than the current one). */
+  /** Stores one snapshot (its gathered values are ignored when they are of another selection than the current one). */
   private store(group: LiveGroup, s: TrainSnapshot): void {
+    if (s.metrics) {
+      const stride = metricStride(group.set.nFeatures);
+      const count = group.loss.length;
+      group.metrics ??= new Float32Array(count * stride).fill(NaN);
+      group.hasMetrics ??= new Uint8Array(count);
+      group.metrics.set(s.metrics.subarray(0, s.count * stride), s.start * stride);
+      group.hasMetrics.fill(1, s.start, s.start + s.count);
+      for (let k = 0; k < s.count; k++) group.loss[s.start + k] = s.metrics[k * stride]!;
+    }
     if (s.selection.metric !== this.selection.metric || s.selection.feature !== this.selection.feature) return;
     const per = s.stride - 1;
     for (let k = 0; k < s.count; k++) {
@@ -157,15 +179,19 @@ export class LiveSweep {
         const kept = g.kept;
         return { set, value: (pos, feature) => keptMetricOf(this.spec, set, results, kept, pos, metric.name, feature) };
       }
-      const live = selectSeeds(set, g.loss);
+      const live = liveSeeds(set, g.loss);
       const sel = this.selection;
       const matches = sel.metric === metric.name;
+      const n = set.nFeatures;
+      const stride = metricStride(n);
       return {
         set,
         value: (pos, feature) => {
           const seed = live[pos]!;
-          if (seed < 0 || !matches) return NaN;
+          if (seed < 0) return NaN;
           const inst = pos * set.seeds + seed;
+          if (g.hasMetrics?.[inst]) return metricOfRecord(g.metrics!, inst * stride, n, metric.name, Math.max(0, feature), this.spec.regime);
+          if (!matches) return NaN;
           // One value per instance: the selection's feature, which is the one the figure shows.
           if (g.valuesPerInstance === 1) return g.values[inst]!;
           return g.values[inst * g.valuesPerInstance + feature]!;
@@ -178,8 +204,37 @@ export class LiveSweep {
   keptInstance(group: number, pos: number): number {
     const g = this.groups[group];
     if (!g) return -1;
-    const seeds = g.kept ?? selectSeeds(g.set, g.loss);
+    const seeds = g.kept ?? liveSeeds(g.set, g.loss);
     const seed = seeds[pos] ?? -1;
     return seed < 0 ? -1 : pos * g.set.seeds + seed;
+  }
+}
+
+/**
+ * The seed shown per point while training: the lowest finite snapshot loss; with one seed always
+ * seed 0 (its snapshots skip the evaluation, so their loss is NaN).
+ */
+function liveSeeds(set: ModelSet, loss: Float32Array): Int32Array {
+  return set.seeds === 1 ? new Int32Array(set.points.length) : selectSeeds(set, loss);
+}
+
+/** One metric from a full metrics record starting at `at` (layout: src/engine/layout.ts metricOffsets). */
+export function metricOfRecord(records: Float32Array, at: number, n: number, metric: MetricName, feature: number, thresholds: RegimeThresholds): number {
+  const o = metricOffsets(n);
+  switch (metric) {
+    case 'loss':
+      return records[at + o.loss]!;
+    case 'dimsPerFeature':
+      return records[at + o.dimsPerFeature]!;
+    case 'norm':
+      return records[at + o.featureNorm + feature]!;
+    case 'superposition':
+      return records[at + o.superposition + feature]!;
+    case 'dimensionality':
+      return records[at + o.dimensionality + feature]!;
+    case 'benefit':
+      return records[at + o.benefit + feature]!;
+    case 'regime':
+      return classifyFeature(records[at + o.featureNorm + feature]!, records[at + o.superposition + feature]!, thresholds);
   }
 }

@@ -150,6 +150,15 @@ export class SuperpositionPhaseDiagram extends LitElement {
   private configDirty = true;
   /** The latest reconfiguration (start() waits for it). */
   private configuring: Promise<void> = Promise.resolve();
+  /** Bumped by every reconfiguration; an older one that wakes up late does nothing. */
+  private generation = 0;
+  /** A run was active when a reconfiguration began that a newer one superseded: the newest restarts it. */
+  private restartPending = false;
+  private configuredOnce = false;
+  /** The disconnect cut a run short (reconnecting with `autostart` starts again). */
+  private interrupted = false;
+  /** What the aria-live region says: only set on keyboard moves, not on every redraw. */
+  @state() private liveText = '';
   private connected = false;
   /** Set between pointerdown and focus, so a click does not show the keyboard focus ring. */
   private pointerFocus = false;
@@ -158,17 +167,22 @@ export class SuperpositionPhaseDiagram extends LitElement {
   // Lifecycle
   // ---------------------------------------------------------------------------------------------
 
+  /** First connection: configure from the attributes. Reconnection (the element moved): keep what is shown. */
   override connectedCallback(): void {
     super.connectedCallback();
     this.connected = true;
-    this.configDirty = true;
+    if (!this.configuredOnce) this.configDirty = true;
+    else if (this.interrupted && this.autostart) void this.start();
+    this.interrupted = false;
     this.requestUpdate();
+    this.scheduleFrame();
   }
 
   /** Stops training (the controller gives back the engine) and releases the shared WebGL context. */
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.connected = false;
+    this.interrupted = this.sweep.running;
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
     cancelAnimationFrame(this.frameRequest);
@@ -212,8 +226,14 @@ export class SuperpositionPhaseDiagram extends LitElement {
    * fire `sweep-error`. Calling it while training returns the running promise.
    */
   async start(): Promise<void> {
-    if (this.configDirty || !this.hasUpdated) await this.updateComplete;
-    await this.configuring;
+    if (!this.isConnected) return;
+    // Let pending attribute changes apply first (they may start further reconfigurations).
+    for (;;) {
+      if (this.isUpdatePending || this.configDirty) await this.updateComplete;
+      const configuring = this.configuring;
+      await configuring;
+      if (configuring === this.configuring && !this.isUpdatePending && !this.configDirty) break;
+    }
     return this.sweep.start();
   }
 
@@ -281,13 +301,30 @@ export class SuperpositionPhaseDiagram extends LitElement {
     return out;
   }
 
-  /** Applies changed attributes: stops the old run, validates, and restarts or loads as asked. */
+  /**
+   * Applies changed attributes: stops the old run, validates, and starts the new sweep when one was
+   * running or `autostart` is set (or loads `src`). Only the newest of overlapping calls acts.
+   */
   private async reconfigure(): Promise<void> {
-    const wasRunning = this.sweep.running;
-    await this.sweep.stop();
-    if (!this.connected) return;
+    const generation = ++this.generation;
+    const wasRunning = this.sweep.running || this.restartPending;
+    while (this.sweep.running) await this.sweep.stop();
+    if (generation !== this.generation || !this.connected) {
+      this.restartPending = wasRunning;
+      return;
+    }
+    this.restartPending = false;
+    this.configuredOnce = true;
     this.selected = undefined;
+    this.hover = undefined;
     this.figure = undefined;
+    const src = this.src;
+    if (src) {
+      // A saved file needs none of the sweep attributes (nor WebGPU).
+      this.sweep.configure(undefined, { name: 'regime' });
+      await this.sweep.load(src, this.metric, this.feature, () => src === this.src && generation === this.generation);
+      return;
+    }
     try {
       const spec = specFromAttributes(this.sweepAttributes(), this.spec);
       this.sweep.configure(spec, metricFromAttributes(this.metric, this.feature, spec.nFeatures));
@@ -296,17 +333,16 @@ export class SuperpositionPhaseDiagram extends LitElement {
       this.sweep.fail(e);
       return;
     }
-    const src = this.src;
-    if (src) await this.sweep.load(src, this.metric, this.feature, () => src === this.src);
-    else if (this.autostart || wasRunning) void this.sweep.start();
+    if (this.autostart || wasRunning) void this.sweep.start();
   }
 
+  /** A new `metric` or `feature`: recolour (no retraining). A bad value is reported; the sweep goes on. */
   private applyMetric(): void {
     try {
       this.sweep.setMetric(metricFromAttributes(this.metric, this.feature, this.sweep.spec!.nFeatures));
       if (this.sweep.failure?.name === 'AttributeError') this.sweep.failure = undefined;
     } catch (e) {
-      this.sweep.fail(e);
+      this.sweep.fail(e, true);
     }
   }
 
@@ -330,7 +366,9 @@ export class SuperpositionPhaseDiagram extends LitElement {
       this.requestUpdate();
       return;
     }
+    const previous = this.figure;
     this.figure = assembleFigure(spec, sweep.views(metric), metric);
+    if (previous && (previous.xCount !== this.figure.xCount || previous.yCount !== this.figure.yCount)) this.clampCells(this.figure);
     const map = figureCellMap(spec, sweep.groups, metric);
     this.owners = new Array<CellOwner | undefined>(map.xCount * map.yCount);
     const features = shownFeatures(spec, metric);
@@ -367,11 +405,20 @@ export class SuperpositionPhaseDiagram extends LitElement {
     this.requestUpdate();
   }
 
-  /** The event detail (and inspector model) of a cell. */
+  /** After the grid changed shape: keep the focus inside it and drop a selection or hover outside it. */
+  private clampCells(fig: PhaseDiagramFigure): void {
+    const inside = (c: CellIndex | undefined) => c !== undefined && c.xIndex < fig.xCount && c.yIndex < fig.yCount;
+    this.focusCell = { xIndex: Math.min(this.focusCell.xIndex, fig.xCount - 1), yIndex: Math.min(this.focusCell.yIndex, fig.yCount - 1) };
+    if (!inside(this.selected)) this.selected = undefined;
+    if (!inside(this.hover)) this.hover = undefined;
+  }
+
+  /** The event detail (and inspector model) of a cell; undefined outside the grid. */
   private cellDetail(xIndex: number, yIndex: number): CellEventDetail | undefined {
     const fig = this.figure;
     const { spec, sweep, metric } = this.sweep;
     if (!fig || !spec || !sweep) return undefined;
+    if (!(xIndex >= 0 && xIndex < fig.xCount && yIndex >= 0 && yIndex < fig.yCount)) return undefined;
     const k = yIndex * fig.xCount + xIndex;
     const owner = this.owners[k];
     const g = owner ? sweep.groups[owner.group] : undefined;
@@ -388,7 +435,13 @@ export class SuperpositionPhaseDiagram extends LitElement {
       metric: metric.name,
       feature: owner?.feature ?? -1,
     };
+    const xLabel = fig.x.labels?.[xIndex];
+    const yLabel = fig.y.labels?.[yIndex];
+    if (!Number.isFinite(detail.xValue) && xLabel) detail.xLabel = xLabel;
+    if (!Number.isFinite(detail.yValue) && yLabel) detail.yLabel = yLabel;
+    if (g) detail.modelKind = g.set.model;
     if (metric.name === 'regime' && Number.isFinite(value)) detail.label = regimeLabels[value] ?? String(value);
+    if (!Number.isFinite(value) && g?.results) detail.label = 'diverged';
     if (owner && g?.results && point) {
       const inst = sweep.keptInstance(owner.group, owner.pos);
       if (inst >= 0) detail.model = cellModel(g.results, g.set.model, inst, point.featureProbability, point.importance, inst % g.set.seeds);
@@ -417,6 +470,7 @@ export class SuperpositionPhaseDiagram extends LitElement {
   }
 
   private onClick(e: MouseEvent): void {
+    this.pointerFocus = false;
     const cell = this.pointerCell(e);
     if (!cell) return;
     this.focusCell = { xIndex: cell.xIndex, yIndex: cell.yIndex };
@@ -460,7 +514,14 @@ export class SuperpositionPhaseDiagram extends LitElement {
     e.preventDefault();
     this.focusVisible = true;
     this.focusCell = { xIndex: clamp(xIndex, 0, fig.xCount - 1), yIndex: clamp(yIndex, 0, fig.yCount - 1) };
+    this.announceFocus();
     this.emitCell('cell-hover', this.focusCell);
+  }
+
+  /** Puts the focused cell's description in the aria-live region (on keyboard moves and focus only). */
+  private announceFocus(): void {
+    const d = this.cellDetail(this.focusCell.xIndex, this.focusCell.yIndex);
+    this.liveText = d ? describeCell(d) : '';
   }
 
   private onButton(): void {
@@ -479,6 +540,7 @@ export class SuperpositionPhaseDiagram extends LitElement {
     const spec = this.sweep.spec;
     const theory = this.theory && spec && theoryApplies(spec) ? spec : undefined;
     const focusedDetail = fig && this.focusVisible ? this.cellDetail(this.focusCell.xIndex, this.focusCell.yIndex) : undefined;
+    const missingLabel = this.sweep.status === 'complete' ? 'diverged' : 'not trained yet';
     const marks = { ...(this.hover ? { hover: this.hover } : {}), ...(this.focusVisible ? { focus: this.focusCell } : {}), ...(this.selected ? { selected: this.selected } : {}), ...(theory ? { theory } : {}) };
     return html`
       <div class="frame" part="frame">
@@ -492,7 +554,9 @@ export class SuperpositionPhaseDiagram extends LitElement {
             class="hit"
             role="grid"
             aria-label=${fig ? `${fig.title}. Use the arrow keys to move between cells and Enter to inspect one.` : 'phase diagram'}
-            aria-describedby="live"
+            aria-rowcount=${fig?.yCount ?? 0}
+            aria-colcount=${fig?.xCount ?? 0}
+            aria-activedescendant=${focusedDetail ? 'active-cell' : nothing}
             tabindex="0"
             style="left:${plot.x}px;top:${plot.y}px;width:${plot.width}px;height:${plot.height}px"
             @pointermove=${this.onPointerMove}
@@ -503,14 +567,22 @@ export class SuperpositionPhaseDiagram extends LitElement {
             @focus=${() => {
               this.focusVisible = !this.pointerFocus;
               this.pointerFocus = false;
+              if (this.focusVisible) this.announceFocus();
             }}
             @blur=${() => (this.focusVisible = false)}
-          ></div>
-          ${fig ? renderLegend(plot, fig, theory !== undefined) : nothing}
+          >
+            ${focusedDetail
+              ? html`<div role="row" aria-rowindex=${fig!.yCount - this.focusCell.yIndex} class="visually-hidden">
+                  <div role="gridcell" id="active-cell" aria-colindex=${this.focusCell.xIndex + 1} aria-selected=${this.selected?.xIndex === this.focusCell.xIndex && this.selected?.yIndex === this.focusCell.yIndex ? 'true' : 'false'}>${describeCell(focusedDetail)}</div>
+                </div>`
+              : nothing}
+          </div>
+          ${fig ? renderLegend(plot, fig, theory !== undefined, missingLabel) : nothing}
           ${this.renderTooltip()}
           ${this.renderMessage()}
         </div>
-        <div id="live" class="visually-hidden" aria-live="polite">${focusedDetail ? describeCell(focusedDetail) : ''}</div>
+        <div id="live" class="visually-hidden" aria-live="polite">${this.focusVisible ? this.liveText : ''}</div>
+        <div class="visually-hidden" aria-live="polite">${this.statusAnnouncement()}</div>
         ${this.noInspector ? nothing : this.renderInspector()}
       </div>
     `;
@@ -546,8 +618,24 @@ export class SuperpositionPhaseDiagram extends LitElement {
     return html`<div class="toolbar" part="toolbar">
       ${this.src ? nothing : html`<button part="button" type="button" @click=${this.onButton} ?disabled=${!this.sweep.spec}>${label}</button>`}
       <progress part="progress" max="1" .value=${fraction} aria-label="training progress"></progress>
-      <span class="status" part="status" role="status">${text}</span>
+      <span class="status" part="status">${text}</span>
     </div>`;
+  }
+
+  /** A sentence per state (not per progress report), for the polite live region. */
+  private statusAnnouncement(): string {
+    switch (this.sweep.status) {
+      case 'training':
+        return 'Training started.';
+      case 'complete':
+        return 'Training complete.';
+      case 'stopped':
+        return 'Training stopped.';
+      case 'error':
+        return this.sweep.failure?.title ?? 'Error.';
+      default:
+        return '';
+    }
   }
 
   private renderTooltip(): unknown {

@@ -68,8 +68,12 @@ export class SweepController implements ReactiveController {
     return this.run !== undefined;
   }
 
-  /** Uses a new spec and metric (or none, after `error`), clearing everything shown. Stop first. */
+  /**
+   * Uses a new spec and metric (or none, after `error`), clearing everything shown.
+   * @throws Error while a run is active (stop() first: a run must never train a sweep that is not shown)
+   */
   configure(spec: SweepSpec | undefined, metric: MetricChoice): void {
+    if (this.run) throw new Error('SweepController.configure: stop the run first');
     this.failure = undefined;
     this.progress = undefined;
     this.status = 'idle';
@@ -86,10 +90,10 @@ export class SweepController implements ReactiveController {
     this.changed();
   }
 
-  /** Starts a run (see SuperpositionPhaseDiagram.start); resolves when it ends, never rejects. */
+  /** Starts a run (see SuperpositionPhaseDiagram.start); resolves when it ends, never rejects. Does nothing while the host is disconnected. */
   start(): Promise<void> {
     if (this.run) return this.run.done;
-    if (!this.spec) return Promise.resolve();
+    if (!this.spec || !this.connected) return Promise.resolve();
     if (!this.sweep || this.sweep.complete || this.status === 'stopped' || this.status === 'error') this.sweep = new LiveSweep(this.spec, this.metric);
     const controller = new AbortController();
     const done = this.train(this.sweep, controller.signal).finally(() => {
@@ -122,6 +126,8 @@ export class SweepController implements ReactiveController {
     try {
       if (this.engine?.isLost) this.dropEngine();
       this.engine ??= await acquireSharedEngine();
+      // Disconnected while the device was being created: hostDisconnected gives the claim back.
+      if (signal.aborted) throw new CancelledError();
       const diverged = await sweep.run(this.engine, {
         signal,
         onFrame: () => this.onFrame(),
@@ -177,13 +183,16 @@ export class SweepController implements ReactiveController {
       this.changed();
       this.emit<SweepCompleteDetail>('sweep-complete', { instances: this.sweep!.instances, seconds: 0, samplesPerSecond: 0, diverged: 0, source: 'loaded' });
     } catch (e) {
-      this.fail(e);
+      if (isCurrent()) this.fail(e);
     }
   }
 
-  /** Shows `e` in the host's message box and fires `sweep-error`. */
-  fail(e: unknown): void {
-    this.status = 'error';
+  /**
+   * Shows `e` in the host's message box and fires `sweep-error`.
+   * @param keepStatus true for problems that leave the sweep as it is (a bad `metric` or `feature`)
+   */
+  fail(e: unknown, keepStatus = false): void {
+    if (!keepStatus) this.status = 'error';
     this.failure = errorDetail(e);
     this.host.requestUpdate();
     const { title: _title, ...detail } = this.failure;

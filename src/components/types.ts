@@ -38,9 +38,14 @@ export interface CellModel {
 export interface CellRef {
   xIndex: number;
   yIndex: number;
-  /** The x axis' value at the cell (p for a density axis, r for an importance axis); NaN for a category axis. */
+  /** The x axis' value at the cell (p for a density axis, r for an importance axis); NaN on an axis of text labels (model kinds, features). */
   xValue: number;
   yValue: number;
+  /** The axis' label at the cell on axes of text labels (e.g. "relu 3": model, feature), else absent. */
+  xLabel?: string;
+  yLabel?: string;
+  /** The model kind of the cell's group. */
+  modelKind?: string;
   /** Axis titles, e.g. "feature density p = 1 − S". */
   xTitle: string;
   yTitle: string;
@@ -54,7 +59,7 @@ export interface CellEventDetail extends CellRef {
   metric: string;
   /** Feature index of a per-feature metric (−1 for per-model metrics). */
   feature: number;
-  /** Regime name when the metric is `regime`. */
+  /** Regime name when the metric is `regime`; "diverged" for a finished cell whose seeds all diverged. */
   label?: string;
   /** The kept model at the cell; absent until training has finished (or a `src` file is loaded). */
   model?: CellModel;

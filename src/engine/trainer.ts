@@ -10,7 +10,7 @@ import { CancelledError } from './errors.js';
 import { EvaluateKernel } from './evaluate-kernel.js';
 import { GeometryKernel } from './geometry-kernel.js';
 import { checkSelection, SnapshotKernel, snapshotStride } from './snapshot-kernel.js';
-import { metricOffsets } from './layout.js';
+import { metricOffsets, metricStride } from './layout.js';
 import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
 import type { TrainOptions, TrainOutcome, TrainProgress } from './types.js';
@@ -120,32 +120,66 @@ function createBuffer(device: GPUDevice, label: string, size: number, usage: num
   return buffer;
 }
 
+/** What one snapshot does besides the gather (see {@link takeSnapshot}). */
+interface SnapshotRequest {
+  /** Records the passes that fill `metrics` first (evaluation, geometry); none when it is already filled. */
+  prepare?: (encoder: GPUCommandEncoder) => void;
+  /** Whether the loss slot holds an evaluation of the current weights (else it is gathered as NaN). */
+  lossValid: boolean;
+  /** Full metric records to hand over: already read (`Float32Array`), to read now (`true`), or none. */
+  full?: Float32Array | true;
+  step: number;
+  steps: number;
+  final: boolean;
+  stopped?: boolean;
+}
+
 /**
- * Gathers the selected metric of a chunk (after `prepare` has written loss and geometry into
- * `metrics`), reads back only the gathered floats and hands them to options.snapshot.onSnapshot.
+ * Gathers the selected metric of a chunk from `metrics`, reads back only the gathered floats (plus
+ * the full metric records when asked: at a chunk's end or when a run is stopped, so a view can
+ * switch metric afterwards) and hands them to options.snapshot.onSnapshot.
  */
-async function takeSnapshot(engine: Engine, kernels: Kernels, options: TrainOptions, chunk: Chunk, metrics: GPUBuffer, dispatch: { x: number; y: number; rowStride: number }, prepare: ((encoder: GPUCommandEncoder) => void) | undefined, progress: { step: number; steps: number; final: boolean; lossValid: boolean }, n: number): Promise<void> {
+async function takeSnapshot(engine: Engine, kernels: Kernels, options: TrainOptions, chunk: Chunk, metrics: GPUBuffer, dispatch: { x: number; y: number; rowStride: number }, request: SnapshotRequest, n: number): Promise<void> {
   const snap = options.snapshot!;
   const selection = snap.select();
   const stride = snapshotStride(selection, n);
   const { device } = engine;
   const bytes = chunk.count * stride * 4;
+  const fullBytes = chunk.count * metricStride(n) * 4;
   const out = createBuffer(device, 'snapshot', bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
   const read = createBuffer(device, 'snapshot.readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const readFull = request.full === true ? createBuffer(device, 'snapshot.metrics.readback', fullBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
   try {
     const encoder = device.createCommandEncoder({ label: 'snapshot' });
-    prepare?.(encoder);
-    kernels.snapshot!.encode(encoder, { metrics, out }, chunk.count, selection, dispatch, progress.lossValid);
+    request.prepare?.(encoder);
+    kernels.snapshot!.encode(encoder, { metrics, out }, chunk.count, selection, dispatch, request.lossValid);
     encoder.copyBufferToBuffer(out, 0, read, 0, bytes);
+    if (readFull) encoder.copyBufferToBuffer(metrics, 0, readFull, 0, fullBytes);
     device.queue.submit([encoder.finish()]);
-    await engine.guard(read.mapAsync(GPUMapMode.READ));
+    await engine.guard(Promise.all([read.mapAsync(GPUMapMode.READ), ...(readFull ? [readFull.mapAsync(GPUMapMode.READ)] : [])]));
     const data = new Float32Array(read.getMappedRange(0, bytes).slice(0));
     read.unmap();
-    const { lossValid: _lossValid, ...where } = progress;
-    snap.onSnapshot({ start: chunk.start, count: chunk.count, stride, data, selection, ...where });
+    let full = request.full instanceof Float32Array ? request.full : undefined;
+    if (readFull) {
+      full = new Float32Array(readFull.getMappedRange(0, fullBytes).slice(0));
+      readFull.unmap();
+    }
+    snap.onSnapshot({
+      start: chunk.start,
+      count: chunk.count,
+      stride,
+      data,
+      selection,
+      step: request.step,
+      steps: request.steps,
+      final: request.final,
+      stopped: request.stopped ?? false,
+      ...(full ? { metrics: full } : {}),
+    });
   } finally {
     out.destroy();
     read.destroy();
+    readFull?.destroy();
   }
 }
 
@@ -178,8 +212,21 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
     let lastSnapshot = now();
     const samplesPerStep = chunk.count * training.batchSize;
     let stepsPerDispatch = options.stepsPerDispatch ?? Math.max(1, Math.round(FIRST_SUBMIT_SAMPLES / samplesPerStep));
-    for (let step = 0; step < training.steps; ) {
-      if (options.signal?.aborted) throw new CancelledError();
+    // Stopped mid-chunk: one last snapshot with the full metric records, so a live view keeps (and
+    // can recolour) what was trained; then the usual CancelledError.
+    const stop = async (step: number): Promise<never> => {
+      if (options.snapshot && step > 0) {
+        const prepare = (encoder: GPUCommandEncoder): void => {
+          kernels.snapshotEvaluate!.encode(encoder, buffers, chunk.count, evalDispatch);
+          kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
+        };
+        await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, { prepare, lossValid: true, full: true, step, steps: training.steps, final: false, stopped: true }, n);
+      }
+      throw new CancelledError();
+    };
+    let step = 0;
+    while (step < training.steps) {
+      if (options.signal?.aborted) await stop(step);
       const stepCount = Math.min(stepsPerDispatch, training.steps - step);
       const encoder = device.createCommandEncoder({ label: 'train' });
       kernels.train.encode(encoder, chunk.count, step, stepCount, trainDispatch);
@@ -201,11 +248,11 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
           if (evaluate) kernels.snapshotEvaluate!.encode(encoder, buffers, chunk.count, evalDispatch);
           kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
         };
-        await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, prepare, { step, steps: training.steps, final: false, lossValid: evaluate }, n);
+        await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, { prepare, lossValid: evaluate, step, steps: training.steps, final: false }, n);
         lastSnapshot = now();
       }
     }
-    if (options.signal?.aborted) throw new CancelledError();
+    if (options.signal?.aborted) await stop(step);
     const encoder = device.createCommandEncoder({ label: 'evaluate' });
     kernels.evaluate.encode(encoder, buffers, chunk.count, evalDispatch);
     kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
@@ -228,9 +275,12 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
       results.dimensionality.set(metrics.subarray(record + o.dimensionality, record + o.dimensionality + n), instance * n);
       results.benefit.set(metrics.subarray(record + o.benefit, record + o.benefit + n), instance * n);
     }
+    const metricsCopy = options.snapshot ? metrics.slice() : undefined;
     readTheta.unmap();
     readMetrics.unmap();
-    if (options.snapshot) await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, undefined, { step: training.steps, steps: training.steps, final: true, lossValid: true }, n);
+    if (options.snapshot) {
+      await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, { lossValid: true, full: metricsCopy!, step: training.steps, steps: training.steps, final: true }, n);
+    }
     clock.instancesDone += chunk.count;
     clock.report(chunkIndex);
   } finally {

@@ -79,6 +79,14 @@ export interface TrainSnapshot {
   steps: number;
   /** True for the snapshot taken after the chunk's final evaluation (full evaluation batch). */
   final: boolean;
+  /** True for the snapshot taken when the run was stopped mid-chunk (just before CancelledError). */
+  stopped: boolean;
+  /**
+   * Only on final and stopped snapshots: every metric of every instance of the chunk, `count`
+   * records of 2 + 4n floats laid out as src/engine/layout.ts `metricOffsets` (loss, m/‖W‖_F², then
+   * ‖W_i‖, superposition, D_i, benefit per feature). No weights.
+   */
+  metrics?: Float32Array;
 }
 
 /** Adapter facts recorded with results. */

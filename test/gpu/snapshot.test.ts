@@ -95,6 +95,45 @@ describe('live snapshots', () => {
     expect(Number.isFinite(snaps[1]!.data[0]!)).toBe(true);
   });
 
+  it('final and stopped snapshots carry the full metric records (final = results; stopped = CPU geometry of the weights so far)', async () => {
+    const set = smallSet({ points: 3, seeds: 2, training: { steps: 40 } });
+    const n = set.nFeatures;
+    const S = 2 + 4 * n;
+    const finals: TrainSnapshot[] = [];
+    const outcome = await trainModelSet(engine, set, { snapshot: { select: () => ({ metric: 'norm', feature: 0, thresholds }), onSnapshot: (s) => s.final && finals.push(s), intervalSeconds: 1e9 } });
+    const last = finals[0]!;
+    expect(last.metrics).toHaveLength(last.count * S);
+    for (let c = 0; c < last.count; c++) {
+      expect(last.metrics![c * S]).toBe(outcome.results.loss[c]);
+      for (let i = 0; i < n; i++) expect(last.metrics![c * S + 2 + n + i]).toBe(outcome.results.superposition[c * n + i]);
+    }
+
+    const controller = new AbortController();
+    const seen: TrainSnapshot[] = [];
+    const run = trainModelSet(engine, set, {
+      stepsPerDispatch: 10,
+      signal: controller.signal,
+      snapshot: {
+        select: () => ({ metric: 'regime', feature: 1, thresholds }),
+        intervalSeconds: 0,
+        onSnapshot: (s) => {
+          seen.push(s);
+          if (s.step === 20) controller.abort();
+        },
+      },
+    });
+    await expect(run).rejects.toThrow(/cancel/i);
+    const stopped = seen.at(-1)!;
+    expect([stopped.stopped, stopped.final, stopped.step]).toEqual([true, false, 20]);
+    expect(seen.filter((s) => s.metrics === undefined).every((s) => !s.stopped && !s.final)).toBe(true);
+    for (let c = 0; c < stopped.count; c++) {
+      const ref = trainReference(referenceInstance(set, c), 20);
+      const g = geometry(ref.W, n, set.nHidden);
+      for (let i = 0; i < n; i++) expect(Math.abs(stopped.metrics![c * S + 2 + i]! - g.norms[i]!)).toBeLessThan(1e-3);
+      expect(Number.isFinite(stopped.metrics![c * S]!)).toBe(true);
+    }
+  });
+
   it('rejects a feature index outside 0..n−1 with a RangeError naming the range', async () => {
     const set = smallSet({ points: 1, seeds: 1, training: { steps: 2 } });
     await expect(

@@ -87,3 +87,22 @@ describe('planner', () => {
     expect(() => planSweep({ instances: tooMany, nFeatures: 2, nHidden: 1, batchSize: 8 }, swiftshader)).toThrow(DeviceLimitError);
   });
 });
+
+describe('error names', () => {
+  it('are string literals that survive minification (the element and the CLI switch on them)', async () => {
+    const errors = await import('../../src/engine/errors.js');
+    const made = [
+      new errors.WebGPUUnavailableError('x'),
+      new errors.NoAdapterError('x'),
+      new errors.DeviceLimitError('maxBufferSize', 2, 1),
+      new errors.DeviceLostError('unknown', ''),
+      new errors.GPUValidationError('x'),
+      new errors.TrainingDivergedError([0]),
+      new errors.CancelledError(),
+    ];
+    expect(made.map((e) => e.name)).toEqual(['WebGPUUnavailableError', 'NoAdapterError', 'DeviceLimitError', 'DeviceLostError', 'GPUValidationError', 'TrainingDivergedError', 'CancelledError']);
+    // The source must not derive names from the (minifiable) class identifiers.
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(new URL('../../src/engine/errors.ts', import.meta.url), 'utf8')).not.toContain('new.target.name');
+  });
+});
