@@ -42,7 +42,8 @@ const SWEEP_PROPERTIES = Object.keys(SWEEP_ATTRIBUTE_NAMES) as (keyof SweepAttri
  * finishes, hovering shows each cell's values and selecting a cell shows the model it learned.
  *
  * Without attributes it trains the paper's n = 2, m = 1 phase diagram (preset `phase-2-1`; section
- * "Superposition as a phase change"). Changing any sweep attribute restarts training cleanly.
+ * "Superposition as a phase change"). Changing a sweep attribute stops the current run (freeing its
+ * GPU buffers) and trains the new sweep when one was running or `autostart` is set.
  *
  * Keyboard: focus the plot (Tab), move with the arrow keys (Home/End: first/last column,
  * PageUp/PageDown: top/bottom row), Enter or Space selects the cell; a polite live region reads the
@@ -251,7 +252,8 @@ export class SuperpositionPhaseDiagram extends LitElement {
 
   /**
    * The current diagram as a PNG: the same figure the CLI writes (default 800 × 600 CSS pixels,
-   * axes, legend, title), drawn from what is on screen (finished or live values).
+   * axes, legend, title), drawn from what is on screen (finished or live values) in a short-lived
+   * WebGL context of its own (not the page's shared one).
    * @throws Error when there is nothing to draw yet (no valid spec), or WebGL is unavailable
    */
   async toBlob(size?: { width: number; height: number }): Promise<Blob> {

@@ -35,7 +35,7 @@ export class Engine {
   private readonly errors: GPUError[] = [];
   private destroyed = false;
   private lostError: DeviceLostError | undefined;
-  /** Resolves (never rejects) when the device is lost for any reason other than our own destroy(). */
+  /** Resolves (never rejects) when the device is lost, whatever the reason (also after destroy()). */
   readonly lost: Promise<DeviceLostError>;
   /** Buffers created on an owned device and not yet destroyed, with their sizes in bytes. */
   private readonly live = new Map<GPUBuffer, number>();
