@@ -712,7 +712,7 @@ export async function main(argv: string[]): Promise<number> {
     sampleDefinition: 'samples = models x steps x batch; samples/s uses training time only (WebGPU: submit to onSubmittedWorkDone of the training dispatches; warm-up run, pipeline creation, evaluation and read-back excluded)',
     rows,
     liveViewDefinition:
-      'live view: the same ModelSet (the n = 2, m = 1 workload, the layout the planner picks) trained without snapshots and with the snapshots of <superposition-phase-diagram> (select regime of feature 1, 512-example evaluation batch) at each interval (0 = after every submit); samplesPerSecond = models x steps x batch / wall seconds of the whole trainModelSet call (snapshots included), mean over rounds run in alternating order; msPerSnapshot is timed from the progress report of the submit that triggered the snapshot to its onSnapshot; msPerSnapshotBySubtraction = (wall seconds - the no-snapshot wall seconds) / snapshots; ratioFromSnapshotTime = mean over rounds of 1 - (in-training snapshot seconds / wall seconds) of the same run',
+      'live view: the same ModelSet (the n = 2, m = 1 workload, the layout the planner picks) trained without snapshots and with the snapshots of <superposition-phase-diagram> (select regime of feature 1; one seed per cell, so in-training snapshots run the geometry kernel and the gather but no evaluation) at each interval (0 = after every submit); samplesPerSecond = models x steps x batch / wall seconds of the whole trainModelSet call (snapshots included), mean over rounds run in alternating order; msPerSnapshot is timed from the progress report of the submit that triggered the snapshot to its onSnapshot; msPerSnapshotBySubtraction = (wall seconds - the no-snapshot wall seconds) / snapshots; ratioFromSnapshotTime = mean over rounds of 1 - (in-training snapshot seconds / wall seconds) of the same run',
     liveViewRows: liveRows,
   };
   let file = '';
@@ -739,7 +739,7 @@ export async function main(argv: string[]): Promise<number> {
     '',
     ...(liveRows.length
       ? [
-          'live view: the same ModelSet without and with live snapshots (regime of feature 1, 512-example evaluation batch), the layout the planner picks;',
+          'live view: the same ModelSet without and with live snapshots (regime of feature 1; one seed per cell: no evaluation in snapshots), the layout the planner picks;',
           'samples/s over the whole trainModelSet call (snapshots included), mean over rounds; ms/snapshot timed from the submit that triggered it to onSnapshot;',
           'subtracted = (wall s - no-snapshot wall s) / snapshots; in-run = 1 - (time in snapshots / wall s) of the same run, mean over rounds: steadier when the machine changes speed between runs',
           '',

@@ -335,7 +335,8 @@ export async function measureLiveView(engine: Engine, w: Workload, request: Live
     ok: false,
     models: w.models,
     batchSize: w.batchSize,
-    snapshotEvalBatchSize: Math.min(base.evalBatchSize, 512),
+    // In-training snapshots evaluate only with several seeds (or a loss/benefit metric): src/engine/trainer.ts.
+    snapshotEvalBatchSize: base.seeds > 1 ? Math.min(base.evalBatchSize, 128) : 0,
     rounds: request.rounds,
     selection: LIVE_VIEW_SELECTION,
     snapshotFloatsPerModel: snapshotFloats,
