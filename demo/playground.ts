@@ -137,7 +137,8 @@ function syncControls(): void {
       c.checked = diagram.hasAttribute(name);
       continue;
     }
-    const value = diagram.getAttribute(name) ?? '';
+    // A select shows its first option (the element's default, e.g. metric "regime") when unset.
+    const value = diagram.getAttribute(name) ?? (c instanceof HTMLSelectElement ? (c.options[0]?.value ?? '') : '');
     if (c.value !== value && document.activeElement !== c) c.value = value;
     if (c instanceof HTMLInputElement && name !== 'feature') c.placeholder = placeholders[name] ?? '';
   }
