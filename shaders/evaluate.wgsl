@@ -1,5 +1,7 @@
 // Evaluation kernel: loss and per-feature reconstruction benefit on a fresh batch drawn from the
-// PRNG at step EVAL_STEP (never a training step). One invocation per instance.
+// PRNG at step EVAL_STEP (never a training step). One invocation per instance: `evaluate` loops
+// over n and m (any size); `evaluateRegisters` holds W in two mat4x4 (n ≤ 8, m ≤ 4), as train.wgsl's
+// registers layout does, and draws the same bits (blocks.wgsl drawFour).
 // Owner: src/engine/evaluate-kernel.ts. Mirrored by evaluateReference in src/science/reference.ts.
 //
 // metrics[instance · STRIDE + …], STRIDE = 2 + 4N (see src/engine/layout.ts):
@@ -74,4 +76,77 @@ fn evaluate(@builtin(global_invocation_id) gid: vec3u) {
     metrics[instance * stride + 2u + 3u * N + i] = 1.0 - mse / (p / 3.0 - p * p / 4.0);
   }
   metrics[instance * stride] = loss;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registers layout (n ≤ 8, m ≤ 4). Features ≥ N have p = 0 and zero W columns and bias, so their
+// error is exactly 0; HALF2 (N > 4) switches the second block of four features on.
+
+override HALF2: bool = true;
+
+// W columns first … first+3 (rows < M; columns ≥ N are 0) as one matrix, and the matching bias.
+fn weightBlock(base: u32, first: u32) -> mat4x4f {
+  var w = mat4x4f();
+  for (var k = 0u; k < 4u; k++) {
+    if (first + k < N) {
+      for (var j = 0u; j < M; j++) { w[k][j] = theta[base + j * N + first + k]; }
+    }
+  }
+  return w;
+}
+
+fn biasBlock(base: u32, first: u32) -> vec4f {
+  var c = vec4f(0.0);
+  for (var k = 0u; k < 4u; k++) {
+    if (first + k < N) { c[k] = theta[base + M * N + first + k]; }
+  }
+  return c;
+}
+
+fn writeEvaluation(instance: u32, squaredError: mat2x4f, fa: mat2x4f, fb: mat2x4f) {
+  let stride = 2u + 4u * N;
+  var loss = 0.0;
+  for (var i = 0u; i < N; i++) {
+    let k = i % 4u;
+    let mse = squaredError[i / 4u][k] / f32(EVAL_BATCH);
+    let importance = select(fb[1][k], fa[1][k], i < 4u);
+    let p = select(fb[0][k], fa[0][k], i < 4u);
+    loss += importance * mse;
+    metrics[instance * stride + 2u + 3u * N + i] = 1.0 - mse / (p / 3.0 - p * p / 4.0);
+  }
+  metrics[instance * stride] = loss;
+}
+
+@compute @workgroup_size(WG)
+fn evaluateRegisters(@builtin(global_invocation_id) gid: vec3u) {
+  let instance = gid.y * settings.rowStride + gid.x;
+  if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
+  let base = instance * (M * N + N);
+  let key = keys[instance];
+  let fa = featureBlock(instance, 0u);
+  let fb = featureBlock(instance, 4u);
+  let Wa = weightBlock(base, 0u);
+  let Wb = weightBlock(base, 4u);
+  let ba = biasBlock(base, 0u);
+  let bb = biasBlock(base, 4u);
+  var sa = vec4f(0.0);
+  var sb = vec4f(0.0);
+  for (var e = 0u; e < EVAL_BATCH; e++) {
+    let xa = drawFour(key, EVAL_STEP, e, 0u, fa[0]);
+    var xb = vec4f(0.0);
+    var h = Wa * xa;
+    if (HALF2) {
+      xb = drawFour(key, EVAL_STEP, e, 4u, fb[0]);
+      h += Wb * xb;
+    }
+    let prea = h * Wa + ba;
+    let ea = select(max(prea, vec4f(0.0)), prea, LINEAR) - xa;
+    sa += ea * ea;
+    if (HALF2) {
+      let preb = h * Wb + bb;
+      let eb = select(max(preb, vec4f(0.0)), preb, LINEAR) - xb;
+      sb += eb * eb;
+    }
+  }
+  writeEvaluation(instance, mat2x4f(sa, sb), fa, fb);
 }

@@ -293,28 +293,6 @@ fn storeBias(buffer: u32, base: u32, first: u32, c: vec4f) {
   }
 }
 
-fn featureBlock(instance: u32, first: u32) -> mat2x4f {
-  var p = vec4f(0.0);
-  var importance = vec4f(0.0);
-  for (var k = 0u; k < 4u; k++) {
-    if (first + k < N) {
-      let f = features[instance * N + first + k];
-      p[k] = f.x;
-      importance[k] = f.y;
-    }
-  }
-  return mat2x4f(p, importance);
-}
-
-// Features first … first+3 of one example.
-fn drawFour(key: u32, step: u32, example: u32, first: u32, p: vec4f) -> vec4f {
-  let r0 = pcg4d(vec4u(key, step, example, first >> 1u));
-  let r1 = pcg4d(vec4u(key, step, example, (first >> 1u) + 1u));
-  let gate = vec4f(vec4u(r0.x, r0.z, r1.x, r1.z) >> vec4u(8u)) * 5.9604644775390625e-8;
-  let value = vec4f(vec4u(r0.y, r0.w, r1.y, r1.w) >> vec4u(8u)) * 5.9604644775390625e-8;
-  return select(vec4f(0.0), value, gate < p);
-}
-
 fn outerColumns(d: vec4f, h: vec4f, x: vec4f, wd: vec4f) -> mat4x4f {
   return mat4x4f(d.x * h + x.x * wd, d.y * h + x.y * wd, d.z * h + x.z * wd, d.w * h + x.w * wd);
 }

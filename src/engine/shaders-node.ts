@@ -6,5 +6,5 @@ import type { ShaderSources } from './shaders.js';
 const read = (name: string): string => readFileSync(fileURLToPath(new URL(`../../shaders/${name}.wgsl`, import.meta.url)), 'utf8');
 
 export function nodeShaders(): ShaderSources {
-  return { prng: read('prng'), train: read('train'), evaluate: read('evaluate'), geometry: read('geometry'), snapshot: read('snapshot') };
+  return { prng: read('prng'), train: read('train'), evaluate: read('evaluate'), geometry: read('geometry'), snapshot: read('snapshot'), blocks: read('blocks') };
 }

@@ -8,5 +8,7 @@ export interface ShaderSources {
   train: string;
   evaluate: string;
   geometry: string;
+  /** Registers-layout helpers (featureBlock, drawFour), prepended to train and evaluate after prng. */
+  blocks: string;
   snapshot: string;
 }

@@ -53,7 +53,7 @@ export class TrainKernel {
 
   static async create(engine: Engine, config: TrainKernelConfig): Promise<TrainKernel> {
     const { training } = config;
-    const code = engine.shaders.prng + engine.shaders.train;
+    const code = engine.shaders.prng + engine.shaders.blocks + engine.shaders.train;
     const pipeline = await getPipeline(engine, {
       label: `train.${config.layout}`,
       code,
