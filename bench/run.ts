@@ -3,7 +3,8 @@
  * the WebGPU engine in headless Chromium and in Node (dawn.node), for both kernel layouts, next to
  * two baselines measured in the same run: the float64 CPU reference (src/science/reference.ts)
  * and a PyTorch implementation of the paper's training loop (bench/baselines/torch_baseline.py).
- * See bench/README.md.
+ * The WebGPU stages also measure the live-view overhead and the evaluation kernel alone (looped vs
+ * registers entry point). See bench/README.md.
  *
  * Every stage is isolated: a backend that fails records its error in its rows and the run goes on.
  */
@@ -18,11 +19,17 @@ import { createServer, type ViteDevServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../src/headless/chromium-path.js';
 import { referenceInstance, trainReference } from '../src/science/reference.js';
 import {
+  EVALUATE_ENTRY_POINTS,
+  EVALUATION_LOSS_TOLERANCE,
   LAYOUTS,
+  SPEC_EVAL_BATCH_SIZE,
   stepsFor,
   workloads,
   workloadSet,
   type GpuBenchRequest,
+  type EvaluateEntryPoint,
+  type EvaluationMeasurement,
+  type EvaluationRequest,
   type GpuBenchResponse,
   type LiveViewMeasurement,
   type LiveViewRequest,
@@ -53,6 +60,8 @@ interface Config {
   stageTimeoutSeconds: number;
   /** Live-view overhead (WebGPU stages, the n = 2, m = 1 workload); steps without the workload's sample cap. */
   liveView: Omit<LiveViewRequest, 'maxSteps'> & { maxSamples: number };
+  /** Evaluation kernel, looped vs registers entry point (WebGPU stages, every workload). */
+  evaluation: EvaluationRequest;
 }
 
 /** Snapshot intervals of the live-view measurement: the element's 0.4 s, and after every submit. */
@@ -93,6 +102,27 @@ export interface LiveViewRow {
   details?: Record<string, unknown>;
 }
 
+/** One line of the "evaluation" table / one entry of `evaluationRows` in the JSON. */
+export interface EvaluationRow {
+  workload: string;
+  workloadLabel: string;
+  backend: 'chromium' | 'node';
+  entryPoint: EvaluateEntryPoint;
+  ok: boolean;
+  error?: string;
+  /** models × evalBatchSize × dispatches / timed seconds. */
+  samplesPerSecond: number | null;
+  /** evaluateRegisters samples/s / evaluate samples/s (same backend, workload and run); null on the looped row. */
+  ratioVsLooped: number | null;
+  evalBatchSize: number;
+  dispatches: number | null;
+  seconds: number | null;
+  /** Both entry points' losses on the same weights: max relative difference, and whether it is within the tolerance. */
+  maxRelLossDifference: number | null;
+  lossesAgree: boolean | null;
+  details?: Record<string, unknown>;
+}
+
 /** One line of the table / one entry of `rows` in the JSON. */
 export interface Row {
   workload: string;
@@ -122,7 +152,8 @@ Measures training throughput (samples/s = models x steps x batch per second) for
   A: n=5, m=2, 1024 models, batch 1024      B: n=2, m=1, 4096 models, batch 1024
 on WebGPU in headless Chromium and in Node (every kernel layout), the float64 CPU reference,
 and a PyTorch baseline (autograd and hand-written backward). The WebGPU stages also measure the
-live-view overhead on B (no snapshots vs snapshots every 0.4 s vs after every submit).
+live-view overhead on B (no snapshots vs snapshots every 0.4 s vs after every submit), and the
+evaluation kernel alone on A and B (entry points evaluate vs evaluateRegisters, 8192 examples).
 Writes bench/results/latest.json.
 
 Options:
@@ -169,6 +200,8 @@ function parseArgs(argv: string[]): Config | string {
       // Quick: no calibration, 3 steps (B: 1.3e7 samples, well under a second per run on SwiftShader).
       maxSamples: quick ? 1.3e7 : 1e9,
     },
+    // Quick: one dispatch per entry point after the warm-up (K = 1), no calibration.
+    evaluation: { evalBatchSize: SPEC_EVAL_BATCH_SIZE, targetSeconds: quick ? 0 : 1.5, minDispatches: 1, rounds: quick ? 1 : 2, submitSeconds: 0.25 },
   };
 }
 
@@ -213,6 +246,7 @@ function gpuRequest(config: Config, w: Workload): GpuBenchRequest {
     targetSeconds: config.targetSeconds,
     minSteps: config.minSteps,
     ...(isLiveViewWorkload(w) ? { liveView: { ...live, maxSteps: stepsFor(w, maxSamples, live.minSteps) } } : {}),
+    evaluation: config.evaluation,
   };
 }
 
@@ -268,6 +302,44 @@ function liveViewRows(w: Workload, backend: 'chromium' | 'node', response: GpuBe
   });
 }
 
+/** Evaluation rows from a WebGPU response (looped, then registers), errors included. */
+function evaluationRows(config: Config, w: Workload, backend: 'chromium' | 'node', response: GpuBenchResponse | { ok: false; error: string }): EvaluationRow[] {
+  const ev: EvaluationMeasurement | undefined = response.ok ? (response as GpuBenchResponse).evaluation : undefined;
+  return EVALUATE_ENTRY_POINTS.map((entryPoint) => {
+    const row: EvaluationRow = {
+      workload: w.id,
+      workloadLabel: w.label,
+      backend,
+      entryPoint,
+      ok: false,
+      samplesPerSecond: null,
+      ratioVsLooped: null,
+      evalBatchSize: config.evaluation.evalBatchSize,
+      dispatches: null,
+      seconds: null,
+      maxRelLossDifference: null,
+      lossesAgree: null,
+    };
+    if (!response.ok) return { ...row, error: response.error ?? 'failed' };
+    if (!ev) return { ...row, error: 'not measured (the device was lost earlier)' };
+    if (!ev.ok) return { ...row, error: ev.error ?? 'failed' };
+    const v = ev.variants.find((x) => x.entryPoint === entryPoint);
+    if (!v) return { ...row, error: 'not measured' };
+    const { variants: _variants, ...common } = ev;
+    return {
+      ...row,
+      ok: true,
+      samplesPerSecond: v.samplesPerSecond,
+      ratioVsLooped: entryPoint === 'evaluateRegisters' ? (ev.ratioRegistersVsLooped ?? null) : null,
+      dispatches: v.dispatches,
+      seconds: v.seconds,
+      maxRelLossDifference: ev.maxRelLossDifference ?? null,
+      lossesAgree: ev.lossesAgree ?? null,
+      details: { ...common, createSeconds: v.createSeconds, warmupSeconds: v.warmupSeconds, runs: v.runs, meanLoss: v.meanLoss, nonFiniteLosses: v.nonFiniteLosses },
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Stage 1: WebGPU in headless Chromium
 // ---------------------------------------------------------------------------------------------
@@ -283,7 +355,7 @@ async function withTimeout<T>(promise: Promise<T>, seconds: number, what: string
   }
 }
 
-async function runChromium(config: Config, list: Workload[], meta: Record<string, unknown>, liveRows: LiveViewRow[]): Promise<Row[]> {
+async function runChromium(config: Config, list: Workload[], meta: Record<string, unknown>, liveRows: LiveViewRow[], evalRows: EvaluationRow[]): Promise<Row[]> {
   let server: ViteDevServer | undefined;
   let browser: Browser | undefined;
   const rows: Row[] = [];
@@ -315,7 +387,7 @@ async function runChromium(config: Config, list: Workload[], meta: Record<string
     }
     meta.userAgent = await page.evaluate(() => window.benchUserAgent);
     for (const w of list) {
-      log(`chromium: workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}`);
+      log(`chromium: workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}, then evaluation (${EVALUATE_ENTRY_POINTS.join(' vs ')})`);
       const request = gpuRequest(config, w);
       try {
         const response = await withTimeout(
@@ -326,9 +398,11 @@ async function runChromium(config: Config, list: Workload[], meta: Record<string
         if (response.adapter) meta.chromiumAdapter = response.adapter;
         rows.push(...gpuRows(w, 'chromium', response));
         liveRows.push(...liveViewRows(w, 'chromium', response));
+        evalRows.push(...evaluationRows(config, w, 'chromium', response));
       } catch (e) {
         rows.push(...gpuRows(w, 'chromium', { ok: false, error: errorText(e) }));
         liveRows.push(...liveViewRows(w, 'chromium', { ok: false, error: errorText(e) }));
+        evalRows.push(...evaluationRows(config, w, 'chromium', { ok: false, error: errorText(e) }));
         if (!page.isClosed() && browser.isConnected()) continue;
         break;
       }
@@ -339,6 +413,7 @@ async function runChromium(config: Config, list: Workload[], meta: Record<string
       if (rows.some((r) => r.workload === w.id)) continue;
       rows.push(...gpuRows(w, 'chromium', { ok: false, error }));
       liveRows.push(...liveViewRows(w, 'chromium', { ok: false, error }));
+      evalRows.push(...evaluationRows(config, w, 'chromium', { ok: false, error }));
     }
   } finally {
     await browser?.close().catch(() => {});
@@ -402,10 +477,10 @@ function childFailure(r: ChildResult, what: string): string {
   return `${what} exited with ${r.signal ?? `code ${r.code}`}${tail ? `: ${tail}` : ''}`;
 }
 
-async function runNode(config: Config, list: Workload[], meta: Record<string, unknown>, liveRows: LiveViewRow[]): Promise<Row[]> {
+async function runNode(config: Config, list: Workload[], meta: Record<string, unknown>, liveRows: LiveViewRow[], evalRows: EvaluationRow[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const w of list) {
-    log(`node (dawn.node): workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}`);
+    log(`node (dawn.node): workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}, then evaluation (${EVALUATE_ENTRY_POINTS.join(' vs ')})`);
     const request = gpuRequest(config, w);
     const r = await runChild(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'node-worker.ts'), JSON.stringify(request)], config.stageTimeoutSeconds);
     const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
@@ -413,6 +488,7 @@ async function runNode(config: Config, list: Workload[], meta: Record<string, un
       const failure = { ok: false as const, error: childFailure(r, 'the Node WebGPU worker') };
       rows.push(...gpuRows(w, 'node', failure));
       liveRows.push(...liveViewRows(w, 'node', failure));
+      evalRows.push(...evaluationRows(config, w, 'node', failure));
       continue;
     }
     try {
@@ -420,9 +496,11 @@ async function runNode(config: Config, list: Workload[], meta: Record<string, un
       if (response.adapter) meta.nodeAdapter = response.adapter;
       rows.push(...gpuRows(w, 'node', response));
       liveRows.push(...liveViewRows(w, 'node', response));
+      evalRows.push(...evaluationRows(config, w, 'node', response));
     } catch (e) {
       rows.push(...gpuRows(w, 'node', { ok: false, error: errorText(e) }));
       liveRows.push(...liveViewRows(w, 'node', { ok: false, error: errorText(e) }));
+      evalRows.push(...evaluationRows(config, w, 'node', { ok: false, error: errorText(e) }));
     }
   }
   return rows;
@@ -620,6 +698,32 @@ function liveViewTable(rows: LiveViewRow[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
+/** The "evaluation" table: the evaluation kernel alone, looped vs registers entry point. */
+function evaluationTable(rows: EvaluationRow[]): string {
+  const header = ['workload', 'backend', 'entry point', 'samples/s', 'registers / looped', 'eval batch', 'dispatches', 'timed s', 'max rel loss diff', 'losses agree', 'note'];
+  const body = rows.map((r) => [
+    `${r.workload}: ${r.workloadLabel}`,
+    BACKEND_NAMES[r.backend],
+    r.entryPoint,
+    fmtRate(r.samplesPerSecond),
+    fmtRatio(r.ratioVsLooped),
+    String(r.evalBatchSize),
+    r.dispatches === null ? '' : String(r.dispatches),
+    r.seconds !== null ? r.seconds.toFixed(2) : '',
+    r.maxRelLossDifference === null ? '—' : r.maxRelLossDifference.toExponential(1),
+    r.lossesAgree === null ? '—' : r.lossesAgree ? 'yes' : 'NO',
+    r.ok ? '' : `FAILED: ${r.error ?? ''}`.slice(0, 140),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const right = new Set([3, 4, 5, 6, 7, 8]);
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
 function writeResults(report: Record<string, unknown>, date: Date): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = date.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
@@ -658,10 +762,11 @@ export async function main(argv: string[]): Promise<number> {
 
   const rows: Row[] = [];
   const liveRows: LiveViewRow[] = [];
+  const evalRows: EvaluationRow[] = [];
   const stageLoad: Record<string, { before: number[]; after: number[]; seconds: number }> = {};
   const runners: Record<Stage, () => Promise<Row[]>> = {
-    chromium: () => runChromium(config, list, meta, liveRows),
-    node: () => runNode(config, list, meta, liveRows),
+    chromium: () => runChromium(config, list, meta, liveRows, evalRows),
+    node: () => runNode(config, list, meta, liveRows, evalRows),
     reference: async () => runReference(config, list),
     torch: () => runTorch(config, list, meta),
   };
@@ -681,6 +786,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     for (const r of liveRows.filter((x) => x.backend === stage)) {
       log(`${stage} ${r.workload} live view, ${r.variant}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s (${fmtRatio(r.ratioVsNoSnapshots)}), ${fmtMs(r.msPerSnapshot)} ms/snapshot` : `FAILED ${r.error}`}`);
+    }
+    for (const r of evalRows.filter((x) => x.backend === stage)) {
+      log(`${stage} ${r.workload} evaluation, ${r.entryPoint}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s${r.ratioVsLooped !== null ? ` (${fmtRatio(r.ratioVsLooped)} looped)` : ''}, losses agree: ${String(r.lossesAgree)} (max rel diff ${r.maxRelLossDifference?.toExponential(1) ?? '—'})` : `FAILED ${r.error}`}`);
     }
   }
   // Table order: by workload, then stage order.
@@ -714,6 +822,8 @@ export async function main(argv: string[]): Promise<number> {
     liveViewDefinition:
       'live view: the same ModelSet (the n = 2, m = 1 workload, the layout the planner picks) trained without snapshots and with the snapshots of <superposition-phase-diagram> (select regime of feature 1; one seed per cell, so in-training snapshots run the geometry kernel and the gather but no evaluation) at each interval (0 = after every submit); samplesPerSecond = models x steps x batch / wall seconds of the whole trainModelSet call (snapshots included), mean over rounds run in alternating order; msPerSnapshot is timed from the progress report of the submit that triggered the snapshot to its onSnapshot; msPerSnapshotBySubtraction = (wall seconds - the no-snapshot wall seconds) / snapshots; ratioFromSnapshotTime = mean over rounds of 1 - (in-training snapshot seconds / wall seconds) of the same run',
     liveViewRows: liveRows,
+    evaluationDefinition: `evaluation: the evaluation kernel alone (src/engine/evaluate-kernel.ts, shaders/evaluate.wgsl) on every model of the workload, entry point evaluate (looped) vs evaluateRegisters (W in two mat4x4), ${config.evaluation.evalBatchSize} examples per model per dispatch; buffers as the trainer builds them (keys, features, theta = initial W with b = 0, metrics), workgroup size and dispatch shape as the trainer's; per entry point one untimed warm-up dispatch (its seconds calibrate K), then ${config.evaluation.rounds} round(s) in alternating order of K dispatches (submits of about ${config.evaluation.submitSeconds} s, each awaited) lasting at least ${config.evaluation.targetSeconds} s in all; samplesPerSecond = models x evalBatchSize x dispatches / timed seconds; ratioVsLooped = evaluateRegisters / evaluate; the warm-up's metrics are read back per entry point and the losses compared (maxRelLossDifference = max over models |a - b| / max(|a|, |b|), agree when <= ${EVALUATION_LOSS_TOLERANCE} and all finite)`,
+    evaluationRows: evalRows,
   };
   let file = '';
   try {
@@ -744,6 +854,15 @@ export async function main(argv: string[]): Promise<number> {
           'subtracted = (wall s - no-snapshot wall s) / snapshots; in-run = 1 - (time in snapshots / wall s) of the same run, mean over rounds: steadier when the machine changes speed between runs',
           '',
           liveViewTable(liveRows),
+          '',
+        ]
+      : []),
+    ...(evalRows.length
+      ? [
+          `evaluation: the evaluation kernel alone, every model on ${config.evaluation.evalBatchSize} examples per dispatch, entry point evaluate (looped) vs evaluateRegisters;`,
+          `samples/s = models x eval batch x dispatches / timed s; losses of both entry points on the same weights compared (agree: max relative difference <= ${EVALUATION_LOSS_TOLERANCE})`,
+          '',
+          evaluationTable(evalRows),
           '',
         ]
       : []),

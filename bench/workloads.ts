@@ -3,10 +3,13 @@
  * (bench/page.ts) and the Node worker (bench/node-worker.ts). No Node or DOM APIs here.
  */
 import type { Engine } from '../src/engine/engine.js';
-import { metricStride, paramCount } from '../src/engine/layout.js';
+import { EvaluateKernel } from '../src/engine/evaluate-kernel.js';
+import { metricOffsets, metricStride, paramCount } from '../src/engine/layout.js';
+import { dispatchShape, planSweep } from '../src/engine/planner.js';
 import type { SnapshotSelection } from '../src/engine/snapshot-kernel.js';
 import { trainModelSet } from '../src/engine/trainer.js';
 import type { DeviceInfo, KernelLayout, TrainOutcome } from '../src/engine/types.js';
+import { initialW, modelKey } from '../src/science/prng.js';
 import { DEFAULT_TRAINING } from '../src/science/spec.js';
 import type { GridPoint, ModelSet, TrainingSettings } from '../src/science/types.js';
 
@@ -127,6 +130,8 @@ export interface GpuBenchRequest {
   minSteps: number;
   /** Also measure the cost of live snapshots on this workload (after the layouts). */
   liveView?: LiveViewRequest;
+  /** Also time the evaluation kernel's two entry points on this workload (last). */
+  evaluation?: EvaluationRequest;
 }
 
 export interface GpuBenchResponse {
@@ -136,6 +141,7 @@ export interface GpuBenchResponse {
   acquireSeconds?: number;
   measurements: GpuMeasurement[];
   liveView?: LiveViewMeasurement;
+  evaluation?: EvaluationMeasurement;
 }
 
 /**
@@ -226,7 +232,8 @@ const seconds = (): number => performance.now() / 1000;
  * Acquires a device with `acquire`, then for each layout: an untimed warm-up run (pipeline
  * compilation and SwiftShader's first-dispatch JIT), an untimed calibration run that picks the
  * number of steps for about `targetSeconds` (at most `workload.steps`), then the timed run; then,
- * when `request.liveView` is set, the live-view overhead measurement (measureLiveView). Never throws: errors are returned per layout, or for the whole request when the device cannot be
+ * when `request.liveView` is set, the live-view overhead measurement (measureLiveView); then, when
+ * `request.evaluation` is set, the evaluation entry points (measureEvaluation). Never throws: errors are returned per layout, or for the whole request when the device cannot be
  * acquired.
  */
 export async function measureGpu(acquire: () => Promise<Engine>, request: GpuBenchRequest): Promise<GpuBenchResponse> {
@@ -241,6 +248,7 @@ export async function measureGpu(acquire: () => Promise<Engine>, request: GpuBen
   const measurements: GpuMeasurement[] = [];
   const w = request.workload;
   let liveView: LiveViewMeasurement | undefined;
+  let evaluation: EvaluationMeasurement | undefined;
   try {
     for (const layout of request.layouts) {
       try {
@@ -278,10 +286,11 @@ export async function measureGpu(acquire: () => Promise<Engine>, request: GpuBen
       }
     }
     if (request.liveView && !engine.isLost) liveView = await measureLiveView(engine, w, request.liveView);
+    if (request.evaluation && !engine.isLost) evaluation = await measureEvaluation(engine, w, request.evaluation);
   } finally {
     engine.destroy();
   }
-  return { ok: true, adapter: engine.info, acquireSeconds, measurements, ...(liveView ? { liveView } : {}) };
+  return { ok: true, adapter: engine.info, acquireSeconds, measurements, ...(liveView ? { liveView } : {}), ...(evaluation ? { evaluation } : {}) };
 }
 
 /** One trainModelSet call of the live-view measurement. */
@@ -404,6 +413,270 @@ export async function measureLiveView(engine: Engine, w: Workload, request: Live
     result.ok = true;
   } catch (e) {
     result.error = errorText(e);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation: the looped `evaluate` entry point against `evaluateRegisters` (shaders/evaluate.wgsl)
+// ---------------------------------------------------------------------------------------------
+
+export type EvaluateEntryPoint = 'evaluate' | 'evaluateRegisters';
+/** Looped first: the ratio is registers / looped. */
+export const EVALUATE_ENTRY_POINTS: EvaluateEntryPoint[] = ['evaluate', 'evaluateRegisters'];
+/** The spec's default evaluation batch (src/science/spec.ts `evalBatchSize`). */
+export const SPEC_EVAL_BATCH_SIZE = 8192;
+/** Largest relative difference of two entry points' losses (same weights, same data) that counts as agreement. */
+export const EVALUATION_LOSS_TOLERANCE = 1e-4;
+
+/**
+ * Times the evaluation kernel alone: one dispatch evaluates every model of the workload on
+ * `evalBatchSize` examples; per entry point, an untimed warm-up dispatch (its seconds set K),
+ * then `rounds` timed runs of K dispatches, in alternating entry-point order.
+ */
+export interface EvaluationRequest {
+  evalBatchSize: number;
+  /**
+   * Seconds each entry point is timed in all (split evenly over the rounds); K per round is
+   * calibrated from the warm-up, and a round that comes in short gets more dispatches.
+   * 0: exactly `minDispatches` per round, no calibration.
+   */
+  targetSeconds: number;
+  minDispatches: number;
+  rounds: number;
+  /** Dispatches go into submits of about this many seconds, each awaited (onSubmittedWorkDone). */
+  submitSeconds: number;
+}
+
+export interface EvaluationVariant {
+  entryPoint: EvaluateEntryPoint;
+  /** models × evalBatchSize × dispatches / timed seconds (all rounds). */
+  samplesPerSecond: number;
+  dispatches: number;
+  seconds: number;
+  /** Seconds of pipeline creation (EvaluateKernel.create), and of the warm-up dispatch. */
+  createSeconds: number;
+  warmupSeconds: number;
+  /** Per round: dispatches and seconds. */
+  runs: { dispatches: number; seconds: number }[];
+  meanLoss: number;
+  nonFiniteLosses: number;
+}
+
+export interface EvaluationMeasurement {
+  ok: boolean;
+  error?: string;
+  models: number;
+  nFeatures: number;
+  nHidden: number;
+  evalBatchSize: number;
+  /** Samples one dispatch evaluates: models × evalBatchSize. */
+  samplesPerDispatch: number;
+  /** The trainer's: planSweep(…).invocationWorkgroupSize, dispatchShape(models, 'per-model', …). */
+  workgroupSize?: number;
+  dispatch?: { x: number; y: number; rowStride: number };
+  rounds: number;
+  variants: EvaluationVariant[];
+  /** samples/s of evaluateRegisters / samples/s of evaluate. */
+  ratioRegistersVsLooped?: number;
+  /** max over models |loss_registers − loss_looped| / max(|loss_registers|, |loss_looped|) (weights: initial W, b = 0). */
+  maxRelLossDifference?: number;
+  /** max over models and features |benefit_registers − benefit_looped|. */
+  maxAbsBenefitDifference?: number;
+  lossTolerance: number;
+  /** Every loss finite and within lossTolerance (relative). */
+  lossesAgree?: boolean;
+  /** Buffers alive on the engine after the measurement minus before (0: all freed), when the engine tracks them. */
+  leakedBuffers?: number;
+}
+
+/** Per-instance keys, (p_i, I_i) pairs and θ = (initial W, b = 0) of every model: the trainer's chunkInputs (src/engine/trainer.ts). */
+function modelInputs(set: ModelSet, count: number, P: number): { keys: Uint32Array; features: Float32Array; theta: Float32Array } {
+  const n = set.nFeatures;
+  const keys = new Uint32Array(count);
+  const features = new Float32Array(count * n * 2);
+  const theta = new Float32Array(count * P);
+  for (let c = 0; c < count; c++) {
+    const point = set.points[Math.floor(c / set.seeds)]!;
+    const key = modelKey(set.baseSeed, point.index, c % set.seeds);
+    keys[c] = key;
+    for (let i = 0; i < n; i++) {
+      features[(c * n + i) * 2] = point.featureProbability[i]!;
+      features[(c * n + i) * 2 + 1] = point.importance[i]!;
+    }
+    theta.set(initialW(key, n, set.nHidden), c * P);
+  }
+  return { keys, features, theta };
+}
+
+/**
+ * Times `evaluate` (looped) and `evaluateRegisters` on the workload's models (see
+ * EvaluationRequest) and checks that their losses agree. Creates and frees its own buffers and
+ * kernels. Never throws.
+ */
+export async function measureEvaluation(engine: Engine, w: Workload, request: EvaluationRequest): Promise<EvaluationMeasurement> {
+  const { device } = engine;
+  const n = w.nFeatures;
+  const m = w.nHidden;
+  const count = w.models;
+  const result: EvaluationMeasurement = {
+    ok: false,
+    models: count,
+    nFeatures: n,
+    nHidden: m,
+    evalBatchSize: request.evalBatchSize,
+    samplesPerDispatch: count * request.evalBatchSize,
+    rounds: request.rounds,
+    variants: [],
+    lossTolerance: EVALUATION_LOSS_TOLERANCE,
+  };
+  const buffersBefore = engine.liveBuffers?.count;
+  const buffers: GPUBuffer[] = [];
+  const kernels = new Map<EvaluateEntryPoint, EvaluateKernel>();
+  const make = (label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer => {
+    const buffer = device.createBuffer({ label, size: Math.max(16, Math.ceil(size / 4) * 4), usage });
+    buffers.push(buffer);
+    if (data) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return buffer;
+  };
+  try {
+    const set = { ...workloadSet(w, 1), evalBatchSize: request.evalBatchSize };
+    const plan = planSweep({ instances: count, nFeatures: n, nHidden: m, batchSize: w.batchSize }, engine.info);
+    if (plan.chunks.length !== 1) throw new Error(`the workload needs ${plan.chunks.length} chunks on this device; the evaluation measurement handles one`);
+    const P = plan.paramCount;
+    const S = plan.metricStride;
+    const inputs = modelInputs(set, count, P);
+    const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+    const bound = {
+      keys: make('keys', inputs.keys.byteLength, storage, inputs.keys),
+      features: make('features', inputs.features.byteLength, storage, inputs.features),
+      theta: make('theta', inputs.theta.byteLength, storage, inputs.theta),
+      metrics: make('metrics', count * S * 4, storage | GPUBufferUsage.COPY_SRC),
+    };
+    const read = make('metrics.readback', count * S * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    const dispatch = dispatchShape(count, 'per-model', plan.invocationWorkgroupSize, engine.info.limits.maxComputeWorkgroupsPerDimension);
+    result.workgroupSize = plan.invocationWorkgroupSize;
+    result.dispatch = dispatch;
+
+    const submit = async (kernel: EvaluateKernel, dispatches: number): Promise<void> => {
+      const encoder = device.createCommandEncoder({ label: 'bench.evaluate' });
+      for (let d = 0; d < dispatches; d++) kernel.encode(encoder, bound, count, dispatch);
+      device.queue.submit([encoder.finish()]);
+      await engine.guard(device.queue.onSubmittedWorkDone());
+    };
+    const o = metricOffsets(n);
+    const readMetrics = async (): Promise<{ loss: Float32Array; benefit: Float32Array }> => {
+      const encoder = device.createCommandEncoder({ label: 'bench.evaluate.readback' });
+      encoder.copyBufferToBuffer(bound.metrics, 0, read, 0, count * S * 4);
+      device.queue.submit([encoder.finish()]);
+      await engine.guard(read.mapAsync(GPUMapMode.READ));
+      const metrics = new Float32Array(read.getMappedRange(0, count * S * 4).slice(0));
+      read.unmap();
+      const loss = new Float32Array(count);
+      const benefit = new Float32Array(count * n);
+      for (let c = 0; c < count; c++) {
+        loss[c] = metrics[c * S + o.loss]!;
+        benefit.set(metrics.subarray(c * S + o.benefit, c * S + o.benefit + n), c * n);
+      }
+      return { loss, benefit };
+    };
+
+    // Pipelines and warm-up dispatches (SwiftShader compiles on first use); metrics read back once per entry point.
+    const warm = new Map<EvaluateEntryPoint, { createSeconds: number; warmupSeconds: number; loss: Float32Array; benefit: Float32Array }>();
+    for (const entryPoint of EVALUATE_ENTRY_POINTS) {
+      const c0 = seconds();
+      const kernel = await EvaluateKernel.create(engine, { model: set.model, nFeatures: n, nHidden: m, evalBatchSize: request.evalBatchSize, workgroupSize: plan.invocationWorkgroupSize, entryPoint });
+      kernels.set(entryPoint, kernel);
+      // NaN first, so the read-back can only show what this entry point wrote.
+      device.queue.writeBuffer(bound.metrics, 0, new Float32Array(count * S).fill(Number.NaN));
+      const w0 = seconds();
+      await submit(kernel, 1);
+      const warmupSeconds = seconds() - w0;
+      warm.set(entryPoint, { createSeconds: w0 - c0, warmupSeconds, ...(await readMetrics()) });
+    }
+
+    // Timed rounds, alternating the order of the entry points.
+    const perRound = request.targetSeconds / request.rounds;
+    const runs = new Map<EvaluateEntryPoint, { dispatches: number; seconds: number }[]>(EVALUATE_ENTRY_POINTS.map((e) => [e, []]));
+    for (let round = 0; round < request.rounds; round++) {
+      for (const entryPoint of round % 2 === 0 ? EVALUATE_ENTRY_POINTS : [...EVALUATE_ENTRY_POINTS].reverse()) {
+        const kernel = kernels.get(entryPoint)!;
+        const estimate = Math.max(warm.get(entryPoint)!.warmupSeconds, 1e-4);
+        let planned = Math.max(request.minDispatches, perRound > 0 ? Math.ceil((perRound * 1.05) / estimate) : 0);
+        const perSubmit = Math.max(1, Math.floor(request.submitSeconds / estimate));
+        let done = 0;
+        const t0 = seconds();
+        for (;;) {
+          if (done >= planned) {
+            const elapsed = seconds() - t0;
+            if (elapsed >= perRound) break;
+            // Shorter than calibrated (the warm-up included first-dispatch work): extend at the measured rate.
+            planned += Math.max(1, Math.ceil(((perRound - elapsed) * 1.05 * done) / Math.max(elapsed, 1e-6)));
+          }
+          const k = Math.min(perSubmit, planned - done);
+          await submit(kernel, k);
+          done += k;
+        }
+        runs.get(entryPoint)!.push({ dispatches: done, seconds: seconds() - t0 });
+      }
+    }
+
+    result.variants = EVALUATE_ENTRY_POINTS.map((entryPoint) => {
+      const rs = runs.get(entryPoint)!;
+      const dispatches = rs.reduce((a, r) => a + r.dispatches, 0);
+      const secs = rs.reduce((a, r) => a + r.seconds, 0);
+      const { createSeconds, warmupSeconds, loss } = warm.get(entryPoint)!;
+      let sum = 0;
+      let nonFinite = 0;
+      for (const x of loss) {
+        if (Number.isFinite(x)) sum += x;
+        else nonFinite++;
+      }
+      return {
+        entryPoint,
+        samplesPerSecond: (result.samplesPerDispatch * dispatches) / secs,
+        dispatches,
+        seconds: secs,
+        createSeconds,
+        warmupSeconds,
+        runs: rs,
+        meanLoss: sum / Math.max(1, count - nonFinite),
+        nonFiniteLosses: nonFinite,
+      };
+    });
+    const [looped, registers] = result.variants as [EvaluationVariant, EvaluationVariant];
+    result.ratioRegistersVsLooped = registers.samplesPerSecond / looped.samplesPerSecond;
+    const a = warm.get('evaluate')!;
+    const b = warm.get('evaluateRegisters')!;
+    let maxRel = 0;
+    let allFinite = true;
+    for (let c = 0; c < count; c++) {
+      const x = a.loss[c]!;
+      const y = b.loss[c]!;
+      if (!Number.isFinite(x) || !Number.isFinite(y)) {
+        allFinite = false;
+        continue;
+      }
+      const scale = Math.max(Math.abs(x), Math.abs(y));
+      if (scale > 0) maxRel = Math.max(maxRel, Math.abs(x - y) / scale);
+    }
+    let maxBenefit = 0;
+    for (let k = 0; k < count * n; k++) {
+      const d = Math.abs(a.benefit[k]! - b.benefit[k]!);
+      if (Number.isFinite(d)) maxBenefit = Math.max(maxBenefit, d);
+      else allFinite = false;
+    }
+    result.maxRelLossDifference = maxRel;
+    result.maxAbsBenefitDifference = maxBenefit;
+    result.lossesAgree = allFinite && maxRel <= EVALUATION_LOSS_TOLERANCE;
+    result.ok = true;
+  } catch (e) {
+    result.error = errorText(e);
+  } finally {
+    for (const kernel of kernels.values()) kernel.destroy();
+    for (const buffer of buffers) buffer.destroy();
+    const after = engine.liveBuffers?.count;
+    if (buffersBefore !== undefined && after !== undefined) result.leakedBuffers = after - buffersBefore;
   }
   return result;
 }
