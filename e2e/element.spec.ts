@@ -410,4 +410,30 @@ test.describe('superposition-phase-diagram', () => {
     expect(await page.evaluate((since) => (window as any).events.slice(since).filter((e: any) => e.type === 'sweep-progress').length, since)).toBe(0);
     await expectCellColours(page, await expectedRegimes(page));
   });
+
+  test('the spec property trains a whole sweep spec and wins over the attributes', async ({ page }) => {
+    await page.goto(`${FIXTURE}?preset=tiny&cols=7`);
+    await page.waitForFunction(() => (window as any).fixtureReady === true);
+    const since = await eventCount(page);
+    await page.evaluate(() => {
+      const el = document.getElementById('d0') as any;
+      el.spec = {
+        nFeatures: 3,
+        nHidden: 1,
+        x: { param: 'featureProbability', min: 0.05, max: 1, count: 3, scale: 'log' },
+        y: { param: 'importance', mode: 'last', min: 0.5, max: 2, count: 2, scale: 'log' },
+        seeds: 1,
+        training: { steps: 60, batchSize: 32 },
+        evalBatchSize: 512,
+      };
+      el.autostart = true;
+    });
+    const done = await eventAfter(page, since, 'sweep-complete');
+    expect(done.detail).toMatchObject({ instances: 6, source: 'trained' });
+    expect(await page.evaluate(() => (document.getElementById('d0') as any).results().spec.nFeatures)).toBe(3);
+    // A bad spec is reported with its path, like a bad attribute.
+    const bad = await eventFrom(page, 'sweep-error', () => page.evaluate(() => ((document.getElementById('d0') as any).spec = { nFeatures: 0, nHidden: 1 })));
+    expect(bad.detail).toMatchObject({ name: 'AttributeError' });
+    expect(bad.detail.message as string).toMatch(/^spec property: spec\.nFeatures: 0 is out of range/);
+  });
 });
