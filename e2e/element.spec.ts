@@ -436,4 +436,25 @@ test.describe('superposition-phase-diagram', () => {
     expect(bad.detail).toMatchObject({ name: 'AttributeError' });
     expect(bad.detail.message as string).toMatch(/^spec property: spec\.nFeatures: 0 is out of range/);
   });
+
+  test('no GPU adapter, and no WebGL: each has its own plain-words message and sweep-error', async ({ page }) => {
+    await page.addInitScript(() => {
+      GPU.prototype.requestAdapter = async () => null;
+    });
+    const noAdapter = await openAndWait(page, 'preset=tiny&autostart', 'sweep-error');
+    expect(noAdapter.detail).toMatchObject({ name: 'NoAdapterError' });
+    await expect(page.locator('superposition-phase-diagram').locator('[part=message]')).toContainText('No graphics card is available to WebGPU');
+
+    const page2 = await page.context().newPage();
+    await page2.addInitScript(() => {
+      const original = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
+        return type === 'webgl' || type === 'experimental-webgl' || type === 'webgl2' ? null : (original as any).call(this, type, ...rest);
+      } as typeof original;
+    });
+    const noWebGL = await openAndWait(page2, 'preset=tiny', 'sweep-error');
+    expect(noWebGL.detail).toMatchObject({ name: 'WebGLUnavailableError' });
+    await expect(page2.locator('superposition-phase-diagram').locator('[part=message]')).toContainText('This browser cannot draw the diagram');
+    await page2.close();
+  });
 });
