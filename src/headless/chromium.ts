@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright';
+import { chromium, type Browser } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import type { PhaseDiagramFigure } from '../render/figure.js';
