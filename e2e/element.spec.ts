@@ -457,4 +457,51 @@ test.describe('superposition-phase-diagram', () => {
     await expect(page2.locator('superposition-phase-diagram').locator('[part=message]')).toContainText('This browser cannot draw the diagram');
     await page2.close();
   });
+
+  test('lifecycle edge cases: start() then remove() does not hang; reset() during a restart neither throws nor restarts; a moved autostart diagram trains again', async ({ page }) => {
+    await openAndWait(page, 'preset=tiny&autostart');
+    const removed = await page.evaluate(async () => {
+      const el = document.getElementById('d0') as any;
+      (window as any).detached = el;
+      el.cols = 3;
+      const started = el.start();
+      el.remove();
+      await Promise.race([started, new Promise((r) => setTimeout(r, 3000))]);
+      return 'returned';
+    });
+    expect(removed).toBe('returned');
+    await page.evaluate(() => document.body.append((window as any).detached));
+    await expect.poll(() => page.evaluate(() => (document.getElementById('d0') as any).results()?.groups[0].results.count), { timeout: 60_000 }).toBe(12);
+
+    // reset() while an attribute change restarts a running sweep.
+    const reset = await page.evaluate(async () => {
+      const el = document.getElementById('d0') as any;
+      el.steps = 5000;
+      await el.updateComplete;
+      await new Promise((r) => setTimeout(r, 300));
+      el.rows = 3;
+      await el.updateComplete;
+      try {
+        await el.reset();
+      } catch (e) {
+        return `threw ${(e as Error).message}`;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      return el.state;
+    });
+    expect(reset).toBe('idle');
+
+    // Moving a training autostart diagram: it trains again in its new place.
+    const since = await eventCount(page);
+    await page.evaluate(async () => {
+      const el = document.getElementById('d0') as any;
+      el.steps = 300;
+      void el.start();
+      await new Promise((r) => setTimeout(r, 200));
+      const wrapper = document.createElement('div');
+      document.body.append(wrapper);
+      wrapper.append(el);
+    });
+    expect((await eventAfter(page, since, 'sweep-complete')).type).toBe('sweep-complete');
+  });
 });

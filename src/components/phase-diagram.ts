@@ -230,7 +230,9 @@ export class SuperpositionPhaseDiagram extends LitElement {
     if (!this.isConnected) return;
     // Let pending attribute changes apply first (they may start further reconfigurations).
     for (;;) {
+      if (!this.connected) return;
       if (this.isUpdatePending || this.configDirty) await this.updateComplete;
+      if (!this.connected) return;
       const configuring = this.configuring;
       await configuring;
       if (configuring === this.configuring && !this.isUpdatePending && !this.configDirty) break;
@@ -245,7 +247,11 @@ export class SuperpositionPhaseDiagram extends LitElement {
 
   /** Stops training and clears the diagram (no restart, even with `autostart`). */
   async reset(): Promise<void> {
-    await this.sweep.stop();
+    // Supersede any pending reconfiguration (it must not restart), then stop whatever runs.
+    this.generation++;
+    await this.configuring;
+    while (this.sweep.running) await this.sweep.stop();
+    this.restartPending = false;
     this.selected = undefined;
     this.sweep.configure(this.sweep.spec, this.sweep.metric);
   }
@@ -313,6 +319,8 @@ export class SuperpositionPhaseDiagram extends LitElement {
     while (this.sweep.running) await this.sweep.stop();
     if (generation !== this.generation || !this.connected) {
       this.restartPending = wasRunning;
+      // Removed meanwhile: apply these attributes when the element comes back.
+      if (!this.connected && generation === this.generation) this.configDirty = true;
       return;
     }
     this.restartPending = false;
@@ -325,15 +333,24 @@ export class SuperpositionPhaseDiagram extends LitElement {
       // A saved file needs none of the sweep attributes (nor WebGPU).
       this.sweep.configure(undefined, { name: 'regime' });
       await this.sweep.load(src, this.metric, this.feature, () => src === this.src && generation === this.generation);
+      // `metric` or `feature` may have changed while the file loaded.
+      if (this.sweep.spec && generation === this.generation) this.applyMetric();
       return;
     }
+    let spec;
     try {
-      const spec = specFromAttributes(this.sweepAttributes(), this.spec);
-      this.sweep.configure(spec, metricFromAttributes(this.metric, this.feature, spec.nFeatures));
+      spec = specFromAttributes(this.sweepAttributes(), this.spec);
     } catch (e) {
       this.sweep.configure(undefined, { name: 'regime' });
       this.sweep.fail(e);
       return;
+    }
+    try {
+      this.sweep.configure(spec, metricFromAttributes(this.metric, this.feature, spec.nFeatures));
+    } catch (e) {
+      // A bad `metric` or `feature` does not stop the sweep: show the regime and say what is wrong.
+      this.sweep.configure(spec, { name: 'regime' });
+      this.sweep.fail(e, true);
     }
     if (this.autostart || wasRunning) void this.sweep.start();
   }
@@ -370,7 +387,7 @@ export class SuperpositionPhaseDiagram extends LitElement {
     }
     const previous = this.figure;
     this.figure = assembleFigure(spec, sweep.views(metric), metric);
-    if (previous && (previous.xCount !== this.figure.xCount || previous.yCount !== this.figure.yCount)) this.clampCells(this.figure);
+    if (!previous || previous.xCount !== this.figure.xCount || previous.yCount !== this.figure.yCount) this.clampCells(this.figure);
     const map = figureCellMap(spec, sweep.groups, metric);
     this.owners = new Array<CellOwner | undefined>(map.xCount * map.yCount);
     const features = shownFeatures(spec, metric);
@@ -558,7 +575,6 @@ export class SuperpositionPhaseDiagram extends LitElement {
             aria-label=${fig ? `${fig.title}. Use the arrow keys to move between cells and Enter to inspect one.` : 'phase diagram'}
             aria-rowcount=${fig?.yCount ?? 0}
             aria-colcount=${fig?.xCount ?? 0}
-            aria-activedescendant=${focusedDetail ? 'active-cell' : nothing}
             tabindex="0"
             style="left:${plot.x}px;top:${plot.y}px;width:${plot.width}px;height:${plot.height}px"
             @pointermove=${this.onPointerMove}

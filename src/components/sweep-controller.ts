@@ -92,6 +92,8 @@ export class SweepController implements ReactiveController {
 
   /** Starts a run (see SuperpositionPhaseDiagram.start); resolves when it ends, never rejects. Does nothing while the host is disconnected. */
   start(): Promise<void> {
+    // A run that is only winding down (stopped, or cut by a disconnect) is followed by a fresh one.
+    if (this.run?.controller.signal.aborted) return this.run.done.then(() => this.start());
     if (this.run) return this.run.done;
     if (!this.spec || !this.connected) return Promise.resolve();
     if (!this.sweep || this.sweep.complete || this.status === 'stopped' || this.status === 'error') this.sweep = new LiveSweep(this.spec, this.metric);
@@ -145,6 +147,7 @@ export class SweepController implements ReactiveController {
       this.emit<SweepCompleteDetail>('sweep-complete', { instances: sweep.instances, seconds: this.seconds, samplesPerSecond: samples / Math.max(1e-9, this.seconds), diverged, source: 'trained' });
     } catch (e) {
       if (e instanceof CancelledError || signal.aborted) {
+        if (this.engine?.isLost) this.dropEngine();
         this.status = 'stopped';
         this.changed();
         return;

@@ -4,6 +4,7 @@
  */
 import type { ModelKind } from '../science/types.js';
 import type { Engine } from './engine.js';
+import { DeviceLimitError } from './errors.js';
 import { REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN } from './planner.js';
 import { encodePass, getPipeline } from './pipeline.js';
 import { encodeUniform, uniformLayout, type UniformLayout } from './uniforms.js';
@@ -38,6 +39,9 @@ export class EvaluateKernel {
     // The registers entry point (no dynamically indexed private arrays) whenever the model fits:
     // several times faster on CPU adapters, and never slower on GPUs.
     const registers = config.nFeatures <= REGISTERS_MAX_FEATURES && config.nHidden <= REGISTERS_MAX_HIDDEN;
+    if (config.entryPoint === 'evaluateRegisters' && !registers) {
+      throw new DeviceLimitError('evaluateRegisters', Math.max(config.nFeatures, config.nHidden), REGISTERS_MAX_FEATURES, `evaluateRegisters holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${config.nFeatures}, m = ${config.nHidden}`);
+    }
     const constants: Record<string, number> = { N: config.nFeatures, M: config.nHidden, EVAL_BATCH: config.evalBatchSize, WG: config.workgroupSize, LINEAR: config.model === 'linear' ? 1 : 0 };
     if (registers) constants.HALF2 = config.nFeatures > 4 ? 1 : 0;
     const pipeline = await getPipeline(engine, {

@@ -220,7 +220,12 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
           kernels.snapshotEvaluate!.encode(encoder, buffers, chunk.count, evalDispatch);
           kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
         };
-        await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, { prepare, lossValid: true, full: true, step, steps: training.steps, final: false, stopped: true }, n);
+        try {
+          await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, { prepare, lossValid: true, full: true, step, steps: training.steps, final: false, stopped: true }, n);
+        } catch (e) {
+          // The run was cancelled either way; only a lost device is worth more than that.
+          if (engine.isLost) throw e;
+        }
       }
       throw new CancelledError();
     };
