@@ -1,0 +1,38 @@
+// The evaluation kernel's two entry points (looped `evaluate`, `evaluateRegisters` for n ≤ 8,
+// m ≤ 4) against the float64 CPU evaluation of the GPU's own trained weights, at the sizes where
+// the registers layout changes shape (n = 4: one block of four features; n = 8, m = 4: both full).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireDevice } from '../../src/engine/device.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { EvaluateKernel } from '../../src/engine/evaluate-kernel.js';
+import { trainModelSet } from '../../src/engine/trainer.js';
+import { evaluateReference, referenceInstance } from '../../src/science/reference.js';
+import { smallSet } from '../helpers/model-set.js';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await acquireDevice();
+});
+afterAll(() => engine?.destroy());
+
+describe('evaluation kernel', () => {
+  it.each([
+    [4, 3, 'relu'],
+    [8, 4, 'relu'],
+    [8, 1, 'linear'],
+    [3, 2, 'linear'],
+  ] as const)('n = %i, m = %i (%s): loss within 1e-5 and benefit within 1e-4 of the float64 evaluation of the same weights', async (n, m, model) => {
+    const set = smallSet({ n, m, model, points: 3, seeds: 1, training: { steps: 30 }, evalBatchSize: 512 });
+    const { results } = await trainModelSet(engine, set);
+    for (let c = 0; c < results.count; c++) {
+      const params = { W: Float64Array.from(results.W.subarray(c * m * n, (c + 1) * m * n)), b: Float64Array.from(results.b.subarray(c * n, (c + 1) * n)) };
+      const cpu = evaluateReference(referenceInstance(set, c), params, set.evalBatchSize);
+      expect(Math.abs(results.loss[c]! - cpu.loss) / cpu.loss).toBeLessThan(1e-5);
+      for (let i = 0; i < n; i++) expect(Math.abs(results.benefit[c * n + i]! - cpu.benefit[i]!)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('refuses to force evaluateRegisters on a model larger than n = 8, m = 4', async () => {
+    await expect(EvaluateKernel.create(engine, { model: 'relu', nFeatures: 9, nHidden: 2, evalBatchSize: 16, workgroupSize: 64, entryPoint: 'evaluateRegisters' })).rejects.toThrow(/evaluateRegisters holds n ≤ 8 and m ≤ 4; got n = 9, m = 2/);
+  });
+});
