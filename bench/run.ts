@@ -214,6 +214,13 @@ function blankRow(w: Workload, backend: Stage, implementation: string, layout: s
 }
 
 /** Rows from a WebGPU response (one per requested layout, errors included). */
+/** The three tables' rows of one WebGPU stage's answer for workload `w` (or of its failure), appended to each. */
+function recordGpuResponse(sink: { rows: Row[]; liveRows: LiveViewRow[]; evalRows: EvaluationRow[] }, config: Config, w: Workload, backend: 'chromium' | 'node', response: GpuBenchResponse | { ok: false; error: string }): void {
+  sink.rows.push(...gpuRows(w, backend, response));
+  sink.liveRows.push(...liveViewRows(w, backend, response));
+  sink.evalRows.push(...evaluationRows(config, w, backend, response));
+}
+
 function gpuRows(w: Workload, backend: 'chromium' | 'node', response: GpuBenchResponse | { ok: false; error: string }): Row[] {
   return LAYOUTS.map((layout) => {
     const row = blankRow(w, backend, 'webgpu', layout);
@@ -396,13 +403,9 @@ async function runChromium(config: Config, list: Workload[], meta: Record<string
           `chromium workload ${w.id}`,
         );
         if (response.adapter) meta.chromiumAdapter = response.adapter;
-        rows.push(...gpuRows(w, 'chromium', response));
-        liveRows.push(...liveViewRows(w, 'chromium', response));
-        evalRows.push(...evaluationRows(config, w, 'chromium', response));
+        recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'chromium', response);
       } catch (e) {
-        rows.push(...gpuRows(w, 'chromium', { ok: false, error: errorText(e) }));
-        liveRows.push(...liveViewRows(w, 'chromium', { ok: false, error: errorText(e) }));
-        evalRows.push(...evaluationRows(config, w, 'chromium', { ok: false, error: errorText(e) }));
+        recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'chromium', { ok: false, error: errorText(e) });
         if (!page.isClosed() && browser.isConnected()) continue;
         break;
       }
@@ -411,9 +414,7 @@ async function runChromium(config: Config, list: Workload[], meta: Record<string
     const error = errorText(e);
     for (const w of list) {
       if (rows.some((r) => r.workload === w.id)) continue;
-      rows.push(...gpuRows(w, 'chromium', { ok: false, error }));
-      liveRows.push(...liveViewRows(w, 'chromium', { ok: false, error }));
-      evalRows.push(...evaluationRows(config, w, 'chromium', { ok: false, error }));
+      recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'chromium', { ok: false, error });
     }
   } finally {
     await browser?.close().catch(() => {});
@@ -486,21 +487,15 @@ async function runNode(config: Config, list: Workload[], meta: Record<string, un
     const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
     if (!line) {
       const failure = { ok: false as const, error: childFailure(r, 'the Node WebGPU worker') };
-      rows.push(...gpuRows(w, 'node', failure));
-      liveRows.push(...liveViewRows(w, 'node', failure));
-      evalRows.push(...evaluationRows(config, w, 'node', failure));
+      recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'node', failure);
       continue;
     }
     try {
       const response = JSON.parse(line.slice('BENCH_RESULT '.length)) as GpuBenchResponse;
       if (response.adapter) meta.nodeAdapter = response.adapter;
-      rows.push(...gpuRows(w, 'node', response));
-      liveRows.push(...liveViewRows(w, 'node', response));
-      evalRows.push(...evaluationRows(config, w, 'node', response));
+      recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'node', response);
     } catch (e) {
-      rows.push(...gpuRows(w, 'node', { ok: false, error: errorText(e) }));
-      liveRows.push(...liveViewRows(w, 'node', { ok: false, error: errorText(e) }));
-      evalRows.push(...evaluationRows(config, w, 'node', { ok: false, error: errorText(e) }));
+      recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'node', { ok: false, error: errorText(e) });
     }
   }
   return rows;

@@ -7,9 +7,8 @@ import { EvaluateKernel } from '../src/engine/evaluate-kernel.js';
 import { metricOffsets, metricStride, paramCount } from '../src/engine/layout.js';
 import { dispatchShape, planSweep } from '../src/engine/planner.js';
 import type { SnapshotSelection } from '../src/engine/snapshot-kernel.js';
-import { trainModelSet } from '../src/engine/trainer.js';
+import { chunkInputs, createBuffer, trainModelSet } from '../src/engine/trainer.js';
 import type { DeviceInfo, KernelLayout, TrainOutcome } from '../src/engine/types.js';
-import { initialW, modelKey } from '../src/science/prng.js';
 import { DEFAULT_TRAINING } from '../src/science/spec.js';
 import type { GridPoint, ModelSet, TrainingSettings } from '../src/science/types.js';
 
@@ -490,25 +489,6 @@ export interface EvaluationMeasurement {
   leakedBuffers?: number;
 }
 
-/** Per-instance keys, (p_i, I_i) pairs and θ = (initial W, b = 0) of every model: the trainer's chunkInputs (src/engine/trainer.ts). */
-function modelInputs(set: ModelSet, count: number, P: number): { keys: Uint32Array; features: Float32Array; theta: Float32Array } {
-  const n = set.nFeatures;
-  const keys = new Uint32Array(count);
-  const features = new Float32Array(count * n * 2);
-  const theta = new Float32Array(count * P);
-  for (let c = 0; c < count; c++) {
-    const point = set.points[Math.floor(c / set.seeds)]!;
-    const key = modelKey(set.baseSeed, point.index, c % set.seeds);
-    keys[c] = key;
-    for (let i = 0; i < n; i++) {
-      features[(c * n + i) * 2] = point.featureProbability[i]!;
-      features[(c * n + i) * 2 + 1] = point.importance[i]!;
-    }
-    theta.set(initialW(key, n, set.nHidden), c * P);
-  }
-  return { keys, features, theta };
-}
-
 /**
  * Times `evaluate` (looped) and `evaluateRegisters` on the workload's models (see
  * EvaluationRequest) and checks that their losses agree. Creates and frees its own buffers and
@@ -534,9 +514,8 @@ export async function measureEvaluation(engine: Engine, w: Workload, request: Ev
   const buffers: GPUBuffer[] = [];
   const kernels = new Map<EvaluateEntryPoint, EvaluateKernel>();
   const make = (label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer => {
-    const buffer = device.createBuffer({ label, size: Math.max(16, Math.ceil(size / 4) * 4), usage });
+    const buffer = createBuffer(device, label, size, usage, data);
     buffers.push(buffer);
-    if (data) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
     return buffer;
   };
   try {
@@ -545,7 +524,7 @@ export async function measureEvaluation(engine: Engine, w: Workload, request: Ev
     if (plan.chunks.length !== 1) throw new Error(`the workload needs ${plan.chunks.length} chunks on this device; the evaluation measurement handles one`);
     const P = plan.paramCount;
     const S = plan.metricStride;
-    const inputs = modelInputs(set, count, P);
+    const inputs = chunkInputs(set, { start: 0, count }, P);
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     const bound = {
       keys: make('keys', inputs.keys.byteLength, storage, inputs.keys),

@@ -40,8 +40,11 @@ export function allocateResults(count: number, nFeatures: number, nHidden: numbe
   };
 }
 
-/** Per-instance inputs of a chunk: keys, (p_i, I_i) pairs and the initial θ = (W, b = 0). */
-function chunkInputs(set: ModelSet, chunk: Chunk, P: number): { keys: Uint32Array; features: Float32Array; theta: Float32Array } {
+/**
+ * Per-instance inputs of a chunk: keys (u32 per instance), (p_i, I_i) pairs (instance-major, 2n
+ * floats per instance) and the initial θ = (Xavier W, b = 0), P floats per instance (layout.ts).
+ */
+export function chunkInputs(set: ModelSet, chunk: Chunk, P: number): { keys: Uint32Array; features: Float32Array; theta: Float32Array } {
   const n = set.nFeatures;
   const keys = new Uint32Array(chunk.count);
   const features = new Float32Array(chunk.count * n * 2);
@@ -114,7 +117,8 @@ class ProgressClock {
   }
 }
 
-function createBuffer(device: GPUDevice, label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer {
+/** A GPU buffer of at least `size` bytes (rounded up to 4, at least 16), filled with `data` when given. */
+export function createBuffer(device: GPUDevice, label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer {
   const buffer = device.createBuffer({ label, size: Math.max(16, Math.ceil(size / 4) * 4), usage });
   if (data) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
   return buffer;
