@@ -9,8 +9,8 @@ import { findDiverged, trainModelSet } from '../engine/trainer.js';
 import type { SnapshotSelection } from '../engine/snapshot-kernel.js';
 import type { TrainProgress, TrainSnapshot } from '../engine/types.js';
 import { metricOffsets, metricStride } from '../engine/layout.js';
-import { keptMetricOf, shownFeatures, type FigureGroupView, type MetricChoice, type MetricName } from '../render/figure-data.js';
-import { classifyFeature, type RegimeThresholds } from '../science/regimes.js';
+import { keptMetricOf, metricFromFields, shownFeatures, type FigureGroupView, type MetricChoice, type MetricName } from '../render/figure-data.js';
+import type { RegimeThresholds } from '../science/regimes.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import { selectSeeds } from '../science/seeds.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
@@ -221,20 +221,5 @@ function liveSeeds(set: ModelSet, loss: Float32Array): Int32Array {
 /** One metric from a full metrics record starting at `at` (layout: src/engine/layout.ts metricOffsets). */
 export function metricOfRecord(records: Float32Array, at: number, n: number, metric: MetricName, feature: number, thresholds: RegimeThresholds): number {
   const o = metricOffsets(n);
-  switch (metric) {
-    case 'loss':
-      return records[at + o.loss]!;
-    case 'dimsPerFeature':
-      return records[at + o.dimsPerFeature]!;
-    case 'norm':
-      return records[at + o.featureNorm + feature]!;
-    case 'superposition':
-      return records[at + o.superposition + feature]!;
-    case 'dimensionality':
-      return records[at + o.dimensionality + feature]!;
-    case 'benefit':
-      return records[at + o.benefit + feature]!;
-    case 'regime':
-      return classifyFeature(records[at + o.featureNorm + feature]!, records[at + o.superposition + feature]!, thresholds);
-  }
+  return metricFromFields((field, i) => records[at + o[field] + Math.max(0, i)]!, metric, feature, thresholds);
 }

@@ -10,7 +10,7 @@
  *   model represents as p changes) or one row per model for per-model metrics.
  */
 import { axisLabels, axisValues, type Axis, type SweepSpec } from '../science/spec.js';
-import { classifyFeature } from '../science/regimes.js';
+import { classifyFeature, type RegimeThresholds } from '../science/regimes.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
 import { regimeColors, regimeLabels } from './colormap.js';
 import { isEvenlySpaced } from './ticks.js';
@@ -121,21 +121,33 @@ export function keptMetricOf(spec: SweepSpec, set: ModelSet, r: ModelResults, ke
   if (seed < 0) return NaN;
   const inst = pos * set.seeds + seed;
   const n = set.nFeatures;
+  return metricFromFields((field, i) => (i < 0 ? r[field][inst]! : r[field][inst * n + i]!), metric, feature, spec.regime);
+}
+
+/** The fields of one model's results: per model (`loss`, `dimsPerFeature`) or per feature (the rest). */
+export type MetricField = 'loss' | 'dimsPerFeature' | 'featureNorm' | 'superposition' | 'dimensionality' | 'benefit';
+
+/**
+ * The value of `metric` for `feature` of one model, from any store of its fields: the one place
+ * that maps metric names to result fields and classifies regimes (src/science/regimes.ts).
+ * @param read a field's value: per-model fields are read with feature −1
+ */
+export function metricFromFields(read: (field: MetricField, feature: number) => number, metric: MetricName, feature: number, thresholds: RegimeThresholds): number {
   switch (metric) {
     case 'loss':
-      return r.loss[inst]!;
+      return read('loss', -1);
     case 'dimsPerFeature':
-      return r.dimsPerFeature[inst]!;
+      return read('dimsPerFeature', -1);
     case 'norm':
-      return r.featureNorm[inst * n + feature]!;
+      return read('featureNorm', feature);
     case 'superposition':
-      return r.superposition[inst * n + feature]!;
+      return read('superposition', feature);
     case 'dimensionality':
-      return r.dimensionality[inst * n + feature]!;
+      return read('dimensionality', feature);
     case 'benefit':
-      return r.benefit[inst * n + feature]!;
+      return read('benefit', feature);
     case 'regime':
-      return classifyFeature(r.featureNorm[inst * n + feature]!, r.superposition[inst * n + feature]!, spec.regime);
+      return classifyFeature(read('featureNorm', feature), read('superposition', feature), thresholds);
   }
 }
 
