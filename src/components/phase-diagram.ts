@@ -5,17 +5,18 @@
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { assembleFigure, figureCellMap, shownFeatures } from '../render/figure-data.js';
+import { assembleFigure, figureCellMap, shownFeatures, type MetricChoice } from '../render/figure-data.js';
 import { renderPhaseDiagramPNG, type PhaseDiagramFigure } from '../render/figure.js';
 import { DEFAULT_COLOR_MAP, regimeLabels } from '../render/colormap.js';
 import { finiteRange } from '../render/heatmap.js';
 import { acquireSharedHeatmap, sharedHeatmapStats, type SharedHeatmapHandle } from '../render/shared-regl.js';
 import { theoryApplies } from '../render/theory-overlay.js';
-import type { SweepSpecInput } from '../science/spec.js';
+import type { SweepSpec, SweepSpecInput } from '../science/spec.js';
 import { metricFromAttributes, numberConverter, specFromAttributes, SWEEP_ATTRIBUTE_NAMES, type SweepAttributes } from './attributes.js';
 import { cellModel, describeCell, fmt, renderAxes, renderLegend, tooltipLines, type CellIndex } from './diagram-chrome.js';
 import { cellAt, cellBox, diagramHeight, plotRect } from './diagram-layout.js';
 import { sharedEngineStats } from './engine-pool.js';
+import type { LiveSweep } from './live-sweep.js';
 import { diagramStyles } from './phase-diagram-styles.js';
 import { SweepController, type DiagramResults, type DiagramStatus } from './sweep-controller.js';
 import type { CellEventDetail } from './types.js';
@@ -145,6 +146,10 @@ export class SuperpositionPhaseDiagram extends LitElement {
   private readonly sweep = new SweepController(this, () => this.scheduleFrame());
   private figure: PhaseDiagramFigure | undefined;
   private owners: (CellOwner | undefined)[] = [];
+  /** What `owners` was built for: it depends on the sweep's grid and the metric, not on the values. */
+  private ownersFor: { sweep: object; metric: string; feature: number | undefined } | undefined;
+  /** The inspector's cell detail, kept until the selection or the figure changes (hover re-renders must not rebuild it). */
+  private inspected: { figure: PhaseDiagramFigure; x: number; y: number; detail: CellEventDetail | undefined } | undefined;
   private heatmap: SharedHeatmapHandle | undefined;
   private frameRequest = 0;
   private resizeObserver: ResizeObserver | undefined;
@@ -388,17 +393,11 @@ export class SuperpositionPhaseDiagram extends LitElement {
     const previous = this.figure;
     this.figure = assembleFigure(spec, sweep.views(metric), metric);
     if (!previous || previous.xCount !== this.figure.xCount || previous.yCount !== this.figure.yCount) this.clampCells(this.figure);
-    const map = figureCellMap(spec, sweep.groups, metric);
-    this.owners = new Array<CellOwner | undefined>(map.xCount * map.yCount);
-    const features = shownFeatures(spec, metric);
-    sweep.groups.forEach((g, group) =>
-      g.set.points.forEach((_, pos) => {
-        for (const feature of features) {
-          const cell = map.cellOf(group, pos, feature);
-          if (cell >= 0) this.owners[cell] = { group, pos, feature };
-        }
-      }),
-    );
+    const o = this.ownersFor;
+    if (!o || o.sweep !== sweep || o.metric !== metric.name || o.feature !== metric.feature) {
+      this.owners = cellOwners(spec, sweep, metric);
+      this.ownersFor = { sweep, metric: metric.name, feature: metric.feature };
+    }
     const canvas = this.renderRoot.querySelector('canvas.plot') as HTMLCanvasElement | null;
     if (canvas) {
       const plot = plotRect(this.size.width, this.size.height);
@@ -678,11 +677,32 @@ export class SuperpositionPhaseDiagram extends LitElement {
   }
 
   private renderInspector(): unknown {
-    if (!this.selected) return nothing;
-    const d = this.cellDetail(this.selected.xIndex, this.selected.yIndex);
+    const sel = this.selected;
+    if (!sel || !this.figure) return nothing;
+    const i = this.inspected;
+    if (!i || i.figure !== this.figure || i.x !== sel.xIndex || i.y !== sel.yIndex) {
+      this.inspected = { figure: this.figure, x: sel.xIndex, y: sel.yIndex, detail: this.cellDetail(sel.xIndex, sel.yIndex) };
+    }
+    const d = this.inspected!.detail;
     const heading = d ? `Cell ${describeCell(d)}` : '';
     return html`<superposition-cell-inspector part="inspector" .cell=${d?.model} heading=${heading}></superposition-cell-inspector>`;
   }
+}
+
+/** Which (group, point, feature) each figure cell shows (index = yIndex · xCount + xIndex). */
+function cellOwners(spec: SweepSpec, sweep: LiveSweep, metric: MetricChoice): (CellOwner | undefined)[] {
+  const map = figureCellMap(spec, sweep.groups, metric);
+  const owners = new Array<CellOwner | undefined>(map.xCount * map.yCount);
+  const features = shownFeatures(spec, metric);
+  sweep.groups.forEach((g, group) =>
+    g.set.points.forEach((_, pos) => {
+      for (const feature of features) {
+        const cell = map.cellOf(group, pos, feature);
+        if (cell >= 0) owners[cell] = { group, pos, feature };
+      }
+    }),
+  );
+  return owners;
 }
 
 function clamp(v: number, lo: number, hi: number): number {

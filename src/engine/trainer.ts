@@ -9,7 +9,7 @@ import type { Engine } from './engine.js';
 import { CancelledError } from './errors.js';
 import { EvaluateKernel } from './evaluate-kernel.js';
 import { GeometryKernel } from './geometry-kernel.js';
-import { checkSelection, SnapshotKernel, snapshotStride } from './snapshot-kernel.js';
+import { checkSelection, SnapshotKernel, snapshotStride, type SnapshotSelection } from './snapshot-kernel.js';
 import { metricOffsets, metricStride } from './layout.js';
 import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
@@ -130,6 +130,8 @@ interface SnapshotRequest {
   prepare?: (encoder: GPUCommandEncoder) => void;
   /** Whether the loss slot holds an evaluation of the current weights (else it is gathered as NaN). */
   lossValid: boolean;
+  /** What to gather; default options.snapshot.select() (pass the selection `prepare` was chosen for). */
+  selection?: SnapshotSelection;
   /** Full metric records to hand over: already read (`Float32Array`), to read now (`true`), or none. */
   full?: Float32Array | true;
   step: number;
@@ -145,7 +147,7 @@ interface SnapshotRequest {
  */
 async function takeSnapshot(engine: Engine, kernels: Kernels, options: TrainOptions, chunk: Chunk, metrics: GPUBuffer, dispatch: { x: number; y: number; rowStride: number }, request: SnapshotRequest, n: number): Promise<void> {
   const snap = options.snapshot!;
-  const selection = snap.select();
+  const selection = request.selection ?? snap.select();
   const stride = snapshotStride(selection, n);
   const { device } = engine;
   const bytes = chunk.count * stride * 4;
@@ -252,12 +254,14 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
       }
       clock.report(chunkIndex);
       if (options.snapshot && step < training.steps && now() - lastSnapshot >= snapshotEvery) {
-        const evaluate = snapshotNeedsLoss(set, options.snapshot.select().metric);
+        // One selection for both choices: whether to evaluate, and what to gather.
+        const selection = options.snapshot.select();
+        const evaluate = snapshotNeedsLoss(set, selection.metric);
         const prepare = (encoder: GPUCommandEncoder): void => {
           if (evaluate) kernels.snapshotEvaluate!.encode(encoder, buffers, chunk.count, evalDispatch);
           kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
         };
-        await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, { prepare, lossValid: evaluate, step, steps: training.steps, final: false }, n);
+        await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, { prepare, selection, lossValid: evaluate, step, steps: training.steps, final: false }, n);
         lastSnapshot = now();
       }
     }
