@@ -51,6 +51,12 @@ export function selectionFor(spec: SweepSpec, metric: MetricChoice): SnapshotSel
   return { metric: metric.name, feature: features.length === 1 ? Math.max(0, features[0]!) : 'all', thresholds: spec.regime };
 }
 
+/**
+ * One sweep's live state for a view: construct with a validated spec and the metric on screen,
+ * `run()` it on an engine (at most one run at a time; throws Error when called during a run),
+ * read `views(metric)` for assembleFigure. Groups follow resolveSpecGroups order; instance =
+ * pointIndex × seeds + seedIndex in every array.
+ */
 export class LiveSweep {
   readonly groups: LiveGroup[];
   private selection: SnapshotSelection;
