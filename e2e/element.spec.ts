@@ -243,7 +243,7 @@ test.describe('superposition-phase-diagram', () => {
         return device;
       };
     });
-    await page.goto(`${FIXTURE}?preset=tiny&steps=20000&autostart`);
+    await page.goto(`${FIXTURE}?preset=tiny&steps=1000000&autostart`);
     await page.waitForFunction(() => (window as any).__devices.length > 0);
     await page.waitForTimeout(300);
     const failed = await eventFrom(page, 'sweep-error', () => page.evaluate(() => (window as any).__devices[0].destroy()));
@@ -271,7 +271,7 @@ test.describe('superposition-phase-diagram', () => {
   });
 
   test('live: cells fill in from snapshots while training runs; Stop keeps them; the button restarts', async ({ page }) => {
-    await page.goto(`${FIXTURE}?preset=tiny&steps=40000&batch-size=64&cols=8&rows=8&autostart`);
+    await page.goto(`${FIXTURE}?preset=tiny&steps=400000&batch-size=64&cols=8&rows=8&autostart`);
     const el = page.locator('superposition-phase-diagram');
     const progress = await eventAfter(page, 0, 'sweep-progress');
     expect(progress.detail.fraction as number).toBeGreaterThanOrEqual(0);
@@ -364,7 +364,8 @@ test.describe('superposition-phase-diagram', () => {
   });
 
   test('overlapping changes: the last one wins and its run is the one shown; start() right after a change trains the new sweep', async ({ page }) => {
-    await page.goto(`${FIXTURE}?preset=tiny&steps=3000&autostart`);
+    // Long enough (16 models × 1e6 steps) that the first run cannot finish before the changes land.
+    await page.goto(`${FIXTURE}?preset=tiny&steps=1000000&autostart`);
     await eventAfter(page, 0, 'sweep-progress');
     // Two changes within one GPU submit, while training.
     const since = await eventCount(page);

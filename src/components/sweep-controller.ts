@@ -140,6 +140,8 @@ export class SweepController implements ReactiveController {
           this.emit<SweepProgressDetail>('sweep-progress', { fraction, modelStepsDone, modelStepsTotal, samplesPerSecond, elapsedSeconds, etaSeconds });
         },
       });
+      // Stopped (or superseded by a change) just as the last chunk finished: no sweep-complete for a run the host has left.
+      if (signal.aborted) throw new CancelledError();
       this.seconds = (performance.now() - started) / 1000;
       this.status = 'complete';
       this.changed();
