@@ -83,7 +83,8 @@ async function cellCentre(page: Page, x: number, y: number, id = 'd0'): Promise<
 /** Checks the screenshot colour at every cell centre against the regime colours (±3 per channel). */
 async function expectCellColours(page: Page, grid: { xCount: number; yCount: number; regime: number[] }, id = 'd0'): Promise<void> {
   await page.mouse.move(0, 0);
-  await page.waitForTimeout(100);
+  // The element draws on animation frames: two frames after the last change, the canvas is current however busy the machine.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const png = PNG.sync.read(await page.screenshot({ scale: 'css' }));
   for (let y = 0; y < grid.yCount; y++) {
     for (let x = 0; x < grid.xCount; x++) {
