@@ -1,35 +1,89 @@
 /**
- * Uniform structs laid out from the WGSL itself (wgsl_reflect), never from hand-counted offsets.
+ * Uniform structs laid out from the WGSL itself, never from hand-counted offsets.
+ *
+ * The kernels' settings structs hold only 4-byte scalars (u32, i32, f32), for which WGSL's layout
+ * rules (WGSL spec, "Memory Layout": AlignOf = SizeOf = 4) put member k at byte 4k. Reading those
+ * structs takes a few lines, so the page does not carry a WGSL parser for it: wgsl_reflect (212 KiB
+ * of the 606 KiB standalone bundle) was used here before, and test/unit/uniforms.test.ts checks
+ * this reader against it on every struct in shaders/. Anything else in a struct (vectors,
+ * arrays, `@align`/`@size`) is refused, with the struct and member named, rather than laid out.
  */
-import { WgslReflect } from 'wgsl_reflect/wgsl_reflect.module.js';
 
 export interface UniformLayout {
   /** Bytes, rounded up to 16 as uniform buffers require. */
   size: number;
+  /** Byte offset and type of each member, in declaration order. */
   fields: Map<string, { offset: number; type: 'u32' | 'i32' | 'f32' }>;
 }
 
+const SCALAR_BYTES = 4;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const cache = new Map<string, UniformLayout>();
 
-/** Reads struct `structName` from WGSL `code`. Throws if it is missing or has non-scalar members. */
+/** `code` without its comments (line comments, and block comments, which nest in WGSL), newlines kept. */
+function withoutComments(code: string): string {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < code.length; i++) {
+    const two = code.slice(i, i + 2);
+    if (two === '/*') {
+      depth++;
+      i++;
+    } else if (depth > 0 && two === '*/') {
+      depth--;
+      i++;
+    } else if (depth === 0 && two === '//') {
+      while (i < code.length && code[i] !== '\n') i++;
+      out += '\n';
+    } else if (depth === 0) out += code[i];
+  }
+  return out;
+}
+
+/** Splits a struct body on its top-level commas, so that `array<f32, 4>` stays one member. */
+function membersOf(body: string): string[] {
+  const members: string[] = [''];
+  let angle = 0;
+  for (const c of body) {
+    if (c === '<') angle++;
+    if (c === '>') angle--;
+    if (c === ',' && angle === 0) members.push('');
+    else members[members.length - 1] += c;
+  }
+  return members.map((m) => m.trim()).filter((m) => m !== '');
+}
+
+/**
+ * Reads struct `structName` from WGSL `code`: member k of n scalar members sits at byte 4k, and the
+ * size is 4n rounded up to 16.
+ * @throws Error when the struct is missing or empty, or a member is not a plain `name: u32 | i32 | f32`
+ */
 export function uniformLayout(code: string, structName: string): UniformLayout {
   const cacheKey = `${structName}\u0000${code}`;
   const hit = cache.get(cacheKey);
   if (hit) return hit;
-  const struct = new WgslReflect(code).structs.find((s) => s.name === structName);
-  if (!struct) throw new Error(`struct ${structName} not found in WGSL`);
+  if (!IDENTIFIER.test(structName)) throw new Error(`uniformLayout: "${structName}" is not a WGSL identifier`);
+  const body = new RegExp(`\\bstruct\\s+${structName}\\s*\\{([^}]*)\\}`).exec(withoutComments(code))?.[1];
+  if (body === undefined) throw new Error(`struct ${structName} not found in WGSL`);
   const fields = new Map<string, { offset: number; type: 'u32' | 'i32' | 'f32' }>();
-  for (const member of struct.members) {
-    const type = member.type.name;
-    if (type !== 'u32' && type !== 'i32' && type !== 'f32') throw new Error(`${structName}.${member.name}: only scalar members are supported, got ${type}`);
-    fields.set(member.name, { offset: member.offset, type });
+  for (const text of membersOf(body)) {
+    const member = /^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.+)$/s.exec(text);
+    const type = member?.[2]!.trim();
+    if (!member || (type !== 'u32' && type !== 'i32' && type !== 'f32')) {
+      throw new Error(`${structName}: only plain scalar members (name: u32 | i32 | f32) are supported, got "${text.replace(/\s+/g, ' ')}"`);
+    }
+    fields.set(member[1]!, { offset: fields.size * SCALAR_BYTES, type });
   }
-  const layout = { size: Math.ceil(struct.size / 16) * 16, fields };
+  if (fields.size === 0) throw new Error(`struct ${structName} has no members`);
+  const layout = { size: Math.ceil((fields.size * SCALAR_BYTES) / 16) * 16, fields };
   cache.set(cacheKey, layout);
   return layout;
 }
 
-/** Encodes `values` into a buffer laid out as `layout`. Every field must be given. */
+/**
+ * Encodes `values` into a buffer laid out as `layout` (little-endian, as WebGPU buffers are).
+ * @throws Error when a field of the layout is missing from `values`
+ */
 export function encodeUniform(layout: UniformLayout, values: Record<string, number>): ArrayBuffer {
   const buffer = new ArrayBuffer(layout.size);
   const view = new DataView(buffer);
