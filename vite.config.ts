@@ -36,7 +36,7 @@ export default defineConfig({
     // Everything of the demo build under dist/demo/ (package.json "files" leaves it out).
     assetsDir: 'demo/assets',
     target: 'es2022',
-    // The demo's shared chunk holds zod, regl and wgsl_reflect (~520 kB minified).
+    // The demo's shared chunk holds zod, regl and the engine (~310 kB minified).
     chunkSizeWarningLimit: 800,
     rolldownOptions: {
       input: {

@@ -8,7 +8,7 @@ const root = import.meta.dirname;
  * The two package builds (`npm run build` runs both after the demo pages of vite.config.ts):
  *
  * - `vite build -c vite.lib.config.ts --mode element` → dist/superposition-phase-diagram.js: ONE
- *   minified ES module with every dependency (lit, regl, d3-scale-chromatic, zod, wgsl_reflect) and
+ *   minified ES module with every dependency (lit, regl, d3-scale-chromatic, zod) and
  *   the WGSL shaders inlined; loading it registers the tags. For plain HTML pages:
  *   `<script type="module" src="superposition-phase-diagram.js"></script>`.
  * - `vite build -c vite.lib.config.ts --mode lib` → dist/lib/{index,components,element}.js: the
@@ -43,7 +43,7 @@ const standalone: UserConfig = {
     minify: true,
     sourcemap: false,
     modulePreload: false,
-    // Everything in one file is the point; ~600 kB minified (~165 kB gzip).
+    // Everything in one file is the point; ~390 kB minified (~127 kB gzip).
     chunkSizeWarningLimit: 800,
     rolldownOptions: {
       input: { 'superposition-phase-diagram': ENTRIES.element },
