@@ -499,17 +499,25 @@ test.describe('superposition-phase-diagram', () => {
     });
     expect(reset).toBe('idle');
 
-    // Moving a training autostart diagram: it trains again in its new place.
-    const since = await eventCount(page);
-    await page.evaluate(async () => {
+    // Moving a training autostart diagram: it trains again in its new place. The run is too long
+    // to finish first (1e6 steps), and a stopped run reports no progress, so progress after the
+    // move comes from a new run.
+    const started = await eventCount(page);
+    await page.evaluate(() => {
       const el = document.getElementById('d0') as any;
-      el.steps = 300;
+      el.steps = 1_000_000;
       void el.start();
-      await new Promise((r) => setTimeout(r, 200));
+    });
+    await eventAfter(page, started, 'sweep-progress');
+    const moved = await page.evaluate(() => {
+      const el = document.getElementById('d0') as any;
       const wrapper = document.createElement('div');
       document.body.append(wrapper);
       wrapper.append(el);
+      return (window as any).events.length as number;
     });
-    expect((await eventAfter(page, since, 'sweep-complete')).type).toBe('sweep-complete');
+    expect((await eventAfter(page, moved, 'sweep-progress')).type).toBe('sweep-progress');
+    expect(await page.evaluate(() => (document.getElementById('d0') as any).state)).toBe('training');
+    await page.evaluate(() => (document.getElementById('d0') as any).stop());
   });
 });

@@ -134,6 +134,8 @@ export class SweepController implements ReactiveController {
         signal,
         onFrame: () => this.onFrame(),
         onProgress: (p) => {
+          // The submit in flight when a run is stopped still reports; the host has moved on.
+          if (signal.aborted) return;
           this.progress = p;
           this.host.requestUpdate();
           const { fraction, modelStepsDone, modelStepsTotal, samplesPerSecond, elapsedSeconds, etaSeconds } = p;

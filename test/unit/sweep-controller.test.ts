@@ -7,6 +7,7 @@ import type { SweepSpec } from '../../src/science/spec.js';
 
 interface FakeRun {
   signal: AbortSignal;
+  onProgress: (p: Record<string, number>) => void;
   resolve: (diverged: number) => void;
   reject: (e: unknown) => void;
 }
@@ -22,8 +23,8 @@ vi.mock('../../src/components/live-sweep.js', () => ({
     groups = [];
     instances = 4;
     setMetric(): void {}
-    run(_engine: unknown, options: { signal: AbortSignal }): Promise<number> {
-      return new Promise((resolve, reject) => fake.runs.push({ signal: options.signal, resolve, reject }));
+    run(_engine: unknown, options: { signal: AbortSignal; onProgress: FakeRun['onProgress'] }): Promise<number> {
+      return new Promise((resolve, reject) => fake.runs.push({ signal: options.signal, onProgress: options.onProgress, resolve, reject }));
     }
   },
 }));
@@ -75,6 +76,21 @@ describe('SweepController run lifecycle', () => {
     await Promise.all([done, stopped]);
     expect(events).toEqual([]);
     expect(controller.status).toBe('stopped');
+  });
+
+  it('progress fires sweep-progress while the run trains, and not from the submit in flight when it is stopped', async () => {
+    const { controller, events } = makeController();
+    const done = controller.start();
+    const run = await runStarted();
+    const progress = { fraction: 0.5, modelStepsDone: 1, modelStepsTotal: 2, samplesPerSecond: 1, elapsedSeconds: 1, etaSeconds: 1 };
+    run.onProgress(progress);
+    expect(events).toEqual(['sweep-progress']);
+    void controller.stop();
+    run.onProgress({ ...progress, fraction: 0.6 });
+    run.reject(new CancelledError());
+    await done;
+    expect(events).toEqual(['sweep-progress']);
+    expect(controller.progress?.fraction).toBe(0.5);
   });
 
   it('a cancelled run ends stopped without sweep-error', async () => {
