@@ -88,7 +88,7 @@ async function expectCellColours(page: Page, grid: { xCount: number; yCount: num
   const png = PNG.sync.read(await page.screenshot({ scale: 'css' }));
   for (let y = 0; y < grid.yCount; y++) {
     for (let x = 0; x < grid.xCount; x++) {
-      // Sample a quarter cell off-centre: the crosshair and focus ring never pass there.
+      // The cell's centre: the pointer was moved away above, so no crosshair or tooltip covers it.
       const [cx, cy] = await cellCentre(page, x, y, id);
       const k = (Math.round(cy) * png.width + Math.round(cx)) * 4;
       const got = [png.data[k]!, png.data[k + 1]!, png.data[k + 2]!];
@@ -192,12 +192,13 @@ test.describe('superposition-phase-diagram', () => {
     expect(before.engine.users).toBe(2);
     for (const [k, seed] of [1, 2, 3].entries()) {
       // A run too long to finish (1e6 steps)...
+      const since = await eventCount(page);
       await page.evaluate((seed) => {
         const el = document.getElementById('d0')!;
         el.setAttribute('steps', '1000000');
         el.setAttribute('seed', String(seed));
       }, seed);
-      await page.waitForTimeout(150);
+      await eventAfter(page, since, 'sweep-progress');
       // ...restarted while it trains: that run must be cancelled and freed, and the short one shown.
       await page.evaluate(
         ([seed, steps]) => {
@@ -251,8 +252,7 @@ test.describe('superposition-phase-diagram', () => {
       };
     });
     await page.goto(`${FIXTURE}?preset=tiny&steps=1000000&autostart`);
-    await page.waitForFunction(() => (window as any).__devices.length > 0);
-    await page.waitForTimeout(300);
+    await eventAfter(page, 0, 'sweep-progress');
     const failed = await eventFrom(page, 'sweep-error', () => page.evaluate(() => (window as any).__devices[0].destroy()));
     expect(failed.detail).toMatchObject({ name: 'DeviceLostError' });
     const box = page.locator('superposition-phase-diagram').locator('[part=message]');
@@ -481,12 +481,12 @@ test.describe('superposition-phase-diagram', () => {
     await page.evaluate(() => document.body.append((window as any).detached));
     await expect.poll(() => page.evaluate(() => (document.getElementById('d0') as any).results()?.groups[0].results.count), { timeout: 60_000 }).toBe(12);
 
-    // reset() while an attribute change restarts a running sweep.
+    // reset() while an attribute change restarts a running sweep (one too long to finish first).
+    const beforeLong = await eventCount(page);
+    await page.evaluate(() => ((document.getElementById('d0') as any).steps = 1_000_000));
+    await eventAfter(page, beforeLong, 'sweep-progress');
     const reset = await page.evaluate(async () => {
       const el = document.getElementById('d0') as any;
-      el.steps = 5000;
-      await el.updateComplete;
-      await new Promise((r) => setTimeout(r, 300));
       el.rows = 3;
       await el.updateComplete;
       try {

@@ -117,7 +117,9 @@ export class SweepController implements ReactiveController {
 
   /** The finished results, or undefined until training completes or a file has loaded. */
   results(): DiagramResults | undefined {
-    if (!this.sweep?.complete || !this.spec) return undefined;
+    // 'complete', not sweep.complete: a run stopped as its last chunk finished has every result but
+    // ended as stopped, without sweep-complete, and results() agrees with the event.
+    if (this.status !== 'complete' || !this.sweep?.complete || !this.spec) return undefined;
     return { spec: this.spec, groups: this.sweep.groups.map((g) => ({ model: g.set.model, results: g.results!, kept: g.kept! })) };
   }
 

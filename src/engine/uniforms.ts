@@ -20,24 +20,32 @@ const SCALAR_BYTES = 4;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const cache = new Map<string, UniformLayout>();
 
-/** `code` without its comments (line comments, and block comments, which nest in WGSL), newlines kept. */
+/** WGSL's line breaks (WGSL spec, "Line Endings"): any of them ends a line comment. */
+const LINE_BREAK = /[\n\v\f\r\u0085\u2028\u2029]/;
+
+/**
+ * `code` with each comment (line comments, and block comments, which nest in WGSL) replaced by a
+ * space, as the WGSL tokenizer treats them: `struct/**\/S` still declares S, `a/**\/b` is two tokens.
+ */
 function withoutComments(code: string): string {
   let out = '';
   let depth = 0;
   for (let i = 0; i < code.length; i++) {
     const two = code.slice(i, i + 2);
     if (two === '/*') {
+      if (depth === 0) out += ' ';
       depth++;
       i++;
     } else if (depth > 0 && two === '*/') {
       depth--;
       i++;
     } else if (depth === 0 && two === '//') {
-      while (i < code.length && code[i] !== '\n') i++;
+      while (i < code.length && !LINE_BREAK.test(code[i]!)) i++;
       out += '\n';
     } else if (depth === 0) out += code[i];
   }
-  return out;
+  // WGSL blankspace that JavaScript's \s and trim() do not know.
+  return out.replace(/[\u0085\u200e\u200f]/g, ' ');
 }
 
 /** Splits a struct body on its top-level commas, so that `array<f32, 4>` stays one member. */
@@ -56,7 +64,8 @@ function membersOf(body: string): string[] {
 /**
  * Reads struct `structName` from WGSL `code`: member k of n scalar members sits at byte 4k, and the
  * size is 4n rounded up to 16.
- * @throws Error when the struct is missing or empty, or a member is not a plain `name: u32 | i32 | f32`
+ * @throws Error when the struct is missing or empty, a member is not a plain `name: u32 | i32 | f32`,
+ *   or a member name repeats
  */
 export function uniformLayout(code: string, structName: string): UniformLayout {
   const cacheKey = `${structName}\u0000${code}`;
@@ -72,6 +81,7 @@ export function uniformLayout(code: string, structName: string): UniformLayout {
     if (!member || (type !== 'u32' && type !== 'i32' && type !== 'f32')) {
       throw new Error(`${structName}: only plain scalar members (name: u32 | i32 | f32) are supported, got "${text.replace(/\s+/g, ' ')}"`);
     }
+    if (fields.has(member[1]!)) throw new Error(`${structName}: member ${member[1]} is declared twice`);
     fields.set(member[1]!, { offset: fields.size * SCALAR_BYTES, type });
   }
   if (fields.size === 0) throw new Error(`struct ${structName} has no members`);

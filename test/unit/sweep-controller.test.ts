@@ -24,7 +24,10 @@ vi.mock('../../src/components/live-sweep.js', () => ({
     instances = 4;
     setMetric(): void {}
     run(_engine: unknown, options: { signal: AbortSignal; onProgress: FakeRun['onProgress'] }): Promise<number> {
-      return new Promise((resolve, reject) => fake.runs.push({ signal: options.signal, onProgress: options.onProgress, resolve, reject }));
+      // Like the real LiveSweep, every group has its results once the run resolves.
+      return new Promise((resolve, reject) =>
+        fake.runs.push({ signal: options.signal, onProgress: options.onProgress, resolve: (d) => ((this.complete = true), resolve(d)), reject }),
+      );
     }
   },
 }));
@@ -63,6 +66,7 @@ describe('SweepController run lifecycle', () => {
     await done;
     expect(events).toEqual(['sweep-complete']);
     expect(controller.status).toBe('complete');
+    expect(controller.results()?.spec).toEqual({ name: 'fake' });
     expect(controller.running).toBe(false);
   });
 
@@ -76,6 +80,9 @@ describe('SweepController run lifecycle', () => {
     await Promise.all([done, stopped]);
     expect(events).toEqual([]);
     expect(controller.status).toBe('stopped');
+    // Every result exists, but results() agrees with the missing sweep-complete.
+    expect(controller.sweep?.complete).toBe(true);
+    expect(controller.results()).toBeUndefined();
   });
 
   it('progress fires sweep-progress while the run trains, and not from the submit in flight when it is stopped', async () => {

@@ -60,11 +60,21 @@ describe('uniformLayout', () => {
     expect(uniformLayout(code, 'Settings')).toBe(layout);
   });
 
+  it('ends line comments at every WGSL line break, and reads a block comment as a space', () => {
+    for (const br of ['\r', '\r\n', '\v', '\f', '\u0085', '\u2028', '\u2029']) {
+      const layout = uniformLayout(`struct S { a: u32, // note${br} b: f32,${br} c: u32 }`, 'S');
+      expect([...layout.fields].map(([name, f]) => [name, f.offset]), JSON.stringify(br)).toEqual([['a', 0], ['b', 4], ['c', 8]]);
+    }
+    expect(uniformLayout('struct/**/S { a: u32 }', 'S').fields.get('a')).toEqual({ offset: 0, type: 'u32' });
+    expect(() => uniformLayout('struct S { a/**/b: u32 }', 'S')).toThrow(/got "a b: u32"/);
+  });
+
   it('refuses what it cannot lay out, naming the struct and member', () => {
     expect(() => uniformLayout('struct S { a: u32, b: vec3f }', 'S')).toThrow(/S: only plain scalar members .* got "b: vec3f"/);
     expect(() => uniformLayout('struct S { a: array<f32, 4>, b: u32 }', 'S')).toThrow(/got "a: array<f32, 4>"/);
     expect(() => uniformLayout('struct S { @align(16) a: u32 }', 'S')).toThrow(/got "@align\(16\) a: u32"/);
     expect(() => uniformLayout('struct S { }', 'S')).toThrow(/S has no members/);
+    expect(() => uniformLayout('struct S { a: u32, a: f32, b: u32 }', 'S')).toThrow(/S: member a is declared twice/);
     expect(() => uniformLayout('struct T { a: u32 }', 'S')).toThrow(/struct S not found/);
     expect(() => uniformLayout('struct S { a: u32 }', 'S|T')).toThrow(/not a WGSL identifier/);
   });
