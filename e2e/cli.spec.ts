@@ -1,8 +1,8 @@
 /**
  * The CLI end to end: `node bin/superposition.mjs sweep --preset tiny` trains in headless Chromium
  * and writes results.json, cells.csv and phase-diagram.png; the PNG's pixel at each cell centre has
- * the colour of the regime results.json gives that cell. Bad input exits non-zero with one message
- * and leaves the output folder alone.
+ * the colour of the regime results.json gives that cell. Bad input, and a browser whose WebGPU has
+ * no adapter, exit non-zero with one message and leave the output folder alone.
  */
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
@@ -13,12 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { cellCenter, figureLayout } from '../src/render/figure.js';
 import { regimeColors } from '../src/render/colormap.js';
+import { CHROMIUM_ENV, chromiumPath } from '../src/headless/chromium-path.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'superposition.mjs');
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000, env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -101,6 +102,23 @@ test('bad input exits non-zero with one message and leaves the output folder unt
   expect(readFileSync(keep, 'utf8')).toBe('precious');
   expect(existsSync(join(out, 'cells.csv'))).toBe(false);
   expect(existsSync(join(out, 'phase-diagram.png'))).toBe(false);
+});
+
+test('a Chromium whose WebGPU has no adapter: exit 1 with the NoAdapterError message and what to do; no output folder', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'superposition-e2e-noadapter-'));
+  // Launches the real Chromium without --enable-unsafe-webgpu, so requestAdapter() returns null.
+  const wrapper = join(dir, 'chromium');
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nfor a in "$@"; do shift; [ "$a" = "--enable-unsafe-webgpu" ] || set -- "$@" "$a"; done\nexec ${JSON.stringify(chromiumPath() ?? 'chromium')} "$@"\n`,
+    { mode: 0o755 },
+  );
+  const out = join(dir, 'out');
+  const r = cli(['sweep', '--preset', 'tiny', '--out', out, '--quiet'], { ...process.env, [CHROMIUM_ENV]: wrapper });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/NoAdapterError: WebGPU is available but no GPU adapter was found/);
+  expect(r.stderr).toMatch(/--enable-unsafe-webgpu/);
+  expect(existsSync(out)).toBe(false);
 });
 
 test('--backend node (dawn.node) trains the same models as the Chromium backend', async () => {
