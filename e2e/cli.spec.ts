@@ -104,6 +104,31 @@ test('bad input exits non-zero with one message and leaves the output folder unt
   expect(existsSync(join(out, 'phase-diagram.png'))).toBe(false);
 });
 
+test('training that diverges: a warning even with --quiet, and no kept seed at points whose seeds all diverged', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'superposition-e2e-diverged-'));
+  const config = join(dir, 'spec.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      nFeatures: 2,
+      nHidden: 1,
+      x: { param: 'featureProbability', min: 0.1, max: 1, count: 2, scale: 'log' },
+      y: { param: 'importance', mode: 'last', min: 0.5, max: 2, count: 2, scale: 'log' },
+      seeds: 2,
+      training: { steps: 20, batchSize: 32, learningRate: 1e30 },
+      evalBatchSize: 256,
+    }),
+  );
+  const out = join(dir, 'out');
+  const r = cli(['sweep', '--config', config, '--out', out, '--quiet']);
+  expect(r.status).toBe(0);
+  expect(r.stderr).toMatch(/warning: 8 model\(s\) diverged \(NaN\/Inf\) and were not kept; lower training\.learningRate/);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { diverged: number; points: { keptSeed: number | null; loss: number | null }[] };
+  expect(results.diverged).toBe(8);
+  expect(results.points.map((p) => [p.keptSeed, p.loss])).toEqual([[null, null], [null, null], [null, null], [null, null]]);
+  expect(existsSync(join(out, 'phase-diagram.png'))).toBe(true);
+});
+
 test('a Chromium whose WebGPU has no adapter: exit 1 with the NoAdapterError message and what to do; no output folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'superposition-e2e-noadapter-'));
   // Launches the real Chromium without --enable-unsafe-webgpu, so requestAdapter() returns null.

@@ -445,6 +445,45 @@ test.describe('superposition-phase-diagram', () => {
     expect(bad.detail.message as string).toMatch(/^spec property: spec\.nFeatures: 0 is out of range/);
   });
 
+  test('training that diverges (NaN): sweep-complete counts it, the status says what to do, the cells are drawn as missing and hover says diverged', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${FIXTURE}?preset=tiny`);
+    await page.waitForFunction(() => (window as any).fixtureReady === true);
+    const done = await eventFrom(page, 'sweep-complete', () =>
+      page.evaluate(() => {
+        const el = document.getElementById('d0') as any;
+        el.spec = {
+          nFeatures: 2,
+          nHidden: 1,
+          x: { param: 'featureProbability', min: 0.1, max: 1, count: 2, scale: 'log' },
+          y: { param: 'importance', mode: 'last', min: 0.5, max: 2, count: 2, scale: 'log' },
+          seeds: 1,
+          training: { steps: 20, batchSize: 32, learningRate: 1e30 },
+          evalBatchSize: 256,
+        };
+        el.autostart = true;
+      }),
+    );
+    expect(done.detail).toMatchObject({ instances: 4, source: 'trained', diverged: 4 });
+    const el = page.locator('superposition-phase-diagram');
+    await expect(el.locator('[part=status]')).toContainText('4 diverged (NaN loss): try a smaller learning rate');
+    await expect(el.locator('.legend')).toContainText('diverged');
+    const [cx, cy] = await cellCentre(page, 1, 1);
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const png = PNG.sync.read(await page.screenshot({ scale: 'css' }));
+    const k = (Math.round(cy) * png.width + Math.round(cx)) * 4;
+    expect([png.data[k]!, png.data[k + 1]!, png.data[k + 2]!].map((v, i) => Math.abs(v - missingColor[i]!) <= 3)).toEqual([true, true, true]);
+    await page.mouse.move(cx, cy);
+    await expect(el.locator('[part=tooltip]')).toContainText('diverged');
+    // Selecting a diverged cell reports it without a model, and nothing throws.
+    const selected = await eventFrom(page, 'cell-select', () => page.mouse.click(cx, cy));
+    expect(selected.detail).toMatchObject({ xIndex: 1, yIndex: 1 });
+    expect(errors).toEqual([]);
+  });
+
   test('no GPU adapter, and no WebGL: each has its own plain-words message and sweep-error', async ({ page }) => {
     await page.addInitScript(() => {
       GPU.prototype.requestAdapter = async () => null;

@@ -618,6 +618,8 @@ export class SuperpositionPhaseDiagram extends LitElement {
         break;
       case 'complete':
         text = this.src ? `Loaded ${models} models from ${this.src}` : `Trained ${models} models in ${fmt(this.sweep.seconds)} s`;
+        // Diverged cells are drawn as missing; say why, and what helps.
+        if (!this.src && this.sweep.diverged > 0) text += ` · ${fmt(this.sweep.diverged)} diverged (NaN loss): try a smaller learning rate`;
         break;
       case 'stopped':
         text = 'Stopped; what was trained so far stays on screen.';

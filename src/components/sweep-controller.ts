@@ -35,6 +35,8 @@ export class SweepController implements ReactiveController {
   sweep: LiveSweep | undefined;
   /** Seconds the last completed run took. */
   seconds = 0;
+  /** Models of the last completed run whose training diverged (NaN loss). */
+  diverged = 0;
   private engine: Engine | undefined;
   private run: { controller: AbortController; done: Promise<void> } | undefined;
   private connected = false;
@@ -147,6 +149,7 @@ export class SweepController implements ReactiveController {
       // Stopped (or superseded by a change) just as the last chunk finished: no sweep-complete for a run the host has left.
       if (signal.aborted) throw new CancelledError();
       this.seconds = (performance.now() - started) / 1000;
+      this.diverged = diverged;
       this.status = 'complete';
       this.changed();
       const samples = sweep.groups.reduce((s, g) => s + g.set.points.length * g.set.seeds * g.set.training.steps * g.set.training.batchSize, 0);

@@ -321,7 +321,8 @@ export function findDiverged(results: ModelResults): number[] {
  * (each model's data is keyed by its coordinates). Buffers are created per chunk and destroyed
  * when it finishes or fails; the engine's device is never destroyed here.
  * @returns the results (instance-major, src/science/types.ts) and timings; instances that
- *   diverged (NaN/Inf) are listed in `diverged`, not thrown, so nothing computed is lost.
+ *   diverged (NaN/Inf) are listed in `diverged`, not thrown, so nothing computed is lost; their
+ *   loss is NaN.
  * @throws CancelledError when `options.signal` aborts; DeviceLostError when the device is lost;
  *   GPUValidationError for WebGPU errors; DeviceLimitError when the problem cannot fit.
  */
@@ -359,12 +360,17 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
     kernels.snapshot?.destroy();
   }
   const totalSeconds = now() - started;
+  const diverged = findDiverged(results);
+  // The evaluation of NaN weights can come out finite (WGSL's max(0, NaN) may return 0, hiding the
+  // NaN behind the ReLU), so a diverged model's loss is set to NaN here: seed selection then skips
+  // it, and a point whose seeds all diverged shows as diverged, not as a trained cell.
+  for (const c of diverged) results.loss[c] = NaN;
   return {
     results,
     layout: plan.layout,
     chunks: plan.chunks.length,
     timings: { trainSeconds: clock.trainSeconds, evaluateSeconds: totalSeconds - clock.trainSeconds, totalSeconds },
     samplesPerSecond: clock.trainSeconds > 0 ? (instances * set.training.steps * set.training.batchSize) / clock.trainSeconds : 0,
-    diverged: findDiverged(results),
+    diverged,
   };
 }

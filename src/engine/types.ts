@@ -115,8 +115,9 @@ export interface TrainOutcome {
   /** Training samples per second (instances × steps × batchSize / trainSeconds). */
   samplesPerSecond: number;
   /**
-   * Instances whose loss, W or b came out NaN or infinite (training diverged). Their results are
-   * kept as they are; the seed selection skips them. Empty when training went well.
+   * Instances whose loss, W or b came out NaN or infinite (training diverged). Their loss is set
+   * to NaN (an evaluation of NaN weights can come out finite behind the ReLU), so the seed
+   * selection skips them; W, b and the other metrics are kept as read. Empty when training went well.
    */
   diverged: number[];
 }

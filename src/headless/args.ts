@@ -112,7 +112,7 @@ function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string;
     .option('--rows <n>', `values on the y axis (rows), integer ${FLAG_RANGES.rows[0]}..${FLAG_RANGES.rows[1]} (default: the spec's)`)
     .option('--seed <n>', `base seed of the counter-based PRNG, integer 0..${FLAG_RANGES.seed[1]} (u32; default: the spec's, else 0)`)
     .option('--metric <name>', 'metric drawn in phase-diagram.png: regime, norm, superposition, dimensionality, benefit (per feature; NAME:i picks feature i), loss, dimsPerFeature (default: regime of the last feature for two numeric axes, else norm of every feature)')
-    .option('--quiet', 'no progress bar or summary on stderr (default: shown); the written paths still go to stdout')
+    .option('--quiet', 'no progress bar or summary on stderr (default: shown); warnings and the written paths still print')
     .action((opts: RawSweepOptions) => record({ command: 'sweep', options: validateSweepOptions(opts) }));
 
   program

@@ -129,6 +129,9 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
     ];
     if (png) files.push({ name: OUTPUT_FILES.png, data: png });
     const paths = await writeOutputsAtomically(o.out, files);
+    // Not a progress report: --quiet keeps it.
+    const diverged = divergedCount(run);
+    if (diverged > 0) io.stderr(`warning: ${diverged} model(s) diverged (NaN/Inf) and were not kept; lower training.learningRate\n`);
     if (!o.quiet) {
       const instances = run.groups.reduce((a, g) => a + g.results.count, 0);
       const samples = run.groups.reduce((a, g) => a + g.results.count * g.set.training.steps * g.set.training.batchSize, 0);
@@ -137,8 +140,6 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
         `trained ${instances} models (${compact(samples)} samples) in ${run.timings.totalSeconds.toFixed(1)} s on ` +
           `${[d.vendor, d.architecture, d.description].filter(Boolean).join(' ') || 'unknown adapter'} (${run.backend})\n`,
       );
-      const diverged = divergedCount(run);
-      if (diverged > 0) io.stderr(`warning: ${diverged} model(s) diverged (NaN/Inf) and were not kept; lower training.learningRate\n`);
       const theory = theoryReport(spec, run);
       if (theory) {
         io.stderr(

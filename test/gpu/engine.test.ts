@@ -6,6 +6,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import { CancelledError, DeviceLostError } from '../../src/engine/errors.js';
 import { trainModelSet } from '../../src/engine/trainer.js';
 import { geometry } from '../../src/science/metrics.js';
+import { selectSeeds } from '../../src/science/seeds.js';
 import { smallSet } from '../helpers/model-set.js';
 
 let engine: Engine;
@@ -65,6 +66,12 @@ describe('engine', () => {
     const outcome = await trainModelSet(engine, set);
     expect(outcome.diverged.length).toBeGreaterThan(0);
     expect(outcome.results.count).toBe(2);
+    // A diverged model's loss is NaN even where its evaluation came out finite, so no seed of it is kept.
+    const kept = selectSeeds(set, outcome.results.loss);
+    for (const c of outcome.diverged) {
+      expect(outcome.results.loss[c]).toBeNaN();
+      expect(kept[Math.floor(c / set.seeds)]).toBe(-1);
+    }
   });
 
   it('cancels with CancelledError, frees every buffer, and the device stays usable', async () => {
