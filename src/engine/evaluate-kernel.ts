@@ -7,7 +7,7 @@ import type { Engine } from './engine.js';
 import { DeviceLimitError } from './errors.js';
 import { REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN } from './planner.js';
 import { encodePass, getPipeline } from './pipeline.js';
-import { encodeUniform, uniformLayout, type UniformLayout } from './uniforms.js';
+import { SettingsUniform } from './uniforms.js';
 
 export interface EvaluateBuffers {
   keys: GPUBuffer;
@@ -17,9 +17,7 @@ export interface EvaluateBuffers {
 }
 
 export class EvaluateKernel {
-  private readonly uniform: GPUBuffer;
-  /** Layout of the WGSL settings struct, read once from the shader. */
-  private readonly settingsLayout: UniformLayout;
+  private readonly settings: SettingsUniform;
 
   private constructor(
     private readonly engine: Engine,
@@ -27,8 +25,7 @@ export class EvaluateKernel {
     code: string,
     readonly workgroupSize: number,
   ) {
-    this.settingsLayout = uniformLayout(code, 'EvalSettings');
-    this.uniform = engine.device.createBuffer({ label: 'evaluate.settings', size: this.settingsLayout.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.settings = new SettingsUniform(engine.device, code, 'EvalSettings', 'evaluate');
   }
 
   /**
@@ -55,12 +52,11 @@ export class EvaluateKernel {
 
   /** Records the evaluation of `instanceCount` instances; `dispatch` from dispatchShape(…, 'per-model', …). */
   encode(encoder: GPUCommandEncoder, buffers: EvaluateBuffers, instanceCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
-    const { device } = this.engine;
-    device.queue.writeBuffer(this.uniform, 0, encodeUniform(this.settingsLayout, { instanceCount, rowStride: dispatch.rowStride }));
-    encodePass(device, encoder, 'evaluate', this.pipeline, [this.uniform, buffers.keys, buffers.features, buffers.theta, buffers.metrics], dispatch);
+    this.settings.write({ instanceCount, rowStride: dispatch.rowStride });
+    encodePass(this.engine.device, encoder, 'evaluate', this.pipeline, [this.settings.buffer, buffers.keys, buffers.features, buffers.theta, buffers.metrics], dispatch);
   }
 
   destroy(): void {
-    this.uniform.destroy();
+    this.settings.destroy();
   }
 }

@@ -3,20 +3,17 @@
  */
 import type { Engine } from './engine.js';
 import { encodePass, getPipeline } from './pipeline.js';
-import { encodeUniform, uniformLayout, type UniformLayout } from './uniforms.js';
+import { SettingsUniform } from './uniforms.js';
 
 export class GeometryKernel {
-  private readonly uniform: GPUBuffer;
-  /** Layout of the WGSL settings struct, read once from the shader. */
-  private readonly settingsLayout: UniformLayout;
+  private readonly settings: SettingsUniform;
 
   private constructor(
     private readonly engine: Engine,
     private readonly pipeline: GPUComputePipeline,
     code: string,
   ) {
-    this.settingsLayout = uniformLayout(code, 'GeometrySettings');
-    this.uniform = engine.device.createBuffer({ label: 'geometry.settings', size: this.settingsLayout.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.settings = new SettingsUniform(engine.device, code, 'GeometrySettings', 'geometry');
   }
 
   static async create(engine: Engine, config: { nFeatures: number; nHidden: number; workgroupSize: number }): Promise<GeometryKernel> {
@@ -32,12 +29,11 @@ export class GeometryKernel {
 
   /** Records the geometry pass over `instanceCount` instances of `theta` into `metrics`. */
   encode(encoder: GPUCommandEncoder, buffers: { theta: GPUBuffer; metrics: GPUBuffer }, instanceCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
-    const { device } = this.engine;
-    device.queue.writeBuffer(this.uniform, 0, encodeUniform(this.settingsLayout, { instanceCount, rowStride: dispatch.rowStride }));
-    encodePass(device, encoder, 'geometry', this.pipeline, [this.uniform, buffers.theta, buffers.metrics], dispatch);
+    this.settings.write({ instanceCount, rowStride: dispatch.rowStride });
+    encodePass(this.engine.device, encoder, 'geometry', this.pipeline, [this.settings.buffer, buffers.theta, buffers.metrics], dispatch);
   }
 
   destroy(): void {
-    this.uniform.destroy();
+    this.settings.destroy();
   }
 }

@@ -62,6 +62,11 @@ export function encodePass(device: GPUDevice, encoder: GPUCommandEncoder, label:
     layout: pipeline.getBindGroupLayout(0),
     entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
+  recordDispatch(encoder, label, pipeline, bindGroup, dispatch);
+}
+
+/** Records one compute pass: `pipeline` with `bindGroup` at group 0, dispatched (x, y) workgroups. */
+export function recordDispatch(encoder: GPUCommandEncoder, label: string, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, dispatch: { x: number; y: number }): void {
   const pass = encoder.beginComputePass({ label });
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);

@@ -6,7 +6,7 @@
 import type { RegimeThresholds } from '../science/regimes.js';
 import type { Engine } from './engine.js';
 import { encodePass, getPipeline } from './pipeline.js';
-import { encodeUniform, uniformLayout, type UniformLayout } from './uniforms.js';
+import { SettingsUniform } from './uniforms.js';
 
 /** Metrics a snapshot can gather, in the WGSL's code order. */
 export const SNAPSHOT_METRICS = ['regime', 'norm', 'superposition', 'dimensionality', 'benefit', 'loss', 'dimsPerFeature'] as const;
@@ -40,8 +40,7 @@ export function checkSelection(selection: SnapshotSelection, nFeatures: number):
 }
 
 export class SnapshotKernel {
-  private readonly uniform: GPUBuffer;
-  private readonly settingsLayout: UniformLayout;
+  private readonly settings: SettingsUniform;
 
   private constructor(
     private readonly engine: Engine,
@@ -49,8 +48,7 @@ export class SnapshotKernel {
     code: string,
     private readonly nFeatures: number,
   ) {
-    this.settingsLayout = uniformLayout(code, 'SnapshotSettings');
-    this.uniform = engine.device.createBuffer({ label: 'snapshot.settings', size: this.settingsLayout.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.settings = new SettingsUniform(engine.device, code, 'SnapshotSettings', 'snapshot');
   }
 
   static async create(engine: Engine, config: { nFeatures: number; workgroupSize: number }): Promise<SnapshotKernel> {
@@ -69,25 +67,20 @@ export class SnapshotKernel {
     const code = SNAPSHOT_METRICS.indexOf(selection.metric);
     const all = selection.feature === 'all';
     const feature: number = selection.feature === 'all' ? 0 : selection.feature;
-    const { device } = this.engine;
-    device.queue.writeBuffer(
-      this.uniform,
-      0,
-      encodeUniform(this.settingsLayout, {
-        instanceCount,
-        rowStride: dispatch.rowStride,
-        metric: code,
-        feature,
-        featureCount: all ? this.nFeatures : 1,
-        lossValid: lossValid ? 1 : 0,
-        normThreshold: selection.thresholds.normThreshold,
-        superpositionThreshold: selection.thresholds.superpositionThreshold,
-      }),
-    );
-    encodePass(device, encoder, 'snapshot', this.pipeline, [this.uniform, buffers.metrics, buffers.out], dispatch);
+    this.settings.write({
+      instanceCount,
+      rowStride: dispatch.rowStride,
+      metric: code,
+      feature,
+      featureCount: all ? this.nFeatures : 1,
+      lossValid: lossValid ? 1 : 0,
+      normThreshold: selection.thresholds.normThreshold,
+      superpositionThreshold: selection.thresholds.superpositionThreshold,
+    });
+    encodePass(this.engine.device, encoder, 'snapshot', this.pipeline, [this.settings.buffer, buffers.metrics, buffers.out], dispatch);
   }
 
   destroy(): void {
-    this.uniform.destroy();
+    this.settings.destroy();
   }
 }

@@ -3,8 +3,8 @@
  */
 import type { ModelKind, TrainingSettings } from '../science/types.js';
 import type { Engine } from './engine.js';
-import { getPipeline } from './pipeline.js';
-import { encodeUniform, uniformLayout, type UniformLayout } from './uniforms.js';
+import { getPipeline, recordDispatch } from './pipeline.js';
+import { SettingsUniform } from './uniforms.js';
 import type { KernelLayout } from './types.js';
 
 export interface TrainKernelConfig {
@@ -32,9 +32,8 @@ const ENTRY_POINTS: Record<KernelLayout, string> = { 'per-model': 'trainPerModel
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
 
 export class TrainKernel {
-  /** Layout of the WGSL `Settings` struct, read once from the shader. */
-  private readonly settingsLayout: UniformLayout;
-  private readonly uniform: GPUBuffer;
+  /** The WGSL `Settings` struct's uniform. */
+  private readonly settings: SettingsUniform;
   private bindGroup: GPUBindGroup | undefined;
 
   private constructor(
@@ -43,12 +42,7 @@ export class TrainKernel {
     private readonly pipeline: GPUComputePipeline,
     code: string,
   ) {
-    this.settingsLayout = uniformLayout(code, 'Settings');
-    this.uniform = engine.device.createBuffer({
-      label: 'train.settings',
-      size: this.settingsLayout.size,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    this.settings = new SettingsUniform(engine.device, code, 'Settings', 'train');
   }
 
   static async create(engine: Engine, config: TrainKernelConfig): Promise<TrainKernel> {
@@ -75,7 +69,7 @@ export class TrainKernel {
   /** Binds a chunk's buffers (call once per chunk, before `encode`). */
   bind(buffers: TrainBuffers): void {
     const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: { buffer: this.uniform } },
+      { binding: 0, resource: { buffer: this.settings.buffer } },
       { binding: 1, resource: { buffer: buffers.keys } },
       { binding: 2, resource: { buffer: buffers.features } },
       { binding: 3, resource: { buffer: buffers.theta } },
@@ -96,32 +90,24 @@ export class TrainKernel {
   encode(encoder: GPUCommandEncoder, instanceCount: number, firstStep: number, stepCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
     if (!this.bindGroup) throw new Error('TrainKernel.bind() must be called before encode()');
     const t = this.config.training;
-    this.engine.device.queue.writeBuffer(
-      this.uniform,
-      0,
-      encodeUniform(this.settingsLayout, {
-        instanceCount,
-        firstStep,
-        stepCount,
-        totalSteps: t.steps,
-        learningRate: t.learningRate,
-        beta1: t.beta1,
-        beta2: t.beta2,
-        epsilon: t.epsilon,
-        weightDecay: t.weightDecay,
-        rowStride: dispatch.rowStride,
-      }),
-    );
-    const pass = encoder.beginComputePass({ label: `train.${this.config.layout}` });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(dispatch.x, dispatch.y);
-    pass.end();
+    this.settings.write({
+      instanceCount,
+      firstStep,
+      stepCount,
+      totalSteps: t.steps,
+      learningRate: t.learningRate,
+      beta1: t.beta1,
+      beta2: t.beta2,
+      epsilon: t.epsilon,
+      weightDecay: t.weightDecay,
+      rowStride: dispatch.rowStride,
+    });
+    recordDispatch(encoder, `train.${this.config.layout}`, this.pipeline, this.bindGroup, dispatch);
   }
 
   /** Idempotent. */
   destroy(): void {
-    this.uniform.destroy();
+    this.settings.destroy();
     this.bindGroup = undefined;
   }
 }

@@ -9,15 +9,22 @@
  * arrays, `@align`/`@size`) is refused, with the struct and member named, rather than laid out.
  */
 
+/** The member types a settings struct may hold: 4 bytes each. */
+export type UniformScalar = 'u32' | 'i32' | 'f32';
+
 export interface UniformLayout {
   /** Bytes, rounded up to 16 as uniform buffers require. */
   size: number;
   /** Byte offset and type of each member, in declaration order. */
-  fields: Map<string, { offset: number; type: 'u32' | 'i32' | 'f32' }>;
+  fields: Map<string, { offset: number; type: UniformScalar }>;
 }
 
 const SCALAR_BYTES = 4;
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SCALARS: ReadonlySet<string> = new Set<UniformScalar>(['u32', 'i32', 'f32']);
+const isScalar = (type: string | undefined): type is UniformScalar => type !== undefined && SCALARS.has(type);
+const IDENT = '[A-Za-z_][A-Za-z0-9_]*';
+const IDENTIFIER = new RegExp(`^${IDENT}$`);
+const MEMBER = new RegExp(`^(${IDENT})\\s*:\\s*(.+)$`, 's');
 const cache = new Map<string, UniformLayout>();
 
 /** WGSL's line breaks (WGSL spec, "Line Endings"): any of them ends a line comment. */
@@ -74,11 +81,11 @@ export function uniformLayout(code: string, structName: string): UniformLayout {
   if (!IDENTIFIER.test(structName)) throw new Error(`uniformLayout: "${structName}" is not a WGSL identifier`);
   const body = new RegExp(`\\bstruct\\s+${structName}\\s*\\{([^}]*)\\}`).exec(withoutComments(code))?.[1];
   if (body === undefined) throw new Error(`struct ${structName} not found in WGSL`);
-  const fields = new Map<string, { offset: number; type: 'u32' | 'i32' | 'f32' }>();
+  const fields: UniformLayout['fields'] = new Map();
   for (const text of membersOf(body)) {
-    const member = /^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.+)$/s.exec(text);
+    const member = MEMBER.exec(text);
     const type = member?.[2]!.trim();
-    if (!member || (type !== 'u32' && type !== 'i32' && type !== 'f32')) {
+    if (!member || !isScalar(type)) {
       throw new Error(`${structName}: only plain scalar members (name: u32 | i32 | f32) are supported, got "${text.replace(/\s+/g, ' ')}"`);
     }
     if (fields.has(member[1]!)) throw new Error(`${structName}: member ${member[1]} is declared twice`);
@@ -105,4 +112,38 @@ export function encodeUniform(layout: UniformLayout, values: Record<string, numb
     else view.setInt32(offset, value | 0, true);
   }
   return buffer;
+}
+
+/**
+ * A kernel's settings uniform: the layout of struct `structName`, read once from the kernel's WGSL
+ * `code`, and one uniform buffer of that size (label `<label>.settings`) that {@link write} fills.
+ * The kernel that creates it destroys it.
+ * @throws Error from {@link uniformLayout} when the struct cannot be read
+ */
+export class SettingsUniform {
+  readonly buffer: GPUBuffer;
+  private readonly layout: UniformLayout;
+
+  constructor(
+    private readonly device: GPUDevice,
+    code: string,
+    structName: string,
+    label: string,
+  ) {
+    this.layout = uniformLayout(code, structName);
+    this.buffer = device.createBuffer({ label: `${label}.settings`, size: this.layout.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  }
+
+  /**
+   * Queues `values` (one per struct member) for the buffer: ordered before the next submit.
+   * @throws Error naming a member missing from `values`
+   */
+  write(values: Record<string, number>): void {
+    this.device.queue.writeBuffer(this.buffer, 0, encodeUniform(this.layout, values));
+  }
+
+  /** Idempotent (GPUBuffer.destroy is). */
+  destroy(): void {
+    this.buffer.destroy();
+  }
 }
