@@ -14,6 +14,7 @@ import { PNG } from 'pngjs';
 import { cellCenter, figureLayout } from '../src/render/figure.js';
 import { regimeColors } from '../src/render/colormap.js';
 import { CHROMIUM_ENV, chromiumPath } from '../src/headless/chromium-path.js';
+import { divergingSpec } from './fixtures/specs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'superposition.mjs');
@@ -107,18 +108,7 @@ test('bad input exits non-zero with one message and leaves the output folder unt
 test('training that diverges: a warning even with --quiet, and no kept seed at points whose seeds all diverged', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'superposition-e2e-diverged-'));
   const config = join(dir, 'spec.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      nFeatures: 2,
-      nHidden: 1,
-      x: { param: 'featureProbability', min: 0.1, max: 1, count: 2, scale: 'log' },
-      y: { param: 'importance', mode: 'last', min: 0.5, max: 2, count: 2, scale: 'log' },
-      seeds: 2,
-      training: { steps: 20, batchSize: 32, learningRate: 1e30 },
-      evalBatchSize: 256,
-    }),
-  );
+  writeFileSync(config, JSON.stringify(divergingSpec(2)));
   const out = join(dir, 'out');
   const r = cli(['sweep', '--config', config, '--out', out, '--quiet']);
   expect(r.status).toBe(0);

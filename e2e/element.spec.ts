@@ -9,6 +9,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { missingColor, regimeColors } from '../src/render/colormap.js';
+import { divergingSpec } from './fixtures/specs.js';
 import { cellCenter, figureLayout } from '../src/render/figure.js';
 import { classifyFeature } from '../src/science/regimes.js';
 
@@ -80,18 +81,30 @@ async function cellCentre(page: Page, x: number, y: number, id = 'd0'): Promise<
   return r as [number, number];
 }
 
+/**
+ * A screenshot in CSS pixels with the pointer moved off the diagrams (no crosshair or tooltip over
+ * a cell), taken two animation frames after the last change: the element draws on animation
+ * frames, so the canvas is current however busy the machine.
+ */
+async function settledScreenshot(page: Page): Promise<PNG> {
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return PNG.sync.read(await page.screenshot({ scale: 'css' }));
+}
+
+/** [r, g, b] of `png` at CSS pixel (x, y), rounded to the nearest pixel. */
+function pixelAt(png: PNG, x: number, y: number): [number, number, number] {
+  const k = (Math.round(y) * png.width + Math.round(x)) * 4;
+  return [png.data[k]!, png.data[k + 1]!, png.data[k + 2]!];
+}
+
 /** Checks the screenshot colour at every cell centre against the regime colours (±3 per channel). */
 async function expectCellColours(page: Page, grid: { xCount: number; yCount: number; regime: number[] }, id = 'd0'): Promise<void> {
-  await page.mouse.move(0, 0);
-  // The element draws on animation frames: two frames after the last change, the canvas is current however busy the machine.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  const png = PNG.sync.read(await page.screenshot({ scale: 'css' }));
+  const png = await settledScreenshot(page);
   for (let y = 0; y < grid.yCount; y++) {
     for (let x = 0; x < grid.xCount; x++) {
-      // The cell's centre: the pointer was moved away above, so no crosshair or tooltip covers it.
       const [cx, cy] = await cellCentre(page, x, y, id);
-      const k = (Math.round(cy) * png.width + Math.round(cx)) * 4;
-      const got = [png.data[k]!, png.data[k + 1]!, png.data[k + 2]!];
+      const got = pixelAt(png, cx, cy);
       const want = regimeColors[grid.regime[y * grid.xCount + x]!]!;
       for (let c = 0; c < 3; c++) expect(Math.abs(got[c]! - want[c]!), `cell (${x}, ${y}): got ${got}, want ${want}`).toBeLessThanOrEqual(3);
     }
@@ -299,10 +312,9 @@ test.describe('superposition-phase-diagram', () => {
     await expect(el.locator('[part=button]')).toHaveText('Restart');
     expect(await page.evaluate(() => (document.getElementById('d0') as any).results())).toBeUndefined();
     // What was trained stays on screen: the bottom-left cell keeps a regime colour.
+    const png = await settledScreenshot(page);
     const [cx, cy] = await cellCentre(page, 0, 0);
-    const png = PNG.sync.read(await page.screenshot({ scale: 'css' }));
-    const k = (Math.round(cy) * png.width + Math.round(cx)) * 4;
-    const got = [png.data[k]!, png.data[k + 1]!, png.data[k + 2]!];
+    const got = pixelAt(png, cx, cy);
     expect(got, 'stopped cells keep their colour').not.toEqual([...missingColor]);
     expect(regimeColors.some((c) => c.every((v, i) => Math.abs(v - got[i]!) <= 3))).toBe(true);
     // Stopped cells can be recoloured by another metric (the stop kept every metric, not just the shown one).
@@ -329,9 +341,8 @@ test.describe('superposition-phase-diagram', () => {
     for (let y = 0; y < 4; y++) {
       for (let x = 0; x < 4; x++) {
         const [cx, cy] = cellCenter(layout, x, y, 4, 4);
-        const k = (Math.round(cy) * png.width + Math.round(cx)) * 4;
         const want = regimeColors[grid.regime[y * 4 + x]!]!;
-        expect([png.data[k], png.data[k + 1], png.data[k + 2]], `cell (${x}, ${y})`).toEqual([...want]);
+        expect(pixelAt(png, cx, cy), `cell (${x}, ${y})`).toEqual([...want]);
       }
     }
   });
@@ -452,30 +463,19 @@ test.describe('superposition-phase-diagram', () => {
     await page.goto(`${FIXTURE}?preset=tiny`);
     await page.waitForFunction(() => (window as any).fixtureReady === true);
     const done = await eventFrom(page, 'sweep-complete', () =>
-      page.evaluate(() => {
+      page.evaluate((spec) => {
         const el = document.getElementById('d0') as any;
-        el.spec = {
-          nFeatures: 2,
-          nHidden: 1,
-          x: { param: 'featureProbability', min: 0.1, max: 1, count: 2, scale: 'log' },
-          y: { param: 'importance', mode: 'last', min: 0.5, max: 2, count: 2, scale: 'log' },
-          seeds: 1,
-          training: { steps: 20, batchSize: 32, learningRate: 1e30 },
-          evalBatchSize: 256,
-        };
+        el.spec = spec;
         el.autostart = true;
-      }),
+      }, divergingSpec(1)),
     );
     expect(done.detail).toMatchObject({ instances: 4, source: 'trained', diverged: 4 });
     const el = page.locator('superposition-phase-diagram');
     await expect(el.locator('[part=status]')).toContainText('4 diverged (NaN loss): try a smaller learning rate');
     await expect(el.locator('.legend')).toContainText('diverged');
+    const png = await settledScreenshot(page);
     const [cx, cy] = await cellCentre(page, 1, 1);
-    await page.mouse.move(0, 0);
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const png = PNG.sync.read(await page.screenshot({ scale: 'css' }));
-    const k = (Math.round(cy) * png.width + Math.round(cx)) * 4;
-    expect([png.data[k]!, png.data[k + 1]!, png.data[k + 2]!].map((v, i) => Math.abs(v - missingColor[i]!) <= 3)).toEqual([true, true, true]);
+    expect(pixelAt(png, cx, cy).map((v, i) => Math.abs(v - missingColor[i]!) <= 3)).toEqual([true, true, true]);
     await page.mouse.move(cx, cy);
     await expect(el.locator('[part=tooltip]')).toContainText('diverged');
     // Selecting a diverged cell reports it without a model, and nothing throws.
