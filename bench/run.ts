@@ -257,6 +257,23 @@ function gpuRequest(config: Config, w: Workload): GpuBenchRequest {
   };
 }
 
+/**
+ * One variant of a response's measurement section (live view, evaluation), or why there is none:
+ * the whole response failed, the section is missing (the device was lost before it ran), the
+ * section failed, or it has no such variant.
+ */
+function measuredVariant<S extends { ok: boolean; error?: string; variants: unknown[] }>(
+  response: { ok: boolean; error?: string },
+  section: S | undefined,
+  pick: (variant: S['variants'][number]) => boolean,
+): { section: S; variant: S['variants'][number] } | { error: string } {
+  if (!response.ok) return { error: response.error ?? 'failed' };
+  if (!section) return { error: 'not measured (the device was lost earlier)' };
+  if (!section.ok) return { error: section.error ?? 'failed' };
+  const variant = section.variants.find(pick);
+  return variant ? { section, variant } : { error: 'not measured' };
+}
+
 const liveVariantName = (interval: number | null): string =>
   interval === null ? 'no snapshots' : interval === 0 ? 'snapshot after every submit' : `snapshots every ${interval} s`;
 
@@ -285,13 +302,11 @@ function liveViewRows(w: Workload, backend: 'chromium' | 'node', response: GpuBe
       bytesPerSnapshot: null,
       fullReadbackBytes: live?.fullReadbackBytes ?? null,
     };
-    if (!response.ok) return { ...row, error: response.error ?? 'failed' };
-    if (!live) return { ...row, error: 'not measured (the device was lost earlier)' };
-    if (!live.ok) return { ...row, error: live.error ?? 'failed' };
-    const v = live.variants.find((x) => x.intervalSeconds === interval);
-    const none = live.variants.find((x) => x.intervalSeconds === null);
-    if (!v) return { ...row, error: 'not measured' };
-    const { variants: _variants, ...common } = live;
+    const found = measuredVariant(response, live, (x) => x.intervalSeconds === interval);
+    if ('error' in found) return { ...row, error: found.error };
+    const v = found.variant;
+    const none = found.section.variants.find((x) => x.intervalSeconds === null);
+    const { variants: _variants, ...common } = found.section;
     return {
       ...row,
       ok: true,
@@ -327,21 +342,19 @@ function evaluationRows(config: Config, w: Workload, backend: 'chromium' | 'node
       maxRelLossDifference: null,
       lossesAgree: null,
     };
-    if (!response.ok) return { ...row, error: response.error ?? 'failed' };
-    if (!ev) return { ...row, error: 'not measured (the device was lost earlier)' };
-    if (!ev.ok) return { ...row, error: ev.error ?? 'failed' };
-    const v = ev.variants.find((x) => x.entryPoint === entryPoint);
-    if (!v) return { ...row, error: 'not measured' };
-    const { variants: _variants, ...common } = ev;
+    const found = measuredVariant(response, ev, (x) => x.entryPoint === entryPoint);
+    if ('error' in found) return { ...row, error: found.error };
+    const { section: measured, variant: v } = found;
+    const { variants: _variants, ...common } = measured;
     return {
       ...row,
       ok: true,
       samplesPerSecond: v.samplesPerSecond,
-      ratioVsLooped: entryPoint === 'evaluateRegisters' ? (ev.ratioRegistersVsLooped ?? null) : null,
+      ratioVsLooped: entryPoint === 'evaluateRegisters' ? (measured.ratioRegistersVsLooped ?? null) : null,
       dispatches: v.dispatches,
       seconds: v.seconds,
-      maxRelLossDifference: ev.maxRelLossDifference ?? null,
-      lossesAgree: ev.lossesAgree ?? null,
+      maxRelLossDifference: measured.maxRelLossDifference ?? null,
+      lossesAgree: measured.lossesAgree ?? null,
       details: { ...common, createSeconds: v.createSeconds, warmupSeconds: v.warmupSeconds, runs: v.runs, meanLoss: v.meanLoss, nonFiniteLosses: v.nonFiniteLosses },
     };
   });

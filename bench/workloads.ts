@@ -7,7 +7,7 @@ import { EvaluateKernel } from '../src/engine/evaluate-kernel.js';
 import { metricOffsets, metricStride, paramCount } from '../src/engine/layout.js';
 import { dispatchShape, planSweep } from '../src/engine/planner.js';
 import type { SnapshotSelection } from '../src/engine/snapshot-kernel.js';
-import { chunkInputs, createBuffer, trainModelSet } from '../src/engine/trainer.js';
+import { DEFAULT_SNAPSHOT_EVAL_BATCH, chunkInputs, createBuffer, trainModelSet } from '../src/engine/trainer.js';
 import type { DeviceInfo, KernelLayout, TrainOutcome } from '../src/engine/types.js';
 import { DEFAULT_TRAINING } from '../src/science/spec.js';
 import type { GridPoint, ModelSet, TrainingSettings } from '../src/science/types.js';
@@ -208,7 +208,7 @@ export interface LiveViewMeasurement {
   chunks?: number;
   models: number;
   batchSize: number;
-  /** Evaluation batch of the in-training snapshots (the trainer's default, min(evalBatchSize, 512)). */
+  /** Evaluation batch of the in-training snapshots (the trainer's default, min(evalBatchSize, 128)); 0 when they do not evaluate. */
   snapshotEvalBatchSize: number;
   steps?: number;
   samples?: number;
@@ -344,7 +344,7 @@ export async function measureLiveView(engine: Engine, w: Workload, request: Live
     models: w.models,
     batchSize: w.batchSize,
     // In-training snapshots evaluate only with several seeds (or a loss/benefit metric): src/engine/trainer.ts.
-    snapshotEvalBatchSize: base.seeds > 1 ? Math.min(base.evalBatchSize, 128) : 0,
+    snapshotEvalBatchSize: base.seeds > 1 ? Math.min(base.evalBatchSize, DEFAULT_SNAPSHOT_EVAL_BATCH) : 0,
     rounds: request.rounds,
     selection: LIVE_VIEW_SELECTION,
     snapshotFloatsPerModel: snapshotFloats,

@@ -74,8 +74,8 @@ interface Kernels {
 
 /** Default seconds of training between live snapshots. */
 const DEFAULT_SNAPSHOT_SECONDS = 0.5;
-/** Default evaluation batch of in-training snapshots. */
-const DEFAULT_SNAPSHOT_EVAL_BATCH = 128;
+/** Default evaluation batch of in-training snapshots (capped by the set's evalBatchSize). */
+export const DEFAULT_SNAPSHOT_EVAL_BATCH = 128;
 
 /**
  * Whether an in-training snapshot needs the evaluation pass (most of its cost): only to pick among
