@@ -1,7 +1,7 @@
 // Helpers of the `registers` layout shared by train.wgsl and evaluate.wgsl: four features of a
 // model as one vec4 (features ≥ N read as p = 0, I = 0, so they are always 0). Prepended after
-// prng.wgsl; uses the including kernel's `features` binding and its override N (WGSL resolves
-// module-scope names in any order).
+// prng.wgsl; uses the including kernel's `features` binding and its overrides N, LINEAR and HALF2
+// (WGSL resolves module-scope names in any order).
 
 fn featureBlock(instance: u32, first: u32) -> mat2x4f {
   var p = vec4f(0.0);
@@ -23,4 +23,35 @@ fn drawFour(key: u32, step: u32, example: u32, first: u32, p: vec4f) -> vec4f {
   let gate = vec4f(vec4u(r0.x, r0.z, r1.x, r1.z) >> vec4u(8u)) * 5.9604644775390625e-8;
   let value = vec4f(vec4u(r0.y, r0.w, r1.y, r1.w) >> vec4u(8u)) * 5.9604644775390625e-8;
   return select(vec4f(0.0), value, gate < p);
+}
+
+// The model's output activation: ReLU, or the identity for the linear model.
+fn activate(pre: vec4f) -> vec4f {
+  return select(max(pre, vec4f(0.0)), pre, LINEAR);
+}
+
+// One example's forward pass (SCIENCE.md "The model"): features 0–3 drawn as xa and 4–7 as xb
+// (HALF2 only, else 0), h = W x (m ≤ 4), and the pre-activations Wᵀh + b of both blocks (preb
+// HALF2 only, else 0); x' = activate(pre).
+struct Forward {
+  xa: vec4f,
+  xb: vec4f,
+  h: vec4f,
+  prea: vec4f,
+  preb: vec4f,
+}
+
+fn forward(key: u32, step: u32, example: u32, fa: mat2x4f, fb: mat2x4f, Wa: mat4x4f, Wb: mat4x4f, ba: vec4f, bb: vec4f) -> Forward {
+  var f: Forward;
+  f.xa = drawFour(key, step, example, 0u, fa[0]);
+  f.h = Wa * f.xa;
+  if (HALF2) {
+    f.xb = drawFour(key, step, example, 4u, fb[0]);
+    f.h += Wb * f.xb;
+  }
+  f.prea = f.h * Wa + ba;
+  if (HALF2) {
+    f.preb = f.h * Wb + bb;
+  }
+  return f;
 }

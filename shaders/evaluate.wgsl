@@ -132,19 +132,11 @@ fn evaluateRegisters(@builtin(global_invocation_id) gid: vec3u) {
   var sa = vec4f(0.0);
   var sb = vec4f(0.0);
   for (var e = 0u; e < EVAL_BATCH; e++) {
-    let xa = drawFour(key, EVAL_STEP, e, 0u, fa[0]);
-    var xb = vec4f(0.0);
-    var h = Wa * xa;
-    if (HALF2) {
-      xb = drawFour(key, EVAL_STEP, e, 4u, fb[0]);
-      h += Wb * xb;
-    }
-    let prea = h * Wa + ba;
-    let ea = select(max(prea, vec4f(0.0)), prea, LINEAR) - xa;
+    let f = forward(key, EVAL_STEP, e, fa, fb, Wa, Wb, ba, bb);
+    let ea = activate(f.prea) - f.xa;
     sa += ea * ea;
     if (HALF2) {
-      let preb = h * Wb + bb;
-      let eb = select(max(preb, vec4f(0.0)), preb, LINEAR) - xb;
+      let eb = activate(f.preb) - f.xb;
       sb += eb * eb;
     }
   }

@@ -293,6 +293,12 @@ fn storeBias(buffer: u32, base: u32, first: u32, c: vec4f) {
   }
 }
 
+// ∂L/∂pre of four outputs: weight · (x' − x) where the ReLU passes (everywhere for the linear
+// model), 0 elsewhere; weight = 2 I / batch.
+fn outputGradient(pre: vec4f, x: vec4f, weight: vec4f) -> vec4f {
+  return select(vec4f(0.0), weight * (activate(pre) - x), select(pre > vec4f(0.0), vec4<bool>(true), LINEAR));
+}
+
 fn outerColumns(d: vec4f, h: vec4f, x: vec4f, wd: vec4f) -> mat4x4f {
   return mat4x4f(d.x * h + x.x * wd, d.y * h + x.y * wd, d.z * h + x.z * wd, d.w * h + x.w * wd);
 }
@@ -325,27 +331,19 @@ fn trainRegisters(@builtin(global_invocation_id) gid: vec3u) {
     var gba = vec4f(0.0);
     var gbb = vec4f(0.0);
     for (var e = 0u; e < BATCH; e++) {
-      let xa = drawFour(key, step, e, 0u, fa[0]);
-      var xb = vec4f(0.0);
-      var h = Wa * xa;
-      if (HALF2) {
-        xb = drawFour(key, step, e, 4u, fb[0]);
-        h += Wb * xb;
-      }
-      let prea = h * Wa + ba;
-      let da = select(vec4f(0.0), scale * fa[1] * (select(max(prea, vec4f(0.0)), prea, LINEAR) - xa), select(prea > vec4f(0.0), vec4<bool>(true), LINEAR));
+      let f = forward(key, step, e, fa, fb, Wa, Wb, ba, bb);
+      let da = outputGradient(f.prea, f.xa, scale * fa[1]);
       gba += da;
       var wd = Wa * da;
       var db = vec4f(0.0);
       if (HALF2) {
-        let preb = h * Wb + bb;
-        db = select(vec4f(0.0), scale * fb[1] * (select(max(preb, vec4f(0.0)), preb, LINEAR) - xb), select(preb > vec4f(0.0), vec4<bool>(true), LINEAR));
+        db = outputGradient(f.preb, f.xb, scale * fb[1]);
         gbb += db;
         wd += Wb * db;
       }
-      gWa += outerColumns(da, h, xa, wd);
+      gWa += outerColumns(da, f.h, f.xa, wd);
       if (HALF2) {
-        gWb += outerColumns(db, h, xb, wd);
+        gWb += outerColumns(db, f.h, f.xb, wd);
       }
     }
     let a = adamStep(step);
