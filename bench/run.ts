@@ -654,8 +654,16 @@ function table(rows: Row[]): string {
     r.seconds !== null ? r.seconds.toFixed(2) : '',
     r.ok ? (r.details?.diverged ? `${String(r.details.diverged)} models diverged` : '') : `FAILED: ${r.error ?? ''}`.slice(0, 140),
   ]);
+  return formatTable(header, body, [3, 4, 5, 6, 7]);
+}
+
+/**
+ * A plain-text table: columns padded to their widest cell and separated by two spaces, a dashed
+ * rule under the header; the columns whose indices are in `rightAligned` are aligned right.
+ */
+function formatTable(header: string[], body: string[][], rightAligned: number[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const right = new Set([3, 4, 5, 6, 7]);
+  const right = new Set(rightAligned);
   const line = (cells: string[]): string =>
     cells
       .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
@@ -696,14 +704,7 @@ function liveViewTable(rows: LiveViewRow[]): string {
     r.seconds !== null ? r.seconds.toFixed(2) : '',
     r.ok ? '' : `FAILED: ${r.error ?? ''}`.slice(0, 140),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const right = new Set([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return formatTable(header, body, [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
 }
 
 /** The "evaluation" table: the evaluation kernel alone, looped vs registers entry point. */
@@ -722,14 +723,7 @@ function evaluationTable(rows: EvaluationRow[]): string {
     r.lossesAgree === null ? '—' : r.lossesAgree ? 'yes' : 'NO',
     r.ok ? '' : `FAILED: ${r.error ?? ''}`.slice(0, 140),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const right = new Set([3, 4, 5, 6, 7, 8]);
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return formatTable(header, body, [3, 4, 5, 6, 7, 8]);
 }
 
 function writeResults(report: Record<string, unknown>, date: Date): string {
