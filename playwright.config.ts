@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './src/headless/chromium-path.js';
 
 /**
- * End-to-end tests (ARCHITECTURE.md "Tests", tier 3): the CLI writing real files, and the demo
+ * End-to-end tests (docs/architecture.md "Tests", tier 3): the CLI writing real files, and the demo
  * pages in a real browser. Playwright cannot download browsers here, so tests launch the system
  * Chromium (chromiumPath(): $SUPERPOSITION_CHROMIUM, else /usr/bin/chromium …) with the flags that
  * make WebGPU available headless. One worker: the suites share one CPU-bound SwiftShader.

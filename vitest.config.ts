@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumPath, chromiumArgs } from './src/headless/chromium-path.js';
 
-// Two tiers (ARCHITECTURE.md "Tests"): `unit` runs in Node (science, planner, CLI arguments);
+// Two tiers (docs/architecture.md "Tests"): `unit` runs in Node (science, planner, CLI arguments);
 // `gpu` runs in headless Chromium on whatever WebGPU adapter it has (SwiftShader on CI).
 export default defineConfig({
   test: {

@@ -44,7 +44,7 @@ export function workloads(targetSamples: number, minSteps: number): Workload[] {
   ];
 }
 
-/** The notebook's training defaults (SCIENCE.md "Training defaults"). */
+/** The notebook's training defaults (docs/science.md "Training defaults"). */
 export const benchTraining: TrainingSettings = { ...DEFAULT_TRAINING, steps: 1, batchSize: 1024 };
 
 /**

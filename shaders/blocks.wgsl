@@ -30,7 +30,7 @@ fn activate(pre: vec4f) -> vec4f {
   return select(max(pre, vec4f(0.0)), pre, LINEAR);
 }
 
-// One example's forward pass (SCIENCE.md "The model"): features 0–3 drawn as xa and 4–7 as xb
+// One example's forward pass (docs/science.md "The model"): features 0–3 drawn as xa and 4–7 as xb
 // (HALF2 only, else 0), h = W x (m ≤ 4), and the pre-activations Wᵀh + b of both blocks (preb
 // HALF2 only, else 0); x' = activate(pre).
 struct Forward {

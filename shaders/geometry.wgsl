@@ -1,5 +1,5 @@
 // Geometry kernel: feature norms ‖W_i‖, superposition Σ_{j≠i}(Ŵ_i·W_j)², feature dimensionality
-// D_i = ‖W_i‖² / Σ_j (Ŵ_i·W_j)², and dimensions per feature m/‖W‖_F² (SCIENCE.md "Metrics";
+// D_i = ‖W_i‖² / Σ_j (Ŵ_i·W_j)², and dimensions per feature m/‖W‖_F² (docs/science.md "Metrics";
 // the paper's sections "Superposition as a phase change" and "Feature dimensionality").
 // One invocation per instance. Owner: src/engine/evaluate-kernel.ts. Mirrored by src/science/metrics.ts.
 // Writes metrics slots 1 and 2 … 2+3N (layout in evaluate.wgsl's header).

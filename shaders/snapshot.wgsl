@@ -1,6 +1,6 @@
 // Snapshot kernel: gathers, per instance, the loss and ONE metric (for one feature, or for all N)
 // from the metrics buffer into a compact array, so a live diagram reads back a few floats per
-// model instead of the weights (ARCHITECTURE.md "data flow"). Regimes are classified here with
+// model instead of the weights (docs/architecture.md "data flow"). Regimes are classified here with
 // the same rule as src/science/regimes.ts (represented iff ‖W_i‖ > normThreshold; superposed iff
 // also Σ_{j≠i}(Ŵ_i·W_j)² > superpositionThreshold).
 // One invocation per instance. Owner: src/engine/snapshot-kernel.ts.

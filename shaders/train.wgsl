@@ -2,7 +2,7 @@
 // `settings.stepCount` steps per dispatch. No training data ever exists in a buffer.
 // Owner: src/engine/train-kernel.ts. Math mirrored in float64 by src/science/reference.ts.
 //
-// Model (SCIENCE.md "Models"):  h = W x,  x' = ReLU(Wᵀ h + b)   (LINEAR: x' = Wᵀ h + b)
+// Model (docs/science.md "Models"):  h = W x,  x' = ReLU(Wᵀ h + b)   (LINEAR: x' = Wᵀ h + b)
 // Loss: L = (1/B) Σ_e Σ_i I_i (x_i − x'_i)²
 // Backward, with d_i = 2 I_i (x'_i − x_i) / B · [LINEAR or pre_i > 0]:
 //   ∂L/∂b_i = Σ_e d_i,   ∂L/∂W_{j,i} = Σ_e (d_i h_j + x_i (W d)_j)

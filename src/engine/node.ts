@@ -1,7 +1,7 @@
 /**
  * Device acquisition in Node through the `webgpu` package (dawn.node).
  * On machines without a GPU, Vulkan is pointed at Chromium's SwiftShader when it is installed
- * (Debian's lavapipe is too old for Dawn: TOOLCHAIN.md).
+ * (Debian's lavapipe is too old for Dawn: docs/platform.md).
  */
 import { existsSync } from 'node:fs';
 import { createEngine, type Engine, type EngineOptions } from './engine.js';
@@ -11,7 +11,7 @@ import { nodeShaders } from './shaders-node.js';
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 // dawn.node's GPU object must stay reachable for as long as any device lives, or the process
-// dies with SIGSEGV when it is garbage-collected (TOOLCHAIN.md). Keep it for the process' life.
+// dies with SIGSEGV when it is garbage-collected (docs/platform.md). Keep it for the process' life.
 let nodeGpu: GPU | undefined;
 
 /**

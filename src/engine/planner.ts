@@ -71,7 +71,7 @@ export function isCpuAdapter(info: Pick<DeviceInfo, 'vendor' | 'architecture' | 
 
 /**
  * Chooses the kernel layout. On CPU adapters one invocation per model always wins (barriers are
- * costly there: TOOLCHAIN.md; measured again by `npm run bench`), in registers when the model is
+ * costly there: docs/platform.md; measured again by `npm run bench`), in registers when the model is
  * small enough (n ≤ 8, m ≤ 4), else with loops. On a GPU, one invocation per model needs
  * enough models to fill the chip; below that, a workgroup per model splits the batch across 64
  * invocations. The threshold (65 536 models ≈ the resident threads of a large GPU) is a design

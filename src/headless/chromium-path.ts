@@ -1,6 +1,6 @@
 /**
  * Locating a Chromium for Playwright. Playwright cannot download its own browsers on these machines
- * (TOOLCHAIN.md), so we look for a system one.
+ * (docs/platform.md), so we look for a system one.
  */
 import { existsSync } from 'node:fs';
 

@@ -1,6 +1,6 @@
 /**
  * The exact phase boundaries of the n = 2, m = 1 phase diagram, as curves to draw over the
- * heatmap (SCIENCE.md "Regimes and the phase diagram"; the paper's section "Superposition as a
+ * heatmap (docs/science.md "Regimes and the phase diagram"; the paper's section "Superposition as a
  * phase change"; M. Wattenberg's notebook). Pure math: no DOM, no regl.
  *
  * With v(p) = p/3 − p²/4 (> 0 for every p in (0, 1]) the three candidates' expected losses are

@@ -1,6 +1,6 @@
 /**
  * The science layer's public API: pure TypeScript, no GPU, runs in Node and the browser
- * (ARCHITECTURE.md "Dependency rules"). Types, the spec format and presets, the PRNG shared with
+ * (docs/architecture.md "Dependency rules"). Types, the spec format and presets, the PRNG shared with
  * WGSL, the float64 CPU reference trainer, metrics, regime rules and the exact n = 2, m = 1 theory.
  */
 export * from './types.js';

@@ -1,5 +1,5 @@
 /**
- * Float64 CPU metrics of one model's weights (SCIENCE.md "Metrics per model"; the paper's sections
+ * Float64 CPU metrics of one model's weights (docs/science.md "Metrics per model"; the paper's sections
  * "Feature dimensionality" and "Superposition as a phase change"). The engine's geometry kernel
  * computes the same quantities in float32; these are the reference.
  *
@@ -126,7 +126,7 @@ export function geometry(W: Weights, n: number, m: number): Geometry {
 }
 
 /**
- * Var(x_i) for a feature that is U[0, 1] with probability p and 0 otherwise (SCIENCE.md "Data"):
+ * Var(x_i) for a feature that is U[0, 1] with probability p and 0 otherwise (docs/science.md "Data"):
  * E[x²] − E[x]² = p/3 − p²/4.
  */
 export function featureVariance(p: number): number {
@@ -134,7 +134,7 @@ export function featureVariance(p: number): number {
 }
 
 /**
- * Reconstruction benefit of a feature: 1 − E[(x_i − x'_i)²] / Var(x_i) (SCIENCE.md "Metrics";
+ * Reconstruction benefit of a feature: 1 − E[(x_i − x'_i)²] / Var(x_i) (docs/science.md "Metrics";
  * the seed replications' heatmap). 1 = perfect, 0 = no better than predicting the mean, < 0 worse.
  * @param meanSquaredError E[(x_i − x'_i)²] on an evaluation batch (without the importance weight)
  * @param p the feature's probability p_i = 1 − S_i

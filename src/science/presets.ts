@@ -1,6 +1,6 @@
 /**
  * The paper's experiments as ready-made sweep specs (Elhage et al. 2022, "Toy Models of
- * Superposition"; SCIENCE.md "Results a faithful reproduction shows").
+ * Superposition"; docs/science.md "Results a faithful reproduction shows").
  *
  * Budget: the defaults are sized so that each preset trains in about 5 minutes or less on a
  * 2-core CPU running WebGPU on SwiftShader (~1e7 training samples/s), i.e.

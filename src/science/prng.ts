@@ -7,7 +7,7 @@
  *   modelKey  = pcg(pcg(pcg(baseSeed) + gridIndex) + seedIndex)          (u32, computed on the CPU)
  *   r         = pcg4d(modelKey, step, example, feature >> 1)             (4 × u32)
  *   feature i uses (r.x, r.y) when i is even, (r.z, r.w) when i is odd:
- *     x_i = unit(first) < p_i ? unit(second) : 0                         (SCIENCE.md "Data")
+ *     x_i = unit(first) < p_i ? unit(second) : 0                         (docs/science.md "Data")
  *
  * `unit(u) = (u >>> 8) · 2⁻²⁴` is exactly representable in float32, so the float32 GPU kernels
  * and the float64 CPU reference see identical inputs (compare against `Math.fround(p)`).
@@ -84,7 +84,7 @@ export function featureValue(key: number, step: number, example: number, feature
 }
 
 /**
- * Xavier-normal initial W[j][i] (std √(2/(n+m)), each model on its own: SCIENCE.md "Training
+ * Xavier-normal initial W[j][i] (std √(2/(n+m)), each model on its own: docs/science.md "Training
  * defaults"), by Box–Muller on pcg4d(key, INIT_STEP, j, i); rounded to float32 so that GPU and CPU
  * start from the same W.
  * @returns Float64Array of length m·n, row-major: W[j * n + i]

@@ -4,7 +4,7 @@
  * in double precision. The GPU tests use it as the oracle; it also serves as a slow fallback for
  * tiny sweeps (about 3–5 million samples/s single-threaded).
  *
- * Model (SCIENCE.md "Models"): h = W x, x' = ReLU(Wᵀh + b) (`linear`: x' = Wᵀh + b).
+ * Model (docs/science.md "Models"): h = W x, x' = ReLU(Wᵀh + b) (`linear`: x' = Wᵀh + b).
  * Loss: (1/B) Σ_e Σ_i I_i (x_i − x'_i)².
  */
 import { EVAL_STEP, initialW, modelKey, pcg4d, unit } from './prng.js';

@@ -1,5 +1,5 @@
 /**
- * Regime of a feature (SCIENCE.md "Regimes and the phase diagram"; the paper's section
+ * Regime of a feature (docs/science.md "Regimes and the phase diagram"; the paper's section
  * "Superposition as a phase change"). The paper states no thresholds; the documented default rule
  * is: represented iff ‖W_i‖ > 0.5; superposed iff also Σ_{j≠i}(Ŵ_i·W_j)² > 0.1.
  */

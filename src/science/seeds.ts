@@ -1,5 +1,5 @@
 /**
- * Combining the seeds of one grid point (SCIENCE.md "Training defaults"): optimisation often lands
+ * Combining the seeds of one grid point (docs/science.md "Training defaults"): optimisation often lands
  * in local minima, so the paper trains several seeds per point and keeps the one with the lowest
  * loss (10 per point for the phase diagram).
  */

@@ -15,7 +15,7 @@
  *                 "weightDecay": 0.01, "schedule": "constant" },
  *   "evalBatchSize": 8192 }
  * ```
- * Vocabulary (SCIENCE.md "Symbols"): p = `featureProbability` = 1 − S is the probability that a
+ * Vocabulary (docs/science.md "Symbols"): p = `featureProbability` = 1 − S is the probability that a
  * feature is non-zero; S (sparsity) is never a field of the format.
  */
 import { z } from 'zod';
@@ -62,7 +62,7 @@ const importanceValue = z.number().gt(0, { error: I_ALLOWED });
 const modelKindSchema = z
   .enum(['relu', 'linear', 'hidden-relu', 'abs'])
   .describe(
-    "Model kind (SCIENCE.md 'Models'): relu = ReLU output (default), linear; hidden-relu and abs are reserved and not implemented yet",
+    "Model kind (docs/science.md 'Models'): relu = ReLU output (default), linear; hidden-relu and abs are reserved and not implemented yet",
   );
 
 /** How an importance value r becomes a per-feature vector I (length n). */
@@ -189,7 +189,7 @@ const fixedProbabilitySchema = z.union([probability, z.array(probability).min(1)
   error: 'expected a number in (0, 1] or an array of nFeatures numbers in (0, 1]',
 });
 
-/** Training settings with the notebook's defaults (SCIENCE.md "Training defaults"). */
+/** Training settings with the notebook's defaults (docs/science.md "Training defaults"). */
 export const trainingSchema = z
   .strictObject({
     steps: intRange(1, 10_000_000).default(10_000).describe('Optimiser steps; default 10000'),
@@ -225,10 +225,10 @@ export const trainingSchema = z
   })
   .describe('Training settings (the notebook defaults)');
 
-/** The notebook's training settings, every field defaulted (SCIENCE.md "Training defaults"). */
+/** The notebook's training settings, every field defaulted (docs/science.md "Training defaults"). */
 export const DEFAULT_TRAINING: Readonly<TrainingSettings> = Object.freeze(trainingSchema.parse({}));
 
-/** Regime thresholds (SCIENCE.md "Regimes"): represented iff ‖W_i‖ > normThreshold; superposed iff also Σ_{j≠i}(Ŵ_i·W_j)² > superpositionThreshold. */
+/** Regime thresholds (docs/science.md "Regimes"): represented iff ‖W_i‖ > normThreshold; superposed iff also Σ_{j≠i}(Ŵ_i·W_j)² > superpositionThreshold. */
 export const regimeThresholdsSchema = z.strictObject({
   normThreshold: z.number().gt(0, { error: 'allowed: > 0' }).default(0.5).describe('default 0.5'),
   superpositionThreshold: z.number().gte(0, { error: 'allowed: >= 0' }).default(0.1).describe('default 0.1'),
@@ -594,7 +594,7 @@ export function gridShape(spec: SweepSpecInput): { xCount: number; yCount: numbe
   };
 }
 
-/** The importance vector I (length n) for mode and value r (SCIENCE.md "Regimes": mode `last` is the phase diagram's). */
+/** The importance vector I (length n) for mode and value r (docs/science.md "Regimes": mode `last` is the phase diagram's). */
 export function importanceVector(mode: ImportanceMode, r: number, n: number): number[] {
   switch (mode) {
     case 'decay':

@@ -1,5 +1,5 @@
 /**
- * The exact theory of the n = 2, m = 1 phase diagram (SCIENCE.md "Regimes and the phase diagram";
+ * The exact theory of the n = 2, m = 1 phase diagram (docs/science.md "Regimes and the phase diagram";
  * the paper's section "Superposition as a phase change"; M. Wattenberg's notebook).
  *
  * Feature 0 has importance 1, feature 1 ("the extra feature") importance r; both have density
@@ -99,7 +99,7 @@ export interface TheoryAgreement {
 }
 
 /**
- * Compares empirical regimes with {@link theoryRegime} away from the boundaries (SCIENCE.md:
+ * Compares empirical regimes with {@link theoryRegime} away from the boundaries (docs/science.md:
  * "should agree with this away from the boundaries"). A cell counts only if the best candidate's
  * expected loss beats every other by a factor of at least e^margin (default margin 0.2, i.e. 22 %).
  */

@@ -4,12 +4,12 @@
  * the CPU reference train.
  */
 
-/** Model kinds (SCIENCE.md "Models"). `hidden-relu` and `abs` are reserved in the spec format for later. */
+/** Model kinds (docs/science.md "Models"). `hidden-relu` and `abs` are reserved in the spec format for later. */
 export type ModelKind = 'relu' | 'linear';
 export type Optimizer = 'adamw' | 'adam';
 export type Schedule = 'constant' | 'linear' | 'cosine';
 
-/** Training settings, fully defaulted (the notebook's defaults: SCIENCE.md "Training defaults"). */
+/** Training settings, fully defaulted (the notebook's defaults: docs/science.md "Training defaults"). */
 export interface TrainingSettings {
   /** Optimiser steps. */
   steps: number;
