@@ -17,9 +17,9 @@ fn featureBlock(instance: u32, first: u32) -> mat2x4f {
 }
 
 // Features first … first+3 of one example.
-fn drawFour(key: u32, step: u32, example: u32, first: u32, p: vec4f) -> vec4f {
-  let r0 = pcg4d(vec4u(key, step, example, first >> 1u));
-  let r1 = pcg4d(vec4u(key, step, example, (first >> 1u) + 1u));
+fn drawFour(key: vec2u, step: u32, example: u32, first: u32, p: vec4f) -> vec4f {
+  let r0 = draw4(key, step, example, first >> 1u);
+  let r1 = draw4(key, step, example, (first >> 1u) + 1u);
   let gate = vec4f(vec4u(r0.x, r0.z, r1.x, r1.z) >> vec4u(8u)) * 5.9604644775390625e-8;
   let value = vec4f(vec4u(r0.y, r0.w, r1.y, r1.w) >> vec4u(8u)) * 5.9604644775390625e-8;
   return select(vec4f(0.0), value, gate < p);
@@ -41,7 +41,7 @@ struct Forward {
   preb: vec4f,
 }
 
-fn forward(key: u32, step: u32, example: u32, fa: mat2x4f, fb: mat2x4f, Wa: mat4x4f, Wb: mat4x4f, ba: vec4f, bb: vec4f) -> Forward {
+fn forward(key: vec2u, step: u32, example: u32, fa: mat2x4f, fb: mat2x4f, Wa: mat4x4f, Wb: mat4x4f, ba: vec4f, bb: vec4f) -> Forward {
   var f: Forward;
   f.xa = drawFour(key, step, example, 0u, fa[0]);
   f.h = Wa * f.xa;

@@ -27,7 +27,7 @@ struct EvalSettings {
 }
 
 @group(0) @binding(0) var<uniform> settings: EvalSettings;
-@group(0) @binding(1) var<storage, read> keys: array<u32>;
+@group(0) @binding(1) var<storage, read> keys: array<vec2u>;       // stream words per instance
 @group(0) @binding(2) var<storage, read> features: array<vec2f>;   // (p_i, I_i) at [instance · N + i]
 @group(0) @binding(3) var<storage, read> theta: array<f32>;        // [instance · P + k], as train.wgsl
 @group(0) @binding(4) var<storage, read_write> metrics: array<f32>;
@@ -38,7 +38,7 @@ fn evaluate(@builtin(global_invocation_id) gid: vec3u) {
   if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
   let P = M * N + N;
   let base = instance * P;
-  let key = keys[instance];
+  let key = evaluationStream(keys[instance]);
   var w = array<f32, MAX_P>();
   for (var k = 0u; k < P; k++) { w[k] = theta[base + k]; }
   var pi = array<vec2f, MAX_N>();
@@ -48,7 +48,7 @@ fn evaluate(@builtin(global_invocation_id) gid: vec3u) {
   var h = array<f32, MAX_M>();
   for (var e = 0u; e < EVAL_BATCH; e++) {
     for (var i = 0u; i < N; i += 2u) {
-      let r = pcg4d(vec4u(key, EVAL_STEP, e, i >> 1u));
+      let r = draw4(key, EVAL_STEP, e, i >> 1u);
       x[i] = select(0.0, unit(r.y), unit(r.x) < pi[i].x);
       if (i + 1u < N) {
         x[i + 1u] = select(0.0, unit(r.w), unit(r.z) < pi[i + 1u].x);
@@ -122,7 +122,7 @@ fn evaluateRegisters(@builtin(global_invocation_id) gid: vec3u) {
   let instance = gid.y * settings.rowStride + gid.x;
   if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
   let base = instance * (M * N + N);
-  let key = keys[instance];
+  let key = evaluationStream(keys[instance]);
   let fa = featureBlock(instance, 0u);
   let fb = featureBlock(instance, 4u);
   let Wa = weightBlock(base, 0u);

@@ -28,3 +28,16 @@ fn unit(u: u32) -> f32 {
 }
 
 const EVAL_STEP: u32 = 0xfffffffeu;
+// Seed index of the evaluation batch, shared by all seeds of a grid point (prng.ts EVAL_SEED).
+const EVAL_SEED: u32 = 0xffffu;
+
+// A model's stream is two counter words (prng.ts `modelStream`): x = point word, y = seedIndex << 16.
+// draw4 returns the bits of feature pair `pair` (features 2·pair, 2·pair + 1) of one example.
+fn draw4(stream: vec2u, step: u32, example: u32, pair: u32) -> vec4u {
+  return pcg4d(vec4u(stream.x, step, example, stream.y | pair));
+}
+
+// The stream of the point's evaluation batch.
+fn evaluationStream(stream: vec2u) -> vec2u {
+  return vec2u(stream.x, EVAL_SEED << 16u);
+}

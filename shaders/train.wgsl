@@ -45,7 +45,7 @@ struct Settings {
 }
 
 @group(0) @binding(0) var<uniform> settings: Settings;
-@group(0) @binding(1) var<storage, read> keys: array<u32>;          // modelKey per instance
+@group(0) @binding(1) var<storage, read> keys: array<vec2u>;        // stream words per instance (prng.wgsl)
 @group(0) @binding(2) var<storage, read> features: array<vec2f>;    // (p_i, I_i) at [instance · N + i]
 @group(0) @binding(3) var<storage, read_write> theta: array<f32>;
 @group(0) @binding(4) var<storage, read_write> moment1: array<f32>;
@@ -113,13 +113,13 @@ struct Scratch {
   h: array<f32, MAX_M>,
 }
 
-fn accumulateExample(key: u32, step: u32, example: u32,
+fn accumulateExample(key: vec2u, step: u32, example: u32,
                      w: ptr<function, array<f32, MAX_P>>,
                      pi: ptr<function, array<vec2f, MAX_N>>,
                      g: ptr<function, array<f32, MAX_P>>,
                      scratch: ptr<function, Scratch>) {
   for (var i = 0u; i < N; i += 2u) {
-    let r = pcg4d(vec4u(key, step, example, i >> 1u));
+    let r = draw4(key, step, example, i >> 1u);
     (*scratch).x[i] = select(0.0, unit(r.y), unit(r.x) < (*pi)[i].x);
     if (i + 1u < N) {
       (*scratch).x[i + 1u] = select(0.0, unit(r.w), unit(r.z) < (*pi)[i + 1u].x);

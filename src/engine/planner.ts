@@ -120,8 +120,8 @@ export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptio
     throw new DeviceLimitError('instances', instances, maxInstances, `the sweep has ${instances} models (grid points × seeds); at n = ${n}, m = ${m} at most ${maxInstances} fit in memory even in chunks`);
   }
   const partialFloats = layout === 'per-workgroup' ? WORKGROUP_SIZE * P : 0;
-  // Floats per instance in each buffer: keys 1, features 2n, theta/m1/m2 P each, metrics S, partials.
-  const bytesPerInstance = 4 * (1 + 2 * n + 3 * P + S + partialFloats);
+  // Floats per instance in each buffer: keys 2, features 2n, theta/m1/m2 P each, metrics S, partials.
+  const bytesPerInstance = 4 * (2 + 2 * n + 3 * P + S + partialFloats);
   const largestBinding = 4 * Math.max(P, S, 2 * n, partialFloats);
   const limits = info.limits;
   const perBinding = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / largestBinding);

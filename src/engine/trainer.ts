@@ -3,7 +3,7 @@
  * submit, then evaluation and geometry, and reads the results back into typed arrays
  * (layouts in src/science/types.ts `ModelResults`).
  */
-import { initialW, modelKey } from '../science/prng.js';
+import { initialW, modelStream } from '../science/prng.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
 import type { Engine } from './engine.js';
 import { CancelledError } from './errors.js';
@@ -41,24 +41,24 @@ export function allocateResults(count: number, nFeatures: number, nHidden: numbe
 }
 
 /**
- * Per-instance inputs of a chunk: keys (u32 per instance), (p_i, I_i) pairs (instance-major, 2n
+ * Per-instance inputs of a chunk: keys (the stream's two u32 words per instance, shaders' vec2u), (p_i, I_i) pairs (instance-major, 2n
  * floats per instance) and the initial θ = (Xavier W, b = 0), P floats per instance (layout.ts).
  */
 export function chunkInputs(set: ModelSet, chunk: Chunk, P: number): { keys: Uint32Array; features: Float32Array; theta: Float32Array } {
   const n = set.nFeatures;
-  const keys = new Uint32Array(chunk.count);
+  const keys = new Uint32Array(chunk.count * 2);
   const features = new Float32Array(chunk.count * n * 2);
   const theta = new Float32Array(chunk.count * P);
   for (let c = 0; c < chunk.count; c++) {
     const instance = chunk.start + c;
     const point = set.points[Math.floor(instance / set.seeds)]!;
-    const key = modelKey(set.baseSeed, point.index, instance % set.seeds);
-    keys[c] = key;
+    const stream = modelStream(set.baseSeed, point.index, instance % set.seeds);
+    keys.set(stream, c * 2);
     for (let i = 0; i < n; i++) {
       features[(c * n + i) * 2] = point.featureProbability[i]!;
       features[(c * n + i) * 2 + 1] = point.importance[i]!;
     }
-    theta.set(initialW(key, n, set.nHidden), c * P);
+    theta.set(initialW(stream, n, set.nHidden), c * P);
   }
   return { keys, features, theta };
 }

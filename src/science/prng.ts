@@ -4,10 +4,17 @@
  * Every random number in a sweep is a pure function of its coordinates, never of a stream
  * position, so results do not depend on how the work is split into chunks or dispatches:
  *
- *   modelKey  = pcg(pcg(pcg(baseSeed) + gridIndex) + seedIndex)          (u32, computed on the CPU)
- *   r         = pcg4d(modelKey, step, example, feature >> 1)             (4 × u32)
+ *   stream    = (point word, seed word) = (pcg(baseSeed) + pointIndex, seedIndex << 16)
+ *   r         = pcg4d(point word, step, example, seed word | (feature >> 1))     (4 × u32)
  *   feature i uses (r.x, r.y) when i is even, (r.z, r.w) when i is odd:
  *     x_i = unit(first) < p_i ? unit(second) : 0                         (docs/science.md "Data")
+ *
+ * pcg4d is a bijection on 128 bits (each of its steps is invertible), so two models of a run can
+ * only share data if their counter words are equal: a model's stream is its (grid point, seed
+ * index) pair held in separate words, never a 32-bit hash of them (65 536 points × 10 seeds gave
+ * 75 colliding hashes). This bounds seedIndex < 65 535 and n ≤ 131 072 (feature >> 1 < 2¹⁶).
+ * The evaluation batch is keyed by the grid point alone ({@link EVAL_SEED}), so every seed of a
+ * point is scored on the same examples and "lowest loss" compares models, not samples.
  *
  * `unit(u) = (u >>> 8) · 2⁻²⁴` is exactly representable in float32, so the float32 GPU kernels
  * and the float64 CPU reference see identical inputs (compare against `Math.fround(p)`).
@@ -22,6 +29,16 @@
 export const INIT_STEP = 0xffffffff;
 /** Step counter value reserved for the evaluation batch. */
 export const EVAL_STEP = 0xfffffffe;
+/** Seed index reserved for the evaluation batch, shared by every seed of a grid point. */
+export const EVAL_SEED = 0xffff;
+/** Largest seed index a stream can hold (EVAL_SEED is reserved). */
+export const MAX_SEED_INDEX = EVAL_SEED - 1;
+
+/**
+ * A model's PRNG stream: two u32 counter words, [point word, seed word]. The kernels receive it
+ * as one vec2u per instance.
+ */
+export type Stream = readonly [point: number, seed: number];
 
 /** PCG-RXS-M-XS 32-bit hash (a bijection on u32). Input and output are u32 as JS numbers. */
 export function pcg(v: number): number {
@@ -60,24 +77,41 @@ export function unit(u: number): number {
   return (u >>> 8) * 5.9604644775390625e-8; // 2^-24
 }
 
-/** The per-model key: one per (base seed, grid point, seed index). All arguments are u32. */
-export function modelKey(baseSeed: number, gridIndex: number, seedIndex: number): number {
-  return pcg((pcg((pcg(baseSeed >>> 0) + (gridIndex >>> 0)) >>> 0) + (seedIndex >>> 0)) >>> 0);
+/**
+ * The stream of one model: grid point `gridIndex`, seed `seedIndex` (< 65 535) of a run with
+ * base seed `baseSeed` (all u32).
+ * @throws RangeError when seedIndex is out of range
+ */
+export function modelStream(baseSeed: number, gridIndex: number, seedIndex: number): Stream {
+  if (!(Number.isInteger(seedIndex) && seedIndex >= 0 && seedIndex <= MAX_SEED_INDEX)) {
+    throw new RangeError(`seedIndex = ${seedIndex} is out of range; allowed: 0 … ${MAX_SEED_INDEX}`);
+  }
+  return [(pcg(baseSeed >>> 0) + (gridIndex >>> 0)) >>> 0, (seedIndex << 16) >>> 0];
+}
+
+/** The stream of a grid point's evaluation batch (the same for all its seeds). */
+export function evaluationStream(stream: Stream): Stream {
+  return [stream[0], (EVAL_SEED << 16) >>> 0];
+}
+
+/** The four words of example `example`, feature pair `pair` = i >> 1, at step `step`. */
+export function draw(stream: Stream, step: number, example: number, pair: number, out: Uint32Array = new Uint32Array(4)): Uint32Array {
+  return pcg4d(stream[0], step, example, (stream[1] | pair) >>> 0, out);
 }
 
 const scratch = new Uint32Array(4);
 
 /**
  * One feature value x_i of one example, exactly as the WGSL kernels draw it.
- * @param key modelKey of the model
+ * @param stream the model's stream ({@link modelStream}; {@link evaluationStream} for the evaluation batch)
  * @param step training step (0-based) or {@link EVAL_STEP}
  * @param example index in the batch
  * @param feature feature index i
  * @param p feature probability p_i = 1 − S_i, compared in float32 (pass any number; it is rounded)
  * @returns 0 with probability 1 − p_i, otherwise U[0, 1)
  */
-export function featureValue(key: number, step: number, example: number, feature: number, p: number): number {
-  const r = pcg4d(key, step, example, feature >>> 1, scratch);
+export function featureValue(stream: Stream, step: number, example: number, feature: number, p: number): number {
+  const r = draw(stream, step, example, feature >>> 1, scratch);
   const odd = feature & 1;
   const gate = unit(r[odd * 2]!);
   return gate < Math.fround(p) ? unit(r[odd * 2 + 1]!) : 0;
@@ -85,20 +119,30 @@ export function featureValue(key: number, step: number, example: number, feature
 
 /**
  * Xavier-normal initial W[j][i] (std √(2/(n+m)), each model on its own: docs/science.md "Training
- * defaults"), by Box–Muller on pcg4d(key, INIT_STEP, j, i); rounded to float32 so that GPU and CPU
- * start from the same W.
+ * defaults"), by Box–Muller on the stream's words at step INIT_STEP, example `tensor << 16 | j`,
+ * feature pair i (see {@link normalEntry}); rounded to float32 so that GPU and CPU start from the same W.
  * @returns Float64Array of length m·n, row-major: W[j * n + i]
  */
-export function initialW(key: number, nFeatures: number, nHidden: number): Float64Array {
-  const std = Math.sqrt(2 / (nFeatures + nHidden));
-  const W = new Float64Array(nHidden * nFeatures);
-  for (let j = 0; j < nHidden; j++) {
-    for (let i = 0; i < nFeatures; i++) {
-      const r = pcg4d(key, INIT_STEP, j, i, scratch);
-      const u1 = 1 - unit(r[0]!); // (0, 1]: log is finite
-      const u2 = unit(r[1]!);
-      W[j * nFeatures + i] = Math.fround(std * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
-    }
+export function initialW(stream: Stream, nFeatures: number, nHidden: number, tensor = 0): Float64Array {
+  return initialNormal(stream, tensor, nHidden, nFeatures, Math.sqrt(2 / (nFeatures + nHidden)));
+}
+
+/** One standard-normal entry (row, col) of parameter tensor number `tensor`, by Box–Muller. */
+export function normalEntry(stream: Stream, tensor: number, row: number, col: number): number {
+  const r = pcg4d(stream[0], INIT_STEP, ((tensor << 16) | row) >>> 0, (stream[1] | col) >>> 0, scratch);
+  const u1 = 1 - unit(r[0]!); // (0, 1]: log is finite
+  const u2 = unit(r[1]!);
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/**
+ * A rows × cols tensor of independent N(0, std²) entries, float32-rounded, row-major
+ * ([row * cols + col]); `tensor` (< 2¹⁶) tells a model's tensors apart. rows, cols < 65 536.
+ */
+export function initialNormal(stream: Stream, tensor: number, rows: number, cols: number, std: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < cols; i++) out[j * cols + i] = Math.fround(std * normalEntry(stream, tensor, j, i));
   }
-  return W;
+  return out;
 }

@@ -7,7 +7,7 @@
  * Model (docs/science.md "Models"): h = W x, x' = ReLU(Wᵀh + b) (`linear`: x' = Wᵀh + b).
  * Loss: (1/B) Σ_e Σ_i I_i (x_i − x'_i)².
  */
-import { EVAL_STEP, initialW, modelKey, pcg4d, unit } from './prng.js';
+import { draw, EVAL_STEP, evaluationStream, initialW, modelStream, unit, type Stream } from './prng.js';
 import type { ModelKind, ModelSet, TrainingSettings } from './types.js';
 
 /** One model's parameters, float64. W row-major m × n (W[j * n + i]); b length n. */
@@ -22,8 +22,8 @@ export interface ReferenceInstance {
   nFeatures: number;
   nHidden: number;
   training: TrainingSettings;
-  /** modelKey(baseSeed, gridIndex, seedIndex) */
-  key: number;
+  /** modelStream(baseSeed, gridIndex, seedIndex) */
+  stream: Stream;
   /** p_i, length n */
   featureProbability: ArrayLike<number>;
   /** I_i, length n */
@@ -39,7 +39,7 @@ export function referenceInstance(set: ModelSet, instance: number): ReferenceIns
     nFeatures: set.nFeatures,
     nHidden: set.nHidden,
     training: set.training,
-    key: modelKey(set.baseSeed, point.index, instance % set.seeds),
+    stream: modelStream(set.baseSeed, point.index, instance % set.seeds),
     featureProbability: point.featureProbability,
     importance: point.importance,
   };
@@ -55,10 +55,10 @@ export function scheduleFactor(schedule: TrainingSettings['schedule'], t: number
 const scratch = new Uint32Array(4);
 
 /** Draws example `example` of step `step` into x (length n), as the kernels do. */
-function drawExample(key: number, step: number, example: number, p: Float64Array, x: Float64Array): void {
+function drawExample(stream: Stream, step: number, example: number, p: Float64Array, x: Float64Array): void {
   const n = x.length;
   for (let i = 0; i < n; i += 2) {
-    const r = pcg4d(key, step, example, i >>> 1, scratch);
+    const r = draw(stream, step, example, i >>> 1, scratch);
     x[i] = unit(r[0]!) < p[i]! ? unit(r[1]!) : 0;
     if (i + 1 < n) x[i + 1] = unit(r[2]!) < p[i + 1]! ? unit(r[3]!) : 0;
   }
@@ -117,7 +117,7 @@ function workspace(inst: ReferenceInstance): Workspace {
  * @returns the batch loss (1/B) Σ_e Σ_i I_i (x_i − x'_i)²
  */
 export function batchGradient(inst: ReferenceInstance, theta: Float64Array, step: number, gradient: Float64Array, ws: Workspace = workspace(inst)): number {
-  const { nFeatures: n, nHidden: m, key, model } = inst;
+  const { nFeatures: n, nHidden: m, stream, model } = inst;
   const B = inst.training.batchSize;
   const W = theta.subarray(0, m * n);
   const b = theta.subarray(m * n);
@@ -126,7 +126,7 @@ export function batchGradient(inst: ReferenceInstance, theta: Float64Array, step
   let loss = 0;
   gradient.fill(0);
   for (let e = 0; e < B; e++) {
-    drawExample(key, step, e, p, x);
+    drawExample(stream, step, e, p, x);
     forward(model, W, b, x, h, pre, out);
     for (let i = 0; i < n; i++) {
       const err = out[i]! - x[i]!;
@@ -149,10 +149,10 @@ export function batchGradient(inst: ReferenceInstance, theta: Float64Array, step
  * training.steps) and returns W and b in float64.
  */
 export function trainReference(inst: ReferenceInstance, steps = inst.training.steps): ReferenceModel {
-  const { nFeatures: n, nHidden: m, training: t, key } = inst;
+  const { nFeatures: n, nHidden: m, training: t, stream } = inst;
   const P = m * n + n;
   const theta = new Float64Array(P);
-  theta.set(initialW(key, n, m));
+  theta.set(initialW(stream, n, m));
   const m1 = new Float64Array(P);
   const m2 = new Float64Array(P);
   const g = new Float64Array(P);
@@ -178,7 +178,8 @@ export function trainReference(inst: ReferenceInstance, steps = inst.training.st
 
 /** Loss and per-feature benefit of a model on the evaluation batch (step EVAL_STEP), as evaluate.wgsl. */
 export function evaluateReference(inst: ReferenceInstance, params: ReferenceModel, evalBatchSize: number): { loss: number; benefit: Float64Array; meanSquaredError: Float64Array } {
-  const { nFeatures: n, nHidden: m, key, model } = inst;
+  const { nFeatures: n, nHidden: m, stream, model } = inst;
+  const evalStream = evaluationStream(stream);
   const p = Float64Array.from(inst.featureProbability, (v) => Math.fround(v));
   const I = Float64Array.from(inst.importance, (v) => Math.fround(v));
   const x = new Float64Array(n);
@@ -187,7 +188,7 @@ export function evaluateReference(inst: ReferenceInstance, params: ReferenceMode
   const out = new Float64Array(n);
   const se = new Float64Array(n);
   for (let e = 0; e < evalBatchSize; e++) {
-    drawExample(key, EVAL_STEP, e, p, x);
+    drawExample(evalStream, EVAL_STEP, e, p, x);
     forward(model, params.W, params.b, x, h, pre, out);
     for (let i = 0; i < n; i++) se[i] = se[i]! + (out[i]! - x[i]!) ** 2;
   }

@@ -1,7 +1,7 @@
 // The PRNG's known answers and data statistics, and the reference trainer's gradient against
 // central finite differences (so the CPU oracle itself is checked independently of the GPU).
 import { describe, expect, it } from 'vitest';
-import { featureValue, initialW, modelKey, pcg, pcg4d, unit } from '../../src/science/prng.js';
+import { evaluationStream, featureValue, initialW, MAX_SEED_INDEX, modelStream, pcg, pcg4d, unit } from '../../src/science/prng.js';
 import { batchGradient, referenceInstance, scheduleFactor, trainReference } from '../../src/science/reference.js';
 import { smallSet } from '../helpers/model-set.js';
 
@@ -21,7 +21,7 @@ describe('PRNG', () => {
   });
 
   it('feature values are 0 with probability 1 − p and U[0,1) otherwise', () => {
-    const key = modelKey(0, 3, 1);
+    const key = modelStream(0, 3, 1);
     const p = 0.3;
     let on = 0;
     let sum = 0;
@@ -36,10 +36,27 @@ describe('PRNG', () => {
     expect(Math.abs(sum / N - p / 2)).toBeLessThan(0.003);
   });
 
-  it('model keys differ across grid points and seeds', () => {
-    const keys = new Set<number>();
-    for (let g = 0; g < 100; g++) for (let s = 0; s < 10; s++) keys.add(modelKey(0, g, s));
-    expect(keys.size).toBe(1000);
+  it('model streams never collide: 65 536 points × 10 seeds give distinct counter words and distinct data', () => {
+    // The old 32-bit hash key gave 75 duplicates here. Streams are word pairs, and pcg4d is a
+    // bijection, so distinct words give distinct draws: check both.
+    const words = new Set<string>();
+    const firstDraws = new Set<string>();
+    for (let g = 0; g < 65536; g++) {
+      for (let s = 0; s < 10; s++) {
+        const stream = modelStream(7, g, s);
+        words.add(`${stream[0]},${stream[1]}`);
+        firstDraws.add(Array.from(pcg4d(stream[0], 0, 0, stream[1])).join(','));
+      }
+    }
+    expect(words.size).toBe(655360);
+    expect(firstDraws.size).toBe(655360);
+  });
+
+  it('the evaluation stream is shared by every seed of a point and differs from every training stream', () => {
+    expect(evaluationStream(modelStream(3, 5, 0))).toEqual(evaluationStream(modelStream(3, 5, 9)));
+    expect(evaluationStream(modelStream(3, 5, 0))).not.toEqual(evaluationStream(modelStream(3, 6, 0)));
+    expect(evaluationStream(modelStream(3, 5, 0))[1]).not.toBe(modelStream(3, 5, MAX_SEED_INDEX)[1]);
+    expect(() => modelStream(0, 0, MAX_SEED_INDEX + 1)).toThrow(/seedIndex = 65535 is out of range/);
   });
 
   it('initial W is Xavier-normal with std √(2/(n+m))', () => {
@@ -48,7 +65,7 @@ describe('PRNG', () => {
     let sumSq = 0;
     let count = 0;
     for (let s = 0; s < 40; s++) {
-      for (const w of initialW(modelKey(1, s, 0), n, m)) {
+      for (const w of initialW(modelStream(1, s, 0), n, m)) {
         sumSq += w * w;
         count++;
       }
@@ -91,7 +108,7 @@ describe('reference trainer', () => {
     const inst = referenceInstance(set, 0);
     const g = new Float64Array(15);
     const start = new Float64Array(15);
-    start.set(initialW(inst.key, 5, 2));
+    start.set(initialW(inst.stream, 5, 2));
     const trained = trainReference(inst);
     const end = new Float64Array(15);
     end.set(trained.W);
