@@ -5,6 +5,10 @@ import evaluate from '../../shaders/evaluate.wgsl?raw';
 import geometry from '../../shaders/geometry.wgsl?raw';
 import snapshot from '../../shaders/snapshot.wgsl?raw';
 import blocks from '../../shaders/blocks.wgsl?raw';
-import type { ShaderSources } from './shaders.js';
+import autoencoder from '../../shaders/autoencoder.wgsl?raw';
+import { byKind, type ShaderSources } from './shaders.js';
 
-export const browserShaders: ShaderSources = { prng, blocks, train, evaluate, geometry, snapshot };
+const models = byKind(import.meta.glob<string>('../../shaders/models/*.wgsl', { query: '?raw', import: 'default', eager: true }));
+const data = byKind(import.meta.glob<string>('../../shaders/data/*.wgsl', { query: '?raw', import: 'default', eager: true }));
+
+export const browserShaders: ShaderSources = { prng, blocks, train, evaluate, geometry, snapshot, autoencoder, models, data };

@@ -11,4 +11,15 @@ export interface ShaderSources {
   /** Registers-layout helpers (featureBlock, drawFour), prepended to train and evaluate after prng. */
   blocks: string;
   snapshot: string;
+  /** The autoencoder drivers (workgroup layout), which name no model or data kind. */
+  autoencoder: string;
+  /** One module per model kind, by kind name (shaders/models/<kind>.wgsl). */
+  models: Record<string, string>;
+  /** One module per data kind, by kind name (shaders/data/<kind>.wgsl). */
+  data: Record<string, string>;
+}
+
+/** Files matched by a glob keyed by their base name without `.wgsl`. */
+export function byKind(files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([path, text]) => [path.replace(/^.*\//, '').replace(/\.wgsl$/, ''), text]));
 }

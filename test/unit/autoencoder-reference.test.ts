@@ -82,7 +82,7 @@ describe('data kinds', () => {
       if (c[0] && c[3]) independentWithSet++;
       const a = [0, 1, 2, 3].map((i) => drawFeature(dataDefinition('anticorrelated'), stream, 0, e, i, f) > 0);
       if (a.slice(0, 3).filter(Boolean).length > 1) clash++;
-      a.forEach((on, i) => (counts[i] += on ? 1 : 0));
+      a.forEach((on, i) => (counts[i] = counts[i]! + (on ? 1 : 0)));
     }
     expect(together).toBe(N);
     expect(Math.abs(independentWithSet / N - 0.04)).toBeLessThan(0.006);

@@ -1,0 +1,259 @@
+// Autoencoder drivers, `workgroup` layout: train (trainWorkgroup) and evaluate (evaluateWorkgroup)
+// any model kind on any data kind, at any size the device's limits allow (n up to thousands,
+// m up to hundreds). Owner: src/engine/autoencoder-kernel.ts. Mirrored in float64 by
+// src/science/autoencoder-reference.ts. This file names no model or data kind: a pipeline's source
+// is prng.wgsl + one shaders/models/<kind>.wgsl + one shaders/data/<kind>.wgsl + this file.
+//
+// Interface a model module provides (src/science/models/contract.ts has the symbols):
+//   const MODEL_TIED: bool            D = Eᵀ (θ holds W) instead of separate W1 [m, n], W2 [n, m]
+//   const MODEL_HIDDEN_BIAS: bool     b_h [m] after the matrices
+//   const MODEL_OUTPUT_BIAS: bool     b [n] last
+//   fn modelHidden(pre: f32) -> f32, fn modelHiddenSlope(pre: f32) -> f32      φ_h and φ_h'
+//   fn modelOutput(pre: f32) -> f32, fn modelOutputSlope(pre: f32) -> f32      φ_o and φ_o'
+//   fn modelTarget(x: f32) -> f32                                               t(x)
+// Interface a data module provides (src/science/data/contract.ts):
+//   fn dataFeature(stream: vec2u, step: u32, example: u32, i: u32, f: vec4f) -> f32     x_i
+//
+// Layout: one workgroup per model. Invocation l owns features i ≡ l (mod WG) and hidden units
+// j ≡ l (mod WG). Per example, with the shared arrays below in workgroup memory:
+//   1. owners draw x_i into xs                                 (barrier)
+//   2. owners of j: h_pre_j = Σ_i E_ji x_i (+ b_h,j), zero x_i skipped: at S ≥ 0.9 most are
+//      zero, so the forward pass touches only the active features      (barrier)
+//   3. owners of i: out_pre_i = Σ_j D_ij h_j (+ b_i); d_i = 2 I_i (x'_i − t_i)/B · φ_o'(out_pre_i)
+//      into ds; ∂D_i· += d_i h, ∂b_i += d_i                    (barrier)
+//   4. owners of j: dh_j = (Σ_{i: d_i ≠ 0} D_ij d_i) φ_h'(h_pre_j) into dhs; ∂b_h,j += dh_j  (barrier)
+//   5. owners of i with x_i ≠ 0: ∂E_·i += dh x_i
+// Every gradient entry has one owner, who accumulates it in `grad` and applies Adam/AdamW to it
+// after the batch, so no gradient is ever reduced across invocations. θ is read from workgroup
+// memory when it fits (SHARED_PARAMS, chosen by the planner from the device's
+// maxComputeWorkgroupStorageSize) and from the storage buffer otherwise.
+// Buffers: theta/moment1/moment2/grad [instance · P + k] (θ layout: models/contract.ts);
+// features [instance · N + i] = (p_i, I_i, leader_i, lower_i); keys [instance] = stream words.
+
+override N: u32 = 5u;          // nFeatures
+override M: u32 = 2u;          // nHidden
+override BATCH: u32 = 1024u;   // training examples per step
+override WG: u32 = 64u;        // invocations per workgroup (one workgroup per model)
+override ADAMW: bool = true;   // AdamW (decoupled decay) instead of Adam with an L2 term
+override SCHEDULE: u32 = 0u;   // 0 constant, 1 linear, 2 cosine (the notebook's formulas)
+override SHARED_PARAMS: bool = false;
+override SHARED_P: u32 = 1u;   // length of `sp`: P with SHARED_PARAMS, else 1
+
+struct Settings {
+  instanceCount: u32,
+  firstStep: u32,      // global index of the first step in this dispatch
+  stepCount: u32,      // steps in this dispatch
+  totalSteps: u32,     // T, for the schedule
+  learningRate: f32,
+  beta1: f32,
+  beta2: f32,
+  epsilon: f32,
+  weightDecay: f32,
+  rowStride: u32,      // workgroups (instances) per dispatch row
+}
+
+struct EvalSettings {
+  instanceCount: u32,
+  rowStride: u32,
+  firstExample: u32,   // this dispatch evaluates examples [firstExample, firstExample + exampleCount)
+  exampleCount: u32,
+}
+
+@group(0) @binding(0) var<uniform> settings: Settings;
+@group(0) @binding(1) var<storage, read> keys: array<vec2u>;
+@group(0) @binding(2) var<storage, read> features: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> theta: array<f32>;
+@group(0) @binding(4) var<storage, read_write> moment1: array<f32>;
+@group(0) @binding(5) var<storage, read_write> moment2: array<f32>;
+@group(0) @binding(6) var<storage, read_write> grad: array<f32>;
+@group(0) @binding(7) var<storage, read_write> squaredError: array<f32>;   // [instance · N + i]
+@group(0) @binding(8) var<uniform> evalSettings: EvalSettings;
+
+var<workgroup> xs: array<f32, N>;
+var<workgroup> ds: array<f32, N>;
+var<workgroup> hs: array<f32, M>;
+var<workgroup> hpres: array<f32, M>;
+var<workgroup> dhs: array<f32, M>;
+var<workgroup> sp: array<f32, SHARED_P>;
+
+// θ offset of this workgroup's model.
+var<private> base: u32;
+
+fn offsetD() -> u32 { return select(M * N, 0u, MODEL_TIED); }
+fn offsetHiddenBias() -> u32 { return select(2u * M * N, M * N, MODEL_TIED); }
+fn offsetBias() -> u32 { return offsetHiddenBias() + select(0u, M, MODEL_HIDDEN_BIAS); }
+fn paramCount() -> u32 { return offsetBias() + select(0u, N, MODEL_OUTPUT_BIAS); }
+
+fn param(k: u32) -> f32 {
+  if (SHARED_PARAMS) { return sp[k]; }
+  return theta[base + k];
+}
+
+fn setParam(k: u32, v: f32) {
+  if (SHARED_PARAMS) { sp[k] = v; } else { theta[base + k] = v; }
+}
+
+// θ index of E_ji (encoder: hidden j from feature i) and of D_ij (decoder: feature i from hidden j).
+fn indexE(j: u32, i: u32) -> u32 { return j * N + i; }
+fn indexD(i: u32, j: u32) -> u32 { return select(offsetD() + i * M + j, j * N + i, MODEL_TIED); }
+
+// Steps 1 and 2: x into xs, h_pre into hpres, h into hs. Ends with a barrier.
+fn forwardHidden(stream: vec2u, step: u32, example: u32, instance: u32, lid: u32) {
+  for (var i = lid; i < N; i += WG) {
+    xs[i] = dataFeature(stream, step, example, i, features[instance * N + i]);
+  }
+  workgroupBarrier();
+  for (var j = lid; j < M; j += WG) {
+    var s = 0.0;
+    if (MODEL_HIDDEN_BIAS) { s = param(offsetHiddenBias() + j); }
+    for (var i = 0u; i < N; i++) {
+      let x = xs[i];
+      if (x != 0.0) { s += param(indexE(j, i)) * x; }
+    }
+    hpres[j] = s;
+    hs[j] = modelHidden(s);
+  }
+  workgroupBarrier();
+}
+
+fn outputPre(i: u32) -> f32 {
+  var s = 0.0;
+  if (MODEL_OUTPUT_BIAS) { s = param(offsetBias() + i); }
+  for (var j = 0u; j < M; j++) { s += param(indexD(i, j)) * hs[j]; }
+  return s;
+}
+
+fn scheduleFactor(step: u32) -> f32 {
+  let t = f32(step);
+  let T = f32(settings.totalSteps);
+  if (SCHEDULE == 1u) { return 1.0 - t / T; }
+  if (SCHEDULE == 2u) { return select(cos(1.5707963267948966 * t / (T - 1.0)), 1.0, settings.totalSteps <= 1u); }
+  return 1.0;
+}
+
+struct AdamStep {
+  lr: f32,
+  bc1: f32,
+  bc2: f32,
+}
+
+fn adamStep(step: u32) -> AdamStep {
+  let t = f32(step + 1u);
+  return AdamStep(settings.learningRate * scheduleFactor(step), 1.0 - pow(settings.beta1, t), 1.0 - pow(settings.beta2, t));
+}
+
+// Adam/AdamW on θ[k] with its accumulated gradient (PyTorch's order: decoupled decay, then the
+// bias-corrected step); clears the gradient for the next step.
+fn update(k: u32, a: AdamStep) {
+  let index = base + k;
+  var p = param(k);
+  var g = grad[index];
+  if (ADAMW) {
+    p = p * (1.0 - a.lr * settings.weightDecay);
+  } else {
+    g = g + settings.weightDecay * p;
+  }
+  let m = settings.beta1 * moment1[index] + (1.0 - settings.beta1) * g;
+  let v = settings.beta2 * moment2[index] + (1.0 - settings.beta2) * g * g;
+  moment1[index] = m;
+  moment2[index] = v;
+  setParam(k, p - a.lr * (m / a.bc1) / (sqrt(v / a.bc2) + settings.epsilon));
+  grad[index] = 0.0;
+}
+
+fn addGrad(k: u32, v: f32) { grad[base + k] += v; }
+
+fn loadShared(lid: u32) {
+  if (SHARED_PARAMS) {
+    for (var k = lid; k < paramCount(); k += WG) { sp[k] = theta[base + k]; }
+  }
+  workgroupBarrier();
+}
+
+fn storeShared(lid: u32) {
+  if (SHARED_PARAMS) {
+    for (var k = lid; k < paramCount(); k += WG) { theta[base + k] = sp[k]; }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn trainWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let instance = wid.y * settings.rowStride + wid.x;
+  // Workgroup-uniform, so every barrier below stays in uniform control flow.
+  if (wid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
+  base = instance * paramCount();
+  let stream = keys[instance];
+  let scale = 2.0 / f32(BATCH);
+  loadShared(lid);
+  for (var s = 0u; s < settings.stepCount; s++) {
+    let step = settings.firstStep + s;
+    for (var e = 0u; e < BATCH; e++) {
+      forwardHidden(stream, step, e, instance, lid);
+      for (var i = lid; i < N; i += WG) {
+        let pre = outputPre(i);
+        let importance = features[instance * N + i].y;
+        let d = scale * importance * (modelOutput(pre) - modelTarget(xs[i])) * modelOutputSlope(pre);
+        ds[i] = d;
+        if (d != 0.0) {
+          if (MODEL_OUTPUT_BIAS) { addGrad(offsetBias() + i, d); }
+          for (var j = 0u; j < M; j++) { addGrad(indexD(i, j), d * hs[j]); }
+        }
+      }
+      workgroupBarrier();
+      for (var j = lid; j < M; j += WG) {
+        var t = 0.0;
+        for (var i = 0u; i < N; i++) {
+          let d = ds[i];
+          if (d != 0.0) { t += param(indexD(i, j)) * d; }
+        }
+        let dh = t * modelHiddenSlope(hpres[j]);
+        dhs[j] = dh;
+        if (MODEL_HIDDEN_BIAS) { addGrad(offsetHiddenBias() + j, dh); }
+      }
+      workgroupBarrier();
+      for (var i = lid; i < N; i += WG) {
+        let x = xs[i];
+        if (x != 0.0) {
+          for (var j = 0u; j < M; j++) { addGrad(indexE(j, i), dhs[j] * x); }
+        }
+      }
+    }
+    // Owners of j may still read D in step 4 of the last example (for tied models the entries
+    // the owners of i are about to update).
+    workgroupBarrier();
+    // Each owner updates its own entries: feature i's E column, D row and b_i; hidden j's b_h.
+    let a = adamStep(step);
+    for (var i = lid; i < N; i += WG) {
+      for (var j = 0u; j < M; j++) {
+        update(indexE(j, i), a);
+        if (!MODEL_TIED) { update(indexD(i, j), a); }
+      }
+      if (MODEL_OUTPUT_BIAS) { update(offsetBias() + i, a); }
+    }
+    if (MODEL_HIDDEN_BIAS) {
+      for (var j = lid; j < M; j += WG) { update(offsetHiddenBias() + j, a); }
+    }
+    // The next step's forward pass reads entries other invocations just wrote.
+    workgroupBarrier();
+    storageBarrier();
+  }
+  storeShared(lid);
+}
+
+@compute @workgroup_size(WG)
+fn evaluateWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let instance = wid.y * evalSettings.rowStride + wid.x;
+  if (wid.x >= evalSettings.rowStride || instance >= evalSettings.instanceCount) { return; }
+  base = instance * paramCount();
+  let stream = evaluationStream(keys[instance]);
+  loadShared(lid);
+  for (var e = 0u; e < evalSettings.exampleCount; e++) {
+    forwardHidden(stream, EVAL_STEP, evalSettings.firstExample + e, instance, lid);
+    for (var i = lid; i < N; i += WG) {
+      let err = modelOutput(outputPre(i)) - modelTarget(xs[i]);
+      squaredError[instance * N + i] += err * err;
+    }
+    // xs and hs are overwritten by the next example.
+    workgroupBarrier();
+  }
+}

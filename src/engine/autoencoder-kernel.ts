@@ -1,0 +1,170 @@
+/**
+ * Owner of shaders/autoencoder.wgsl: the `workgroup` layout's training and evaluation kernels for
+ * any model kind on any data kind. The pipeline's source is prng.wgsl + the model's module + the
+ * data kind's module + the drivers; this file picks the modules by the kinds' names and never
+ * branches on a kind.
+ */
+import { parameterCount, type ModelDefinition } from '../science/models/contract.js';
+import type { DataDefinition } from '../science/data/contract.js';
+import type { TrainingSettings } from '../science/types.js';
+import type { Engine } from './engine.js';
+import { DeviceLimitError } from './errors.js';
+import { getPipeline, recordDispatch } from './pipeline.js';
+import { SettingsUniform } from './uniforms.js';
+
+/** Shape of one workgroup-layout pipeline: sizes, invocations and whether θ sits in workgroup memory. */
+export interface AutoencoderShape {
+  model: ModelDefinition;
+  data: DataDefinition;
+  nFeatures: number;
+  nHidden: number;
+  /** Invocations per workgroup (one workgroup per model). */
+  workgroupSize: number;
+  /** θ held in workgroup memory for the whole dispatch. */
+  sharedParams: boolean;
+}
+
+/** Bytes of workgroup memory the drivers use: xs, ds (n each), hs, hpres, dhs (m each), θ when shared. */
+export function workgroupBytes(model: ModelDefinition, n: number, m: number, sharedParams: boolean): number {
+  return 4 * (2 * n + 3 * m + (sharedParams ? parameterCount(model, n, m) : 1));
+}
+
+/**
+ * The workgroup shape for a model of n → m on a device: the smallest power of two ≥ max(n, m)
+ * invocations, between 8 and 256 (and the device's maximum), so every invocation owns a few
+ * features; θ in workgroup memory when it fits the device's maxComputeWorkgroupStorageSize.
+ * @throws DeviceLimitError when even the per-example arrays do not fit workgroup memory
+ */
+export function chooseAutoencoderShape(model: ModelDefinition, data: DataDefinition, n: number, m: number, limits: { maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number }, options: { workgroupSize?: number; sharedParams?: boolean } = {}): AutoencoderShape {
+  const cap = Math.min(256, limits.maxComputeInvocationsPerWorkgroup);
+  const workgroupSize = options.workgroupSize ?? Math.min(cap, Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(n, m)))));
+  const fits = workgroupBytes(model, n, m, true) <= limits.maxComputeWorkgroupStorageSize;
+  const sharedParams = options.sharedParams ?? fits;
+  const bytes = workgroupBytes(model, n, m, sharedParams);
+  if (bytes > limits.maxComputeWorkgroupStorageSize) {
+    throw new DeviceLimitError('maxComputeWorkgroupStorageSize', bytes, limits.maxComputeWorkgroupStorageSize, `a ${n} → ${m} ${model.kind} model needs ${bytes} bytes of workgroup memory${sharedParams ? ' with θ shared' : ''}; the device allows ${limits.maxComputeWorkgroupStorageSize}`);
+  }
+  return { model, data, nFeatures: n, nHidden: m, workgroupSize, sharedParams };
+}
+
+/** GPU buffers of one chunk (instance-major; see the .wgsl header). */
+export interface AutoencoderBuffers {
+  keys: GPUBuffer;
+  features: GPUBuffer;
+  theta: GPUBuffer;
+  moment1: GPUBuffer;
+  moment2: GPUBuffer;
+  grad: GPUBuffer;
+  squaredError: GPUBuffer;
+}
+
+const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
+
+function source(engine: Engine, shape: AutoencoderShape): string {
+  const model = engine.shaders.models[shape.model.kind];
+  const data = engine.shaders.data[shape.data.kind];
+  if (model === undefined) throw new Error(`no WGSL module shaders/models/${shape.model.kind}.wgsl`);
+  if (data === undefined) throw new Error(`no WGSL module shaders/data/${shape.data.kind}.wgsl`);
+  return engine.shaders.prng + model + data + engine.shaders.autoencoder;
+}
+
+export class AutoencoderKernel {
+  private readonly trainSettings: SettingsUniform;
+  private readonly evalSettings: SettingsUniform;
+  private trainBindGroup: GPUBindGroup | undefined;
+  private readonly label: string;
+
+  private constructor(
+    private readonly engine: Engine,
+    readonly shape: AutoencoderShape,
+    private readonly training: TrainingSettings,
+    private readonly trainPipeline: GPUComputePipeline,
+    private readonly evalPipeline: GPUComputePipeline,
+    code: string,
+  ) {
+    this.label = `autoencoder.${shape.model.kind}.${shape.data.kind}`;
+    this.trainSettings = new SettingsUniform(engine.device, code, 'Settings', `${this.label}.train`);
+    this.evalSettings = new SettingsUniform(engine.device, code, 'EvalSettings', `${this.label}.evaluate`);
+  }
+
+  static async create(engine: Engine, shape: AutoencoderShape, training: TrainingSettings): Promise<AutoencoderKernel> {
+    const code = source(engine, shape);
+    const P = parameterCount(shape.model, shape.nFeatures, shape.nHidden);
+    const constants = {
+      N: shape.nFeatures,
+      M: shape.nHidden,
+      BATCH: training.batchSize,
+      WG: shape.workgroupSize,
+      ADAMW: training.optimizer === 'adamw' ? 1 : 0,
+      SCHEDULE: SCHEDULES[training.schedule],
+      SHARED_PARAMS: shape.sharedParams ? 1 : 0,
+      SHARED_P: shape.sharedParams ? P : 1,
+    };
+    const label = `autoencoder.${shape.model.kind}.${shape.data.kind}`;
+    const [trainPipeline, evalPipeline] = await Promise.all([
+      getPipeline(engine, { label: `${label}.train`, code, entryPoint: 'trainWorkgroup', constants }),
+      getPipeline(engine, { label: `${label}.evaluate`, code, entryPoint: 'evaluateWorkgroup', constants }),
+    ]);
+    return new AutoencoderKernel(engine, shape, training, trainPipeline, evalPipeline, code);
+  }
+
+  /** Training examples per step. */
+  get batchSize(): number {
+    return this.training.batchSize;
+  }
+
+  /** Binds a chunk's buffers for training (once per chunk, before `encodeTrain`). */
+  bind(buffers: AutoencoderBuffers): void {
+    const b = [this.trainSettings.buffer, buffers.keys, buffers.features, buffers.theta, buffers.moment1, buffers.moment2, buffers.grad];
+    this.trainBindGroup = this.engine.device.createBindGroup({
+      label: `${this.label}.train.bind`,
+      layout: this.trainPipeline.getBindGroupLayout(0),
+      entries: b.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+  }
+
+  /** Writes the settings of steps [firstStep, firstStep + stepCount) and records one dispatch; submit right after. */
+  encodeTrain(encoder: GPUCommandEncoder, instanceCount: number, firstStep: number, stepCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
+    if (!this.trainBindGroup) throw new Error('AutoencoderKernel.bind() must be called before encodeTrain()');
+    const t = this.training;
+    this.trainSettings.write({
+      instanceCount,
+      firstStep,
+      stepCount,
+      totalSteps: t.steps,
+      learningRate: t.learningRate,
+      beta1: t.beta1,
+      beta2: t.beta2,
+      epsilon: t.epsilon,
+      weightDecay: t.weightDecay,
+      rowStride: dispatch.rowStride,
+    });
+    recordDispatch(encoder, `${this.label}.train`, this.trainPipeline, this.trainBindGroup, dispatch);
+  }
+
+  /**
+   * Records the evaluation of examples [firstExample, firstExample + exampleCount) of every
+   * instance, adding squared errors into buffers.squaredError (zero it before the first range).
+   * Submit right after: the settings uniform is shared by all ranges.
+   */
+  encodeEvaluate(encoder: GPUCommandEncoder, buffers: AutoencoderBuffers, instanceCount: number, firstExample: number, exampleCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
+    this.evalSettings.write({ instanceCount, rowStride: dispatch.rowStride, firstExample, exampleCount });
+    const device = this.engine.device;
+    const entries = [
+      { binding: 1, resource: { buffer: buffers.keys } },
+      { binding: 2, resource: { buffer: buffers.features } },
+      { binding: 3, resource: { buffer: buffers.theta } },
+      { binding: 7, resource: { buffer: buffers.squaredError } },
+      { binding: 8, resource: { buffer: this.evalSettings.buffer } },
+    ];
+    const bindGroup = device.createBindGroup({ label: `${this.label}.evaluate.bind`, layout: this.evalPipeline.getBindGroupLayout(0), entries });
+    recordDispatch(encoder, `${this.label}.evaluate`, this.evalPipeline, bindGroup, dispatch);
+  }
+
+  /** Idempotent. */
+  destroy(): void {
+    this.trainSettings.destroy();
+    this.evalSettings.destroy();
+    this.trainBindGroup = undefined;
+  }
+}

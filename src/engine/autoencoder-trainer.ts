@@ -1,0 +1,133 @@
+/**
+ * Runs one chunk of models on the `workgroup` layout (shaders/autoencoder.wgsl): training in
+ * submits sized to about a quarter second (or one step, when a step takes longer), then the
+ * evaluation split into example ranges sized the same way, so the first progress report and any
+ * cancel land within about a second for every model size. Reads back θ and the per-feature
+ * squared errors; the caller turns them into results.
+ */
+import { flopsPerSample } from '../science/models/contract.js';
+import type { Engine } from './engine.js';
+import { AutoencoderKernel, type AutoencoderBuffers } from './autoencoder-kernel.js';
+import { CancelledError } from './errors.js';
+
+/** Seconds one submit should take. */
+const TARGET_SUBMIT_SECONDS = 0.25;
+/**
+ * FLOPs of the first submit, before any measurement: 2·10⁸ is ~0.1–0.5 s on SwiftShader's two
+ * cores and far less on a GPU.
+ */
+const FIRST_SUBMIT_FLOPS = 2e8;
+
+const now = (): number => performance.now() / 1000;
+
+/** A GPU buffer of at least `size` bytes (rounded up to 4, at least 16), filled with `data` when given. */
+function buffer(device: GPUDevice, label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer {
+  const b = device.createBuffer({ label, size: Math.max(16, Math.ceil(size / 4) * 4), usage });
+  if (data) device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
+  return b;
+}
+
+/** Inputs of one chunk: stream words (2 u32 per instance), feature inputs (4n floats per instance), initial θ (P per instance). */
+export interface AutoencoderChunkInputs {
+  count: number;
+  keys: Uint32Array;
+  features: Float32Array;
+  theta: Float32Array;
+}
+
+export interface AutoencoderChunkOptions {
+  steps: number;
+  evalBatchSize: number;
+  signal?: AbortSignal;
+  /** Force the steps per training submit (default: sized by FLOPs and measured time). */
+  stepsPerDispatch?: number;
+  /** Force the examples per evaluation submit (default: sized by FLOPs and measured time). */
+  examplesPerDispatch?: number;
+  /** Called after every training submit with the steps it did, and its seconds. */
+  onSteps?: (steps: number, seconds: number) => void;
+}
+
+/** Dispatch shape: one workgroup per instance, rows of at most maxPerDimension. */
+function workgroupDispatch(count: number, maxPerDimension: number): { x: number; y: number; rowStride: number } {
+  const x = Math.max(1, Math.min(count, maxPerDimension));
+  return { x, y: Math.ceil(count / x), rowStride: x };
+}
+
+/**
+ * Trains and evaluates `inputs.count` models. θ is [instance · P + k]; squaredError is the sum over
+ * the evaluation batch of (x'_i − t_i)², [instance · n + i].
+ * @throws CancelledError when options.signal aborts (between submits)
+ */
+export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKernel, inputs: AutoencoderChunkInputs, options: AutoencoderChunkOptions): Promise<{ theta: Float32Array; squaredError: Float32Array; trainSeconds: number }> {
+  const { device } = engine;
+  const { count } = inputs;
+  const { model, nFeatures: n, nHidden: m } = kernel.shape;
+  const P = inputs.theta.length / count;
+  const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+  const buffers: AutoencoderBuffers = {
+    keys: buffer(device, 'autoencoder.keys', inputs.keys.byteLength, storage, inputs.keys),
+    features: buffer(device, 'autoencoder.features', inputs.features.byteLength, storage, inputs.features),
+    theta: buffer(device, 'autoencoder.theta', inputs.theta.byteLength, storage | GPUBufferUsage.COPY_SRC, inputs.theta),
+    moment1: buffer(device, 'autoencoder.moment1', count * P * 4, storage),
+    moment2: buffer(device, 'autoencoder.moment2', count * P * 4, storage),
+    grad: buffer(device, 'autoencoder.grad', count * P * 4, storage),
+    squaredError: buffer(device, 'autoencoder.squaredError', count * n * 4, storage | GPUBufferUsage.COPY_SRC),
+  };
+  const readTheta = buffer(device, 'autoencoder.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const readError = buffer(device, 'autoencoder.squaredError.readback', count * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  try {
+    const dispatch = workgroupDispatch(count, engine.info.limits.maxComputeWorkgroupsPerDimension);
+    // FLOPs of one example for every model of the chunk.
+    const flopsPerExample = count * flopsPerSample(model, n, m);
+    kernel.bind(buffers);
+    let trainSeconds = 0;
+    // Training: steps per submit from FLOPs first, then from the measured time.
+    let stepsPerDispatch = options.stepsPerDispatch ?? Math.max(1, Math.floor(FIRST_SUBMIT_FLOPS / (flopsPerExample * kernel.batchSize)));
+    for (let step = 0; step < options.steps; ) {
+      if (options.signal?.aborted) throw new CancelledError();
+      const stepCount = Math.min(stepsPerDispatch, options.steps - step);
+      const encoder = device.createCommandEncoder({ label: 'autoencoder.train' });
+      kernel.encodeTrain(encoder, count, step, stepCount, dispatch);
+      const started = now();
+      device.queue.submit([encoder.finish()]);
+      await engine.guard(device.queue.onSubmittedWorkDone());
+      const seconds = now() - started;
+      trainSeconds += seconds;
+      step += stepCount;
+      options.onSteps?.(stepCount, seconds);
+      if (options.stepsPerDispatch === undefined && seconds > 0) stepsPerDispatch = resize(stepCount, seconds);
+    }
+    // Evaluation in example ranges (forward only: about a third of a training sample's FLOPs).
+    let examplesPerDispatch = options.examplesPerDispatch ?? Math.max(1, Math.floor((3 * FIRST_SUBMIT_FLOPS) / flopsPerExample));
+    for (let first = 0; first < options.evalBatchSize; ) {
+      if (options.signal?.aborted) throw new CancelledError();
+      const exampleCount = Math.min(examplesPerDispatch, options.evalBatchSize - first);
+      const encoder = device.createCommandEncoder({ label: 'autoencoder.evaluate' });
+      kernel.encodeEvaluate(encoder, buffers, count, first, exampleCount, dispatch);
+      const started = now();
+      device.queue.submit([encoder.finish()]);
+      await engine.guard(device.queue.onSubmittedWorkDone());
+      const seconds = now() - started;
+      first += exampleCount;
+      if (options.examplesPerDispatch === undefined && seconds > 0) examplesPerDispatch = resize(exampleCount, seconds);
+    }
+    const encoder = device.createCommandEncoder({ label: 'autoencoder.readback' });
+    encoder.copyBufferToBuffer(buffers.theta, 0, readTheta, 0, count * P * 4);
+    encoder.copyBufferToBuffer(buffers.squaredError, 0, readError, 0, count * n * 4);
+    device.queue.submit([encoder.finish()]);
+    await engine.guard(Promise.all([readTheta.mapAsync(GPUMapMode.READ), readError.mapAsync(GPUMapMode.READ)]));
+    const theta = new Float32Array(readTheta.getMappedRange(0, count * P * 4).slice(0));
+    const squaredError = new Float32Array(readError.getMappedRange(0, count * n * 4).slice(0));
+    readTheta.unmap();
+    readError.unmap();
+    return { theta, squaredError, trainSeconds };
+  } finally {
+    for (const b of [...Object.values(buffers), readTheta, readError]) b.destroy();
+  }
+}
+
+/** Next submit's size from the last one's: aim at TARGET_SUBMIT_SECONDS, change at most 4× (halve at least). */
+function resize(size: number, seconds: number): number {
+  const ideal = (size * TARGET_SUBMIT_SECONDS) / seconds;
+  return Math.max(1, Math.round(Math.min(Math.max(ideal, size / 2), size * 4)));
+}
