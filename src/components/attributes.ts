@@ -9,6 +9,7 @@
  * each attribute that is set overrides the matching field.
  */
 import { getPreset } from '../science/presets.js';
+import { MODEL_KINDS, modelDefinition } from '../science/models/index.js';
 import { ENGINE_MAX_FEATURES, ENGINE_MAX_HIDDEN, MAX_AXIS_COUNT, MAX_SEEDS, parseSpec, SpecError, type Axis, type SweepSpec, type SweepSpecInput } from '../science/spec.js';
 import { metricNames, perFeatureMetrics, type MetricChoice, type MetricName } from '../render/figure-data.js';
 
@@ -152,7 +153,10 @@ export function specFromAttributes(attrs: SweepAttributes, specProperty?: SweepS
   }
   const a = attrs;
   if (set(a.model)) {
-    spec.model = checkChoice('model', a.model, ['relu', 'linear']);
+    const model = checkChoice('model', a.model, MODEL_KINDS);
+    spec.model = model;
+    // A model that needs signed inputs (abs) gets them unless the spec says otherwise.
+    if (modelDefinition(model).requiresSignedData && spec.data === undefined) spec.data = { kind: 'signed' };
     for (const k of ['x', 'y'] as const) if ((spec[k] as Axis | undefined)?.param === 'model') delete spec[k];
   }
   if (set(a.nFeatures)) spec.nFeatures = checkNumber('nFeatures', a.nFeatures, { integer: true, min: 2, max: ENGINE_MAX_FEATURES }, `integers 2..${ENGINE_MAX_FEATURES}`);

@@ -5,10 +5,16 @@
  * cancel land within about a second for every model size. Reads back θ and the per-feature
  * squared errors; the caller turns them into results.
  */
-import { flopsPerSample } from '../science/models/contract.js';
+import { featureInputs, initialTheta, summariseEvaluation } from '../science/autoencoder-reference.js';
+import { dataDefinition } from '../science/data/index.js';
+import { geometry, neuronMetrics } from '../science/metrics.js';
+import { flopsPerSample, modelDefinition, parameterCount, tensorLayout } from '../science/models/index.js';
+import { modelStream } from '../science/prng.js';
+import type { ModelResults, ModelSet, NamedTensor } from '../science/types.js';
 import type { Engine } from './engine.js';
-import { AutoencoderKernel, type AutoencoderBuffers } from './autoencoder-kernel.js';
+import { AutoencoderKernel, chooseAutoencoderShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
 import { CancelledError } from './errors.js';
+import type { Chunk, SweepPlan } from './planner.js';
 
 /** Seconds one submit should take. */
 const TARGET_SUBMIT_SECONDS = 0.25;
@@ -130,4 +136,128 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
 function resize(size: number, seconds: number): number {
   const ideal = (size * TARGET_SUBMIT_SECONDS) / seconds;
   return Math.max(1, Math.round(Math.min(Math.max(ideal, size / 2), size * 4)));
+}
+
+/** Per-instance inputs of a chunk of a ModelSet: stream words, feature inputs, initial θ. */
+export function autoencoderChunkInputs(set: ModelSet, chunk: Chunk): AutoencoderChunkInputs {
+  const model = modelDefinition(set.model);
+  const n = set.nFeatures;
+  const P = parameterCount(model, n, set.nHidden);
+  const keys = new Uint32Array(chunk.count * 2);
+  const features = new Float32Array(chunk.count * n * 4);
+  const theta = new Float32Array(chunk.count * P);
+  for (let c = 0; c < chunk.count; c++) {
+    const instance = chunk.start + c;
+    const point = set.points[Math.floor(instance / set.seeds)]!;
+    const stream = modelStream(set.baseSeed, point.index, instance % set.seeds);
+    keys.set(stream, c * 2);
+    features.set(featureInputs(point.featureProbability, point.importance, set.featureSets ?? []), c * n * 4);
+    theta.set(initialTheta(model, stream, n, set.nHidden), c * P);
+  }
+  return { count: chunk.count, keys, features, theta };
+}
+
+/** Results arrays for `count` instances of the set's model, with its named tensors and extra metrics. */
+export function allocateAutoencoderResults(set: ModelSet, count: number): ModelResults {
+  const model = modelDefinition(set.model);
+  const n = set.nFeatures;
+  const m = set.nHidden;
+  const perFeature = () => new Float32Array(count * n);
+  const params: Record<string, NamedTensor> = {};
+  for (const t of tensorLayout(model, n, m)) params[t.name] = { shape: [...t.shape], data: new Float32Array(count * t.size) };
+  const extra: Record<string, Float32Array> = {};
+  if (model.metrics.includes('per-neuron')) {
+    extra.neuronMaxShare = new Float32Array(count * m);
+    extra.neuronFeatureCount = new Float32Array(count * m);
+  }
+  if (!model.tied) for (const name of ['W2.featureNorm', 'W2.superposition', 'W2.dimensionality']) extra[name] = perFeature();
+  return {
+    count,
+    nFeatures: n,
+    nHidden: m,
+    W: params[model.tied ? 'W' : 'W1']!.data,
+    b: params.b?.data ?? perFeature(),
+    loss: new Float32Array(count),
+    featureNorm: perFeature(),
+    superposition: perFeature(),
+    dimensionality: perFeature(),
+    dimsPerFeature: new Float32Array(count),
+    benefit: perFeature(),
+    params,
+    extra,
+  };
+}
+
+/**
+ * Fills instance `instance` of `results` from its θ and summed squared errors: the named
+ * tensors, loss and benefit, and the metrics (computed here in float64 from the weights: the
+ * per-feature geometry of W's (W1's) columns, of W2's rows for untied models, and the per-neuron
+ * metrics of a privileged hidden layer).
+ */
+export function storeAutoencoderResult(set: ModelSet, results: ModelResults, instance: number, theta: Float32Array, squaredError: Float32Array): void {
+  const model = modelDefinition(set.model);
+  const n = set.nFeatures;
+  const m = set.nHidden;
+  const point = set.points[Math.floor(instance / set.seeds)]!;
+  for (const t of tensorLayout(model, n, m)) results.params![t.name]!.data.set(theta.subarray(t.offset, t.offset + t.size), instance * t.size);
+  const features = featureInputs(point.featureProbability, point.importance, set.featureSets ?? []);
+  const evaluation = summariseEvaluation({ model, data: dataDefinition(set.data ?? 'independent'), features, nFeatures: n }, squaredError, set.evalBatchSize);
+  results.loss[instance] = evaluation.loss;
+  results.benefit.set(evaluation.benefit, instance * n);
+  const W = theta.subarray(0, m * n);
+  const g = geometry(W, n, m);
+  results.featureNorm.set(g.norms, instance * n);
+  results.superposition.set(g.superposition, instance * n);
+  results.dimensionality.set(g.dimensionality, instance * n);
+  results.dimsPerFeature[instance] = g.dimsPerFeature;
+  const extra = results.extra!;
+  if (extra.neuronMaxShare) {
+    const neurons = neuronMetrics(W, n, m);
+    extra.neuronMaxShare.set(neurons.maxShare, instance * m);
+    extra.neuronFeatureCount!.set(neurons.featureCount, instance * m);
+  }
+  if (!model.tied) {
+    // W2 [n, m] row i is feature i's output direction; as columns of W2ᵀ (m × n) for geometry().
+    const W2 = theta.subarray(m * n, 2 * m * n);
+    const W2t = new Float64Array(m * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) W2t[j * n + i] = W2[i * m + j]!;
+    const g2 = geometry(W2t, n, m);
+    extra['W2.featureNorm']!.set(g2.norms, instance * n);
+    extra['W2.superposition']!.set(g2.superposition, instance * n);
+    extra['W2.dimensionality']!.set(g2.dimensionality, instance * n);
+  }
+}
+
+/**
+ * Trains every instance of `set` on the workgroup layout, chunk by chunk (plan.chunks).
+ * @throws CancelledError, DeviceLostError, GPUValidationError as {@link runAutoencoderChunk}
+ */
+export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: SweepPlan, options: { signal?: AbortSignal; stepsPerDispatch?: number; onSteps?: (instances: number, steps: number, seconds: number) => void; onChunkDone?: (chunk: Chunk) => void; workgroupSize?: number; sharedParams?: boolean }): Promise<{ results: ModelResults; trainSeconds: number; shape: AutoencoderShape }> {
+  const model = modelDefinition(set.model);
+  const data = dataDefinition(set.data ?? 'independent');
+  const shape = chooseAutoencoderShape(model, data, set.nFeatures, set.nHidden, engine.info.limits, { workgroupSize: options.workgroupSize, sharedParams: options.sharedParams });
+  const kernel = await AutoencoderKernel.create(engine, shape, set.training);
+  const instances = set.points.length * set.seeds;
+  const results = allocateAutoencoderResults(set, instances);
+  let trainSeconds = 0;
+  try {
+    for (const chunk of plan.chunks) {
+      const out = await runAutoencoderChunk(engine, kernel, autoencoderChunkInputs(set, chunk), {
+        steps: set.training.steps,
+        evalBatchSize: set.evalBatchSize,
+        signal: options.signal,
+        stepsPerDispatch: options.stepsPerDispatch,
+        onSteps: (steps, seconds) => options.onSteps?.(chunk.count, steps, seconds),
+      });
+      trainSeconds += out.trainSeconds;
+      const P = out.theta.length / chunk.count;
+      for (let c = 0; c < chunk.count; c++) {
+        storeAutoencoderResult(set, results, chunk.start + c, out.theta.subarray(c * P, (c + 1) * P), out.squaredError.subarray(c * set.nFeatures, (c + 1) * set.nFeatures));
+      }
+      options.onChunkDone?.(chunk);
+    }
+  } finally {
+    kernel.destroy();
+  }
+  return { results, trainSeconds, shape };
 }

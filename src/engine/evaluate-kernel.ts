@@ -3,6 +3,7 @@
  * evaluation batch (one invocation per instance).
  */
 import type { ModelKind } from '../science/types.js';
+import { modelDefinition } from '../science/models/index.js';
 import type { Engine } from './engine.js';
 import { DeviceLimitError } from './errors.js';
 import { REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN } from './planner.js';
@@ -39,7 +40,7 @@ export class EvaluateKernel {
     if (config.entryPoint === 'evaluateRegisters' && !registers) {
       throw new DeviceLimitError('evaluateRegisters', Math.max(config.nFeatures, config.nHidden), REGISTERS_MAX_FEATURES, `evaluateRegisters holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${config.nFeatures}, m = ${config.nHidden}`);
     }
-    const constants: Record<string, number> = { N: config.nFeatures, M: config.nHidden, EVAL_BATCH: config.evalBatchSize, WG: config.workgroupSize, LINEAR: config.model === 'linear' ? 1 : 0 };
+    const constants: Record<string, number> = { N: config.nFeatures, M: config.nHidden, EVAL_BATCH: config.evalBatchSize, WG: config.workgroupSize, LINEAR: modelDefinition(config.model).outputActivation === 'identity' ? 1 : 0 };
     if (registers) constants.HALF2 = config.nFeatures > 4 ? 1 : 0;
     const pipeline = await getPipeline(engine, {
       label: 'evaluate',

@@ -3,6 +3,9 @@
  * chunks that fit the device's limits. Results never depend on the plan: every random number is
  * keyed by the instance's coordinates (src/science/prng.ts).
  */
+import { dataDefinition } from '../science/data/index.js';
+import { modelDefinition, parameterCount, type ModelDefinition } from '../science/models/index.js';
+import type { DataKind, ModelKind } from '../science/types.js';
 import { DeviceLimitError } from './errors.js';
 import { MAX_FEATURES, MAX_HIDDEN, metricStride, paramCount } from './layout.js';
 import type { DeviceInfo, KernelLayout } from './types.js';
@@ -12,6 +15,29 @@ export interface PlanInput {
   nFeatures: number;
   nHidden: number;
   batchSize: number;
+  /** Default relu. */
+  model?: ModelKind;
+  /** Default independent. */
+  data?: DataKind;
+}
+
+/**
+ * Whether the one-invocation-per-model kernels (train.wgsl, evaluate.wgsl: `registers`,
+ * `per-model`, `per-workgroup`) can train this model: they implement the tied, output-bias,
+ * linear-hidden structure (h = W x, x' = φ(Wᵀh + b), φ the identity or a ReLU) on independent
+ * U[0, 1) data, with n ≤ 64 and m ≤ 16. Every other model, data kind or size trains on the
+ * `workgroup` layout (shaders/autoencoder.wgsl), which runs any kind.
+ */
+export function fitsInvocationKernels(input: PlanInput): boolean {
+  const def = modelDefinition(input.model ?? 'relu');
+  const data = dataDefinition(input.data ?? 'independent');
+  const structure = def.tied && def.outputBias && !def.hiddenBias && def.hiddenActivation === 'identity' && def.target === 'x';
+  return structure && !data.signed && !data.usesSets && input.nFeatures <= MAX_FEATURES && input.nHidden <= MAX_HIDDEN;
+}
+
+/** The model definition of a plan input. */
+function definitionOf(input: PlanInput): ModelDefinition {
+  return modelDefinition(input.model ?? 'relu');
 }
 
 export interface PlanOptions {
@@ -78,6 +104,7 @@ export function isCpuAdapter(info: Pick<DeviceInfo, 'vendor' | 'architecture' | 
  * estimate; `npm run bench` measures both layouts on the machine at hand.
  */
 export function chooseLayout(input: PlanInput, info: DeviceInfo): KernelLayout {
+  if (!fitsInvocationKernels(input)) return 'workgroup';
   const perModel: KernelLayout = fitsRegisters(input) ? 'registers' : 'per-model';
   if (isCpuAdapter(info)) return perModel;
   return input.instances >= 65536 ? perModel : 'per-workgroup';
@@ -104,6 +131,10 @@ export function dispatchShape(count: number, layout: KernelLayout, workgroupSize
  */
 export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptions = {}): SweepPlan {
   const { instances, nFeatures: n, nHidden: m } = input;
+  if (options.layout === 'workgroup' || (options.layout === undefined && !fitsInvocationKernels(input))) return planWorkgroup(input, info, options);
+  if (!fitsInvocationKernels(input)) {
+    throw new DeviceLimitError(`${options.layout} layout`, Math.max(n, m), MAX_FEATURES, `the ${options.layout} layout trains relu and linear models on independent data with n ≤ ${MAX_FEATURES} and m ≤ ${MAX_HIDDEN}; this sweep (${input.model ?? 'relu'} on ${input.data ?? 'independent'} data, n = ${n}, m = ${m}) needs the workgroup layout`);
+  }
   if (n > MAX_FEATURES) throw new DeviceLimitError('nFeatures', n, MAX_FEATURES, `nFeatures = ${n} is out of range; the WebGPU kernels support 2 … ${MAX_FEATURES}`);
   if (m > MAX_HIDDEN) throw new DeviceLimitError('nHidden', m, MAX_HIDDEN, `nHidden = ${m} is out of range; the WebGPU kernels support 1 … ${MAX_HIDDEN}`);
   const layout = options.layout ?? chooseLayout(input, info);
@@ -133,4 +164,33 @@ export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptio
   const chunks: Chunk[] = [];
   for (let start = 0; start < instances; start += perChunk) chunks.push({ start, count: Math.min(perChunk, instances - start) });
   return { layout, workgroupSize, invocationWorkgroupSize: smallWorkgroup, paramCount: P, metricStride: S, bytesPerInstance, instancesPerChunk: perChunk, chunks };
+}
+
+/**
+ * Plans the `workgroup` layout: one workgroup per model; per instance the buffers hold the stream
+ * (2 words), feature inputs (4n), θ, both moments and the gradient (P each) and the squared
+ * errors (n). Chunks are bounded by the binding size, the memory budget and the dispatch limits,
+ * never by a count that depends on the sweep's size alone, so a chunk trains as it would inside
+ * the whole sweep.
+ */
+function planWorkgroup(input: PlanInput, info: DeviceInfo, options: PlanOptions): SweepPlan {
+  const { instances, nFeatures: n, nHidden: m } = input;
+  const P = parameterCount(definitionOf(input), n, m);
+  const floatsPerInstance = 2 + 4 * n + 4 * P + n;
+  const bytesPerInstance = 4 * floatsPerInstance;
+  const resultBytes = instances * (P + 4 * n + 2) * 4;
+  if (resultBytes > MAX_RESULT_BYTES) {
+    const maxInstances = Math.floor(MAX_RESULT_BYTES / ((P + 4 * n + 2) * 4));
+    throw new DeviceLimitError('instances', instances, maxInstances, `the sweep has ${instances} models (grid points × seeds); at n = ${n}, m = ${m} at most ${maxInstances} fit in memory even in chunks`);
+  }
+  const limits = info.limits;
+  const largestBinding = 4 * Math.max(P, 4 * n);
+  const perBinding = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / largestBinding);
+  const perBudget = Math.floor((options.memoryBudget ?? 512 * 2 ** 20) / bytesPerInstance);
+  const maxDim = limits.maxComputeWorkgroupsPerDimension;
+  const perChunk = Math.min(perBinding, perBudget, maxDim * maxDim, options.maxInstancesPerChunk ?? Infinity, Math.max(instances, 1));
+  if (perChunk < 1) throw new DeviceLimitError('maxStorageBufferBindingSize', largestBinding, limits.maxStorageBufferBindingSize, `one model needs a ${largestBinding}-byte buffer; the device allows ${limits.maxStorageBufferBindingSize}`);
+  const chunks: Chunk[] = [];
+  for (let start = 0; start < instances; start += perChunk) chunks.push({ start, count: Math.min(perChunk, instances - start) });
+  return { layout: 'workgroup', workgroupSize: 0, invocationWorkgroupSize: invocationWorkgroupSize(instances), paramCount: P, metricStride: 0, bytesPerInstance, instancesPerChunk: perChunk, chunks };
 }

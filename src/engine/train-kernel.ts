@@ -2,6 +2,7 @@
  * Owner of shaders/train.wgsl: the fused training kernel (both layouts).
  */
 import type { ModelKind, TrainingSettings } from '../science/types.js';
+import { modelDefinition } from '../science/models/index.js';
 import type { Engine } from './engine.js';
 import { getPipeline, recordDispatch } from './pipeline.js';
 import { SettingsUniform } from './uniforms.js';
@@ -27,7 +28,7 @@ export interface TrainBuffers {
   partials?: GPUBuffer;
 }
 
-const ENTRY_POINTS: Record<KernelLayout, string> = { 'per-model': 'trainPerModel', registers: 'trainRegisters', 'per-workgroup': 'trainPerWorkgroup' };
+const ENTRY_POINTS: Record<Exclude<KernelLayout, 'workgroup'>, string> = { 'per-model': 'trainPerModel', registers: 'trainRegisters', 'per-workgroup': 'trainPerWorkgroup' };
 
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
 
@@ -51,13 +52,13 @@ export class TrainKernel {
     const pipeline = await getPipeline(engine, {
       label: `train.${config.layout}`,
       code,
-      entryPoint: ENTRY_POINTS[config.layout],
+      entryPoint: ENTRY_POINTS[config.layout as Exclude<KernelLayout, 'workgroup'>],
       constants: {
         N: config.nFeatures,
         M: config.nHidden,
         BATCH: training.batchSize,
         WG: config.workgroupSize,
-        LINEAR: config.model === 'linear' ? 1 : 0,
+        LINEAR: modelDefinition(config.model).outputActivation === 'identity' ? 1 : 0,
         ADAMW: training.optimizer === 'adamw' ? 1 : 0,
         SCHEDULE: SCHEDULES[training.schedule],
         HALF2: config.nFeatures > 4 ? 1 : 0,

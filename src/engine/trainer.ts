@@ -13,6 +13,7 @@ import { checkSelection, SnapshotKernel, snapshotStride, type SnapshotSelection 
 import { metricOffsets, metricStride } from './layout.js';
 import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
+import { trainAutoencoderSet } from './autoencoder-trainer.js';
 import type { TrainOptions, TrainOutcome, TrainProgress } from './types.js';
 
 /** Seconds one training submit should take: short enough for a responsive page and far under GPU watchdogs. */
@@ -301,6 +302,40 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
   }
 }
 
+/**
+ * The workgroup layout (any model or data kind, any size). Live snapshots are not taken on this
+ * layout: a live view gets each chunk's results when it finishes.
+ */
+async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan, options: TrainOptions, started: number): Promise<TrainOutcome> {
+  const instances = set.points.length * set.seeds;
+  const clock = new ProgressClock(set, instances, plan.chunks.length, options.onProgress);
+  let chunkIndex = 0;
+  const { results, trainSeconds } = await trainAutoencoderSet(engine, set, plan, {
+    signal: options.signal,
+    stepsPerDispatch: options.stepsPerDispatch,
+    onSteps: (count, steps, seconds) => {
+      clock.trainSeconds += seconds;
+      clock.modelStepsDone += count * steps;
+      clock.report(chunkIndex);
+    },
+    onChunkDone: (chunk) => {
+      clock.instancesDone += chunk.count;
+      clock.report(chunkIndex++);
+    },
+  });
+  const totalSeconds = now() - started;
+  const diverged = findDiverged(results);
+  for (const c of diverged) results.loss[c] = NaN;
+  return {
+    results,
+    layout: plan.layout,
+    chunks: plan.chunks.length,
+    timings: { trainSeconds, evaluateSeconds: totalSeconds - trainSeconds, totalSeconds },
+    samplesPerSecond: trainSeconds > 0 ? (instances * set.training.steps * set.training.batchSize) / trainSeconds : 0,
+    diverged,
+  };
+}
+
 /** Instances whose loss, W or b is not finite. */
 export function findDiverged(results: ModelResults): number[] {
   const { count, nFeatures: n, nHidden: m } = results;
@@ -309,6 +344,10 @@ export function findDiverged(results: ModelResults): number[] {
     let ok = Number.isFinite(results.loss[c]!);
     for (let k = c * m * n; ok && k < (c + 1) * m * n; k++) ok = Number.isFinite(results.W[k]!);
     for (let k = c * n; ok && k < (c + 1) * n; k++) ok = Number.isFinite(results.b[k]!);
+    for (const t of Object.values(results.params ?? {})) {
+      const size = t.data.length / count;
+      for (let k = c * size; ok && k < (c + 1) * size; k++) ok = Number.isFinite(t.data[k]!);
+    }
     if (!ok) out.push(c);
   }
   return out;
@@ -331,10 +370,11 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
   if (options.snapshot) checkSelection(options.snapshot.select(), set.nFeatures);
   const started = now();
   const instances = set.points.length * set.seeds;
-  const plan = planSweep({ instances, nFeatures: set.nFeatures, nHidden: set.nHidden, batchSize: set.training.batchSize }, engine.info, {
+  const plan = planSweep({ instances, nFeatures: set.nFeatures, nHidden: set.nHidden, batchSize: set.training.batchSize, model: set.model, data: set.data }, engine.info, {
     layout: options.layout,
     maxInstancesPerChunk: options.maxInstancesPerChunk,
   });
+  if (plan.layout === 'workgroup') return trainOnWorkgroups(engine, set, plan, options, started);
   const results = allocateResults(instances, set.nFeatures, set.nHidden);
   const common = { nFeatures: set.nFeatures, nHidden: set.nHidden, workgroupSize: plan.invocationWorkgroupSize };
   // Kernels are created inside the try so a failed compile frees the uniforms already made.

@@ -142,3 +142,30 @@ export function featureVariance(p: number): number {
 export function benefit(meanSquaredError: number, p: number): number {
   return 1 - meanSquaredError / featureVariance(p);
 }
+
+/**
+ * Per-neuron metrics of a privileged hidden layer (docs/science.md "Metrics"), from neuron j's
+ * weights w_j = row j of W (m × n row-major; W₁ for the abs model):
+ * - maxShare_j = max_i w_ji² / Σ_i w_ji² (1: the neuron reads one feature, monosemantic)
+ * - featureCount_j = (Σ_i w_ji²)² / Σ_i w_ji⁴ (the participation ratio: how many features it carries)
+ * Both are 0 for a neuron whose weights are all 0.
+ */
+export function neuronMetrics(W: Weights, n: number, m: number): { maxShare: Float64Array; featureCount: Float64Array } {
+  checkShape(W, n, m);
+  const maxShare = new Float64Array(m);
+  const featureCount = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    let s2 = 0;
+    let s4 = 0;
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      const w2 = W[j * n + i]! ** 2;
+      s2 += w2;
+      s4 += w2 * w2;
+      max = Math.max(max, w2);
+    }
+    maxShare[j] = s2 === 0 ? 0 : max / s2;
+    featureCount[j] = s4 === 0 ? 0 : (s2 * s2) / s4;
+  }
+  return { maxShare, featureCount };
+}

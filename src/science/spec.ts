@@ -19,6 +19,8 @@
  * feature is non-zero; S (sparsity) is never a field of the format.
  */
 import { z } from 'zod';
+import { DATA_KINDS, dataDefinition } from './data/index.js';
+import { MODEL_KINDS, modelDefinition } from './models/index.js';
 import type { GridPoint, ModelKind, ModelSet, TrainingSettings } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -26,19 +28,23 @@ import type { GridPoint, ModelKind, ModelSet, TrainingSettings } from './types.j
 // ---------------------------------------------------------------------------------------------
 
 /** Largest `nFeatures` the format accepts (the engine accepts fewer: {@link ENGINE_MAX_FEATURES}). */
-export const FORMAT_MAX_FEATURES = 1000;
-/** Largest `nFeatures` the current engine trains; {@link resolveSpec} rejects more. */
-export const ENGINE_MAX_FEATURES = 64;
-/** Largest `nHidden` the current engine trains; {@link resolveSpec} rejects more. */
-export const ENGINE_MAX_HIDDEN = 16;
+export const FORMAT_MAX_FEATURES = 4096;
+/**
+ * Largest `nFeatures` the engine trains; {@link resolveSpec} rejects more. The workgroup layout
+ * keeps x and ∂L/∂x' of one example in workgroup memory (8n bytes, within WebGPU's guaranteed
+ * 16 KiB with room for m).
+ */
+export const ENGINE_MAX_FEATURES = 1024;
+/** Largest `nHidden` the engine trains; {@link resolveSpec} rejects more. */
+export const ENGINE_MAX_HIDDEN = 256;
 /** Most values on one axis. */
 export const MAX_AXIS_COUNT = 4096;
 /** Most seeds (independent models) per grid point. */
 export const MAX_SEEDS = 1024;
 /** Model kind used when the spec names none and no axis sweeps `model`. */
 export const DEFAULT_MODEL: ModelKind = 'relu';
-/** Model kinds that {@link resolveSpec} can hand to the engine today. */
-export const IMPLEMENTED_MODELS: readonly ModelKind[] = ['relu', 'linear'];
+/** Model kinds that {@link resolveSpec} can hand to the engine: all of them (src/science/models). */
+export const IMPLEMENTED_MODELS: readonly ModelKind[] = MODEL_KINDS;
 
 // ---------------------------------------------------------------------------------------------
 // Schema building blocks
@@ -58,12 +64,32 @@ const I_ALLOWED = 'allowed: > 0 (an importance)';
 /** An importance (or importance ratio r), > 0. */
 const importanceValue = z.number().gt(0, { error: I_ALLOWED });
 
-/** Model kinds of the format: `relu` (ReLU output), `linear`, and the reserved `hidden-relu`, `abs`. */
+/** Model kinds of the format: the registry in src/science/models. */
 const modelKindSchema = z
-  .enum(['relu', 'linear', 'hidden-relu', 'abs'])
+  .enum(MODEL_KINDS)
   .describe(
-    "Model kind (docs/science.md 'Models'): relu = ReLU output (default), linear; hidden-relu and abs are reserved and not implemented yet",
+    `Model kind (docs/science.md 'Models'): ${MODEL_KINDS.map((k) => `${k} = ${modelDefinition(k).summary}`).join('; ')}. Default relu`,
   );
+
+/** The data a model is trained on (src/science/data). */
+const dataSchema = z
+  .strictObject({
+    kind: z
+      .enum(DATA_KINDS)
+      .default('independent')
+      .describe(`Data kind: ${DATA_KINDS.map((k) => `${k} = ${dataDefinition(k).summary}`).join('; ')}. Default independent`),
+    sets: z
+      .array(z.array(z.int({ error: 'allowed: feature indices (integers)' }).min(0, { error: 'allowed: feature indices >= 0' })).min(2, { error: 'allowed: sets of at least 2 features' }))
+      .optional()
+      .describe('Feature sets of the correlated and anticorrelated kinds: lists of feature indices, disjoint'),
+  })
+  .describe('The data: independent features (default), signed values, correlated or anticorrelated sets');
+
+const featuresSelectorSchema = z
+  .array(z.int({ error: 'allowed: feature indices (integers)' }).min(0, { error: 'allowed: feature indices >= 0' }))
+  .min(1)
+  .optional()
+  .describe('Only these features take the axis value; the others keep the fixed featureProbability / importance (the paper\'s non-uniform experiment)');
 
 /** How an importance value r becomes a per-feature vector I (length n). */
 const importanceModeSchema = z
@@ -120,7 +146,8 @@ const labelSchema = z.string().optional().describe('Axis title for plots (defaul
 
 const featureProbabilityAxisSchema = z
   .strictObject({
-    param: z.literal('featureProbability').describe('Sweep p = 1 − S, the same for every feature'),
+    param: z.literal('featureProbability').describe('Sweep p = 1 − S, the same for every feature (or the `features` given)'),
+    features: featuresSelectorSchema,
     label: labelSchema,
     min: probability.optional().describe('First value, in (0, 1]'),
     max: probability.optional().describe('Last value, in (0, 1]'),
@@ -139,6 +166,7 @@ const importanceAxisSchema = z
   .strictObject({
     param: z.literal('importance').describe('Sweep an importance value r; `mode` says how r sets the vector I'),
     mode: importanceModeSchema,
+    features: featuresSelectorSchema,
     label: labelSchema,
     min: importanceValue.optional().describe('First value, > 0'),
     max: importanceValue.optional().describe('Last value, > 0'),
@@ -160,7 +188,7 @@ const modelAxisSchema = z
     values: z
       .array(modelKindSchema)
       .min(1)
-      .max(4)
+      .max(MODEL_KINDS.length)
       .refine((v) => new Set(v).size === v.length, { error: 'model kinds must not repeat' }),
   })
   .describe('A model axis');
@@ -239,13 +267,14 @@ const specObjectSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
   model: modelKindSchema.optional(),
+  data: dataSchema.optional(),
   nFeatures: intRange(2, FORMAT_MAX_FEATURES).describe(
     `n, the number of input features: 2..${FORMAT_MAX_FEATURES} (the engine trains up to ${ENGINE_MAX_FEATURES})`,
   ),
   nHidden: z
     .int({ error: 'allowed: integers >= 1' })
     .min(1, { error: 'allowed: integers >= 1' })
-    .describe(`m, the bottleneck width: 1 <= m < n (the engine trains up to ${ENGINE_MAX_HIDDEN})`),
+    .describe(`m, the bottleneck width: 1 <= m < n (m >= n allowed for abs; the engine trains up to ${ENGINE_MAX_HIDDEN})`),
   featureProbability: fixedProbabilitySchema
     .optional()
     .describe('p = 1 − S when no axis sweeps it: one number or one per feature; required then'),
@@ -276,7 +305,9 @@ function plural(k: number, word: string): string {
 /** Cross-field rules that one field's schema cannot express. */
 function checkSpec(spec: SpecObject, ctx: z.RefinementCtx): void {
   const n = spec.nFeatures;
-  if (spec.nHidden >= n) {
+  const modelKinds = spec.x?.param === 'model' ? spec.x.values : spec.y?.param === 'model' ? spec.y.values : [spec.model ?? DEFAULT_MODEL];
+  const wideAllowed = modelKinds.every((k) => modelDefinition(k).allowsWideHidden);
+  if (spec.nHidden >= n && !wideAllowed) {
     ctx.addIssue({
       code: 'custom',
       path: ['nHidden'],
@@ -293,8 +324,23 @@ function checkSpec(spec: SpecObject, ctx: z.RefinementCtx): void {
   }
   const swept = (param: string): 'x' | 'y' | undefined =>
     spec.x?.param === param ? 'x' : spec.y?.param === param ? 'y' : undefined;
+  checkData(spec, modelKinds, ctx);
+  for (const key of ['x', 'y'] as const) {
+    const axis = spec[key];
+    if (!axis || axis.param === 'model' || !axis.features) continue;
+    axis.features.forEach((i, k) => {
+      if (i >= n) ctx.addIssue({ code: 'custom', path: [key, 'features', k], input: i, message: `allowed: feature indices 0..${n - 1}` });
+    });
+    if (new Set(axis.features).size !== axis.features.length) ctx.addIssue({ code: 'custom', path: [key, 'features'], message: 'feature indices must not repeat' });
+  }
+  // An axis with a `features` selector sets only those features: the fixed value is still needed.
+  const sweepsAll = (param: string): 'x' | 'y' | undefined => {
+    const key = swept(param);
+    const axis = key ? spec[key] : undefined;
+    return axis && axis.param !== 'model' && !axis.features ? key : undefined;
+  };
 
-  const pAxis = swept('featureProbability');
+  const pAxis = sweepsAll('featureProbability');
   if (spec.featureProbability === undefined && !pAxis) {
     ctx.addIssue({
       code: 'custom',
@@ -317,7 +363,7 @@ function checkSpec(spec: SpecObject, ctx: z.RefinementCtx): void {
       message: `has ${plural(spec.featureProbability.length, 'value')}; allowed: exactly nFeatures = ${n} values`,
     });
   }
-  const iAxis = swept('importance');
+  const iAxis = sweepsAll('importance');
   if (spec.importance !== undefined && iAxis) {
     ctx.addIssue({ code: 'custom', path: ['importance'], message: `is also swept by spec.${iAxis}; remove one of them` });
   }
@@ -336,6 +382,33 @@ function checkSpec(spec: SpecObject, ctx: z.RefinementCtx): void {
       message: `${JSON.stringify(spec.model)} conflicts with spec.${mAxis}, which sweeps model; remove one of them`,
     });
   }
+}
+
+/** Data rules: sets in range and disjoint, sets only for the kinds that read them, signed data where a model needs it. */
+function checkData(spec: SpecObject, modelKinds: readonly string[], ctx: z.RefinementCtx): void {
+  const data = dataDefinition(spec.data?.kind ?? 'independent');
+  const sets = spec.data?.sets;
+  for (const kind of modelKinds) {
+    const model = modelDefinition(kind);
+    if (model.requiresSignedData && !data.signed) {
+      ctx.addIssue({ code: 'custom', path: ['data', 'kind'], input: data.kind, message: `the ${kind} model needs signed data; allowed: "signed" (values U[−1, 1))` });
+    }
+  }
+  if (data.usesSets && !sets) {
+    ctx.addIssue({ code: 'custom', path: ['data', 'sets'], message: `missing; the ${data.kind} kind needs feature sets, e.g. [[0, 1], [2, 3]]` });
+  }
+  if (!data.usesSets && sets) {
+    ctx.addIssue({ code: 'custom', path: ['data', 'sets'], message: `the ${data.kind} kind reads no sets; allowed: "correlated" or "anticorrelated" with sets` });
+  }
+  const seen = new Map<number, number>();
+  sets?.forEach((set, s) => {
+    set.forEach((i, k) => {
+      if (i >= spec.nFeatures) ctx.addIssue({ code: 'custom', path: ['data', 'sets', s, k], input: i, message: `allowed: feature indices 0..${spec.nFeatures - 1}` });
+      const other = seen.get(i);
+      if (other !== undefined) ctx.addIssue({ code: 'custom', path: ['data', 'sets', s, k], input: i, message: `feature ${i} is already in set ${other}; sets must not overlap` });
+      seen.set(i, s);
+    });
+  });
 }
 
 /**
@@ -636,11 +709,8 @@ function checkEngineLimits(spec: SweepSpec): void {
 }
 
 function checkModelImplemented(kind: SpecModelKind, path: string): ModelKind {
-  if (kind === 'relu' || kind === 'linear') return kind;
-  throw new SpecError(
-    `${path}: ${JSON.stringify(kind)} is not implemented yet; allowed now: ${IMPLEMENTED_MODELS.map((k) => JSON.stringify(k)).join(' | ')}`,
-    path,
-  );
+  if ((IMPLEMENTED_MODELS as readonly string[]).includes(kind)) return kind;
+  throw new SpecError(`${path}: ${JSON.stringify(kind)} is not implemented yet; allowed now: ${IMPLEMENTED_MODELS.map((k) => JSON.stringify(k)).join(' | ')}`, path);
 }
 
 /** Expands a parsed spec into all points, each with its model kind. */
@@ -672,9 +742,9 @@ function expand(spec: SweepSpec): { point: GridPoint; model: ModelKind }[] {
       for (const { axis, key } of axes) {
         if (!axis) continue;
         const v = key === 'x' ? xValue : yValue;
-        if (axis.param === 'featureProbability') featureProbability = new Array<number>(n).fill(v);
-        else if (axis.param === 'importance') importance = importanceVector(axis.mode, v, n);
-        else model = modelKinds![v]!;
+        if (axis.param === 'featureProbability' && !axis.features) featureProbability = new Array<number>(n).fill(v);
+        else if (axis.param === 'importance' && !axis.features) importance = importanceVector(axis.mode, v, n);
+        else if (axis.param === 'model') model = modelKinds![v]!;
       }
       if (!featureProbability) {
         const fp = spec.featureProbability;
@@ -690,6 +760,13 @@ function expand(spec: SweepSpec): { point: GridPoint; model: ModelKind }[] {
               ? [...imp]
               : importanceVector(imp.mode, imp.value, n);
       }
+      // Selector axes set only their features, over the fixed vectors.
+      for (const { axis, key } of axes) {
+        if (!axis || axis.param === 'model' || !axis.features) continue;
+        const v = key === 'x' ? xValue : yValue;
+        for (const i of axis.features) (axis.param === 'featureProbability' ? featureProbability : importance)[i] = v;
+      }
+      checkSetProbabilities(spec, featureProbability, yIndex * xs.length + xIndex);
       out.push({
         point: { index: yIndex * xs.length + xIndex, xIndex, yIndex, xValue, yValue, featureProbability, importance },
         model: model!,
@@ -699,9 +776,22 @@ function expand(spec: SweepSpec): { point: GridPoint; model: ModelKind }[] {
   return out;
 }
 
+/** An anticorrelated set is on with probability Σ p of its members, which must stay ≤ 1. */
+function checkSetProbabilities(spec: SweepSpec, p: number[], index: number): void {
+  if (spec.data?.kind !== 'anticorrelated') return;
+  spec.data.sets?.forEach((set, s) => {
+    const total = set.reduce((a, i) => a + p[i]!, 0);
+    if (total > 1 + 1e-9) {
+      throw new SpecError(`spec.data.sets[${s}]: the members' feature probabilities sum to ${total.toPrecision(4)} at grid point ${index}; allowed: ≤ 1 (at most one member of an anticorrelated set is on)`, `spec.data.sets[${s}]`);
+    }
+  });
+}
+
 function makeSet(spec: SweepSpec, model: ModelKind, points: GridPoint[]): ModelSet {
   return {
     model,
+    data: spec.data?.kind ?? 'independent',
+    featureSets: spec.data?.sets?.map((set) => [...set]) ?? [],
     nFeatures: spec.nFeatures,
     nHidden: spec.nHidden,
     baseSeed: spec.seed,

@@ -4,8 +4,13 @@
  * the CPU reference train.
  */
 
-/** Model kinds (docs/science.md "Models"). `hidden-relu` and `abs` are reserved in the spec format for later. */
-export type ModelKind = 'relu' | 'linear';
+import type { DataKindName } from './data/index.js';
+import type { ModelKindName } from './models/index.js';
+
+/** Model kinds (docs/science.md "Models"; the registry in src/science/models). */
+export type ModelKind = ModelKindName;
+/** Data kinds (docs/science.md "Data"; the registry in src/science/data). */
+export type DataKind = DataKindName;
 export type Optimizer = 'adamw' | 'adam';
 export type Schedule = 'constant' | 'linear' | 'cosine';
 
@@ -49,6 +54,10 @@ export interface GridPoint {
  */
 export interface ModelSet {
   model: ModelKind;
+  /** The data the models train on; default `independent`. */
+  data?: DataKind;
+  /** Feature sets of the correlated / anticorrelated data kinds (disjoint lists of feature indices). */
+  featureSets?: number[][];
   nFeatures: number;
   nHidden: number;
   /** u32 base seed. */
@@ -84,6 +93,26 @@ export interface ModelResults {
   dimensionality: Float32Array;
   /** m / ‖W‖_F². [instance] */
   dimsPerFeature: Float32Array;
-  /** 1 − E[(x_i − x'_i)²] / Var(x_i), Var(x_i) = p/3 − p²/4 exactly. [instance * n + i] */
+  /** 1 − E[(t_i − x'_i)²] / Var(t_i) (t = x, or |x| for abs; Var = p/3 − p²/4 for U[0,1) and |U[−1,1)|). [instance * n + i] */
   benefit: Float32Array;
+  /**
+   * Every parameter tensor by name (src/science/models/contract.ts `tensorLayout`: W, or W1 and
+   * W2, bHidden, b), instance-major: data[instance * size + k], each tensor row-major with `shape`.
+   * W and b above are the encoder (W, or W1) and the output bias (zeros for a model without one).
+   * Absent in results read from files written before format version 2 (then W and b are all).
+   */
+  params?: Record<string, NamedTensor>;
+  /**
+   * Metrics beyond the per-feature geometry of W: per neuron (`neuronMaxShare`,
+   * `neuronFeatureCount`, [instance * m + j]) for models with a privileged hidden layer; per
+   * feature of the decoder (`W2.featureNorm`, `W2.superposition`, `W2.dimensionality`,
+   * [instance * n + i], from W2's rows) for untied models.
+   */
+  extra?: Record<string, Float32Array>;
+}
+
+/** One named parameter tensor of every instance: shape of one instance's tensor, data instance-major. */
+export interface NamedTensor {
+  shape: number[];
+  data: Float32Array;
 }

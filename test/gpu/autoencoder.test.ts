@@ -115,3 +115,58 @@ describe('autoencoder drivers: layouts and sizes', () => {
     });
   }
 });
+
+describe('trainModelSet on the workgroup layout', () => {
+  it('a hidden-relu spec on correlated data: chosen layout, chunking-independent bit for bit, named tensors and per-neuron metrics', async () => {
+    const { resolveSpec } = await import('../../src/science/spec.js');
+    const { trainModelSet } = await import('../../src/engine/trainer.js');
+    const set = resolveSpec({
+      model: 'hidden-relu',
+      nFeatures: 6,
+      nHidden: 3,
+      data: { kind: 'correlated', sets: [[0, 1], [2, 3]] },
+      x: { param: 'featureProbability', values: [0.1, 0.3] },
+      seeds: 3,
+      training: { steps: 30, batchSize: 32, learningRate: 1e-2 },
+      evalBatchSize: 64,
+    });
+    const whole = await trainModelSet(engine, set);
+    const chunked = await trainModelSet(engine, set, { maxInstancesPerChunk: 4, stepsPerDispatch: 7 });
+    expect(whole.layout).toBe('workgroup');
+    expect(chunked.chunks).toBe(2);
+    expect(Array.from(chunked.results.W)).toEqual(Array.from(whole.results.W));
+    expect(Array.from(chunked.results.loss)).toEqual(Array.from(whole.results.loss));
+    expect(Object.keys(whole.results.params!)).toEqual(['W', 'b']);
+    expect(whole.results.extra!.neuronMaxShare!.length).toBe(6 * 3);
+    // Against the reference, instance by instance.
+    const { autoencoderChunkInputs } = await import('../../src/engine/autoencoder-trainer.js');
+    const { modelDefinition } = await import('../../src/science/models/index.js');
+    const { dataDefinition } = await import('../../src/science/data/index.js');
+    const inputs = autoencoderChunkInputs(set, { start: 0, count: 6 });
+    for (let c = 0; c < 6; c++) {
+      const inst: AutoencoderInstance = {
+        model: modelDefinition('hidden-relu'),
+        data: dataDefinition('correlated'),
+        nFeatures: 6,
+        nHidden: 3,
+        training: set.training,
+        stream: [inputs.keys[2 * c]!, inputs.keys[2 * c + 1]!],
+        features: inputs.features.slice(c * 24, (c + 1) * 24),
+      };
+      const ref = trainAutoencoderReference(inst);
+      ref.slice(0, 18).forEach((v, k) => expect(Math.abs(whole.results.W[c * 18 + k]! - v)).toBeLessThan(PARAM_TOLERANCE));
+      const ev = evaluateAutoencoderReference(inst, ref, 64);
+      expect(Math.abs(whole.results.loss[c]! - ev.loss)).toBeLessThan(1e-3 * Math.max(ev.loss, 1e-3) + 1e-4);
+    }
+  });
+
+  it('relu on the workgroup layout matches the registers layout within float32 rounding', async () => {
+    const { trainModelSet } = await import('../../src/engine/trainer.js');
+    const { smallSet } = await import('../helpers/model-set.js');
+    const set = smallSet({ n: 5, m: 2, points: 2, seeds: 2 });
+    const a = await trainModelSet(engine, set, { layout: 'registers' });
+    const b = await trainModelSet(engine, set, { layout: 'workgroup' });
+    a.results.W.forEach((v, k) => expect(Math.abs(b.results.W[k]! - v)).toBeLessThan(PARAM_TOLERANCE));
+    a.results.loss.forEach((v, k) => expect(Math.abs(b.results.loss[k]! - v) / v).toBeLessThan(LOSS_TOLERANCE));
+  });
+});

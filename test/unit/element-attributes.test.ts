@@ -37,11 +37,11 @@ describe('specFromAttributes', () => {
   });
 
   it.each([
-    [{ nFeatures: 1 }, /n-features=1 is not allowed; allowed: integers 2\.\.64/],
+    [{ nFeatures: 1 }, /n-features=1 is not allowed; allowed: integers 2\.\.1024/],
     [{ nFeatures: NaN }, /n-features=NaN is not allowed/],
     [{ densityMin: 0 }, /density-min=0 is not allowed; allowed: \(0, 1\]/],
     [{ importanceMode: 'cubic' }, /importance-mode="cubic" is not allowed; allowed: log, linear/],
-    [{ model: 'tanh' }, /model="tanh" is not allowed; allowed: relu, linear/],
+    [{ model: 'tanh' }, /model="tanh" is not allowed; allowed: relu, linear, hidden-relu, abs, relu-hidden-bias, linear-nobias/],
     [{ preset: 'nope' }, /preset="nope" is not allowed; allowed: intro, relu-vs-linear, phase-2-1, pentagon, tiny/],
     [{ batchSize: 1.5 }, /batch-size=1\.5 is not allowed; allowed: integers 1\.\.65536/],
     [{ nHidden: 4, nFeatures: 3 }, /nHidden/],

@@ -80,9 +80,13 @@ describe('planner', () => {
     expect(big.x * big.y).toBeGreaterThanOrEqual(200_000);
   });
 
-  it('refuses n > 64, m > 16 and sweeps whose results cannot fit, naming the value and the range', () => {
-    expect(() => planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, swiftshader)).toThrow('nFeatures = 65 is out of range; the WebGPU kernels support 2 … 64');
-    expect(() => planSweep({ instances: 1, nFeatures: 40, nHidden: 17, batchSize: 8 }, swiftshader)).toThrow('nHidden = 17 is out of range; the WebGPU kernels support 1 … 16');
+  it('plans n > 64 or m > 16, other model kinds and data kinds on the workgroup layout; refuses them on the invocation layouts, and sweeps whose results cannot fit', () => {
+    expect(planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, swiftshader).layout).toBe('workgroup');
+    expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, model: 'hidden-relu' }, swiftshader).layout).toBe('workgroup');
+    expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, data: 'correlated' }, swiftshader).layout).toBe('workgroup');
+    expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8 }, swiftshader).layout).toBe('registers');
+    expect(() => planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, swiftshader, { layout: 'per-model' })).toThrow('the per-model layout trains relu and linear models on independent data with n ≤ 64 and m ≤ 16; this sweep (relu on independent data, n = 65, m = 2) needs the workgroup layout');
+    expect(() => planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, model: 'abs' }, swiftshader, { layout: 'registers' })).toThrow(DeviceLimitError);
     const tooMany = Math.ceil(MAX_RESULT_BYTES / 4) + 1;
     expect(() => planSweep({ instances: tooMany, nFeatures: 2, nHidden: 1, batchSize: 8 }, swiftshader)).toThrow(DeviceLimitError);
   });

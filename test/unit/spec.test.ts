@@ -185,15 +185,41 @@ describe('parseSpec: bad specs throw one SpecError naming the value', () => {
     expect(e.message).toContain('"relu"');
   });
 
-  it('reserved models are in the format but not implemented', () => {
-    expect(parseSpec({ ...base, model: 'abs' }).model).toBe('abs');
-    for (const model of ['hidden-relu', 'abs'] as const) {
-      const e = specError(() => resolveSpec({ ...base, model }));
-      expect(e.message).toContain(`"${model}"`);
-      expect(e.message).toContain('not implemented yet');
-    }
-    const e = specError(() => resolveSpecGroups({ ...base, y: { param: 'model', values: ['relu', 'hidden-relu'] } }));
-    expect(e.message).toContain('not implemented yet');
+  it('every model kind resolves; abs needs signed data; only abs may have m ≥ n', () => {
+    for (const model of ['relu', 'linear', 'hidden-relu', 'relu-hidden-bias', 'linear-nobias'] as const) expect(resolveSpec({ ...base, model }).model).toBe(model);
+    const e = specError(() => resolveSpec({ ...base, model: 'abs' }));
+    expect(e.path).toBe('spec.data.kind');
+    expect(e.message).toContain('the abs model needs signed data; allowed: "signed"');
+    const wide = resolveSpec({ model: 'abs', data: { kind: 'signed' }, nFeatures: 3, nHidden: 6, featureProbability: 0.1 });
+    expect([wide.nHidden, wide.data]).toEqual([6, 'signed']);
+    expect(specError(() => parseSpec({ model: 'hidden-relu', nFeatures: 3, nHidden: 6, featureProbability: 0.1 })).path).toBe('spec.nHidden');
+    const groups = resolveSpecGroups({ ...base, y: { param: 'model', values: ['relu', 'hidden-relu'] } });
+    expect(groups.map((g) => g.model)).toEqual(['relu', 'hidden-relu']);
+  });
+
+  it('data sets: required by the set kinds, refused by the others, in range, disjoint; anticorrelated sums ≤ 1', () => {
+    const n5 = { nFeatures: 5, nHidden: 2, featureProbability: 0.1 };
+    expect(specError(() => parseSpec({ ...n5, data: { kind: 'correlated' } })).message).toContain('spec.data.sets: missing; the correlated kind needs feature sets');
+    expect(specError(() => parseSpec({ ...n5, data: { kind: 'independent', sets: [[0, 1]] } })).message).toContain('reads no sets');
+    const range = specError(() => parseSpec({ ...n5, data: { kind: 'correlated', sets: [[0, 5]] } }));
+    expect(range.path).toBe('spec.data.sets[0][1]');
+    expect(range.message).toContain('allowed: feature indices 0..4');
+    const overlap = specError(() => parseSpec({ ...n5, data: { kind: 'anticorrelated', sets: [[0, 1], [1, 2]] } }));
+    expect(overlap.message).toContain('feature 1 is already in set 0; sets must not overlap');
+    const sum = specError(() => resolveSpec({ ...n5, featureProbability: 0.6, data: { kind: 'anticorrelated', sets: [[0, 1]] } }));
+    expect(sum.message).toContain('spec.data.sets[0]: the members\' feature probabilities sum to 1.200');
+    const ok = resolveSpec({ ...n5, data: { kind: 'anticorrelated', sets: [[0, 1], [2, 3]] } });
+    expect(ok.featureSets).toEqual([[0, 1], [2, 3]]);
+  });
+
+  it('an axis with a features selector sweeps only those features (the non-uniform experiment)', () => {
+    const set = resolveSpec({ nFeatures: 5, nHidden: 2, featureProbability: 0.05, x: { param: 'featureProbability', features: [4], values: [0.01, 0.5] } });
+    expect(set.points.map((p) => p.featureProbability)).toEqual([
+      [0.05, 0.05, 0.05, 0.05, 0.01],
+      [0.05, 0.05, 0.05, 0.05, 0.5],
+    ]);
+    expect(specError(() => parseSpec({ nFeatures: 5, nHidden: 2, x: { param: 'featureProbability', features: [4], values: [0.1] } })).path).toBe('spec.featureProbability');
+    expect(specError(() => parseSpec({ nFeatures: 5, nHidden: 2, featureProbability: 0.1, x: { param: 'importance', mode: 'uniform', features: [7], values: [2] } })).path).toBe('spec.x.features[0]');
   });
 
   it('nHidden must be < nFeatures (naming both)', () => {
@@ -295,15 +321,15 @@ describe('parseSpec: bad specs throw one SpecError naming the value', () => {
   });
 
   it('the engine limits are enforced by resolveSpec, not the format', () => {
-    const big = { nFeatures: 100, nHidden: 10, featureProbability: 0.1 };
-    expect(parseSpec(big).nFeatures).toBe(100);
+    const big = { nFeatures: 2000, nHidden: 10, featureProbability: 0.1 };
+    expect(parseSpec(big).nFeatures).toBe(2000);
     const e = specError(() => resolveSpec(big));
-    expect(e.message).toContain('100');
+    expect(e.message).toContain('2000');
     expect(e.message).toContain(`2..${ENGINE_MAX_FEATURES}`);
-    const h = specError(() => resolveSpec({ nFeatures: 40, nHidden: 20, featureProbability: 0.1 }));
-    expect(h.message).toContain('20');
+    const h = specError(() => resolveSpec({ nFeatures: 400, nHidden: 300, featureProbability: 0.1 }));
+    expect(h.message).toContain('300');
     expect(h.message).toContain(`1..${ENGINE_MAX_HIDDEN}`);
-    expect(resolveSpec({ nFeatures: 64, nHidden: 16, featureProbability: 0.1 }).nFeatures).toBe(64);
+    expect(resolveSpec({ nFeatures: 1024, nHidden: 128, featureProbability: 0.1 }).nFeatures).toBe(1024);
   });
 });
 

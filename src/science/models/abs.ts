@@ -16,5 +16,6 @@ export const abs: ModelDefinition = {
   outputActivation: 'relu',
   target: 'abs',
   requiresSignedData: true,
+  allowsWideHidden: true,
   metrics: ['feature-geometry', 'per-neuron', 'reconstruction'],
 };

@@ -56,6 +56,8 @@ export interface ModelDefinition {
   target: 'x' | 'abs';
   /** Whether the model needs signed inputs (abs of unsigned data is the identity). */
   requiresSignedData: boolean;
+  /** Whether m ≥ n is allowed (the abs model: n = 3, m = 6 computes |x| exactly with two neurons per feature). */
+  allowsWideHidden: boolean;
   /** Metric families that apply (feature geometry reads E's columns; per-neuron needs a privileged hidden basis). */
   metrics: readonly MetricFamily[];
 }

@@ -12,5 +12,6 @@ export const hiddenRelu: ModelDefinition = {
   outputActivation: 'relu',
   target: 'x',
   requiresSignedData: false,
+  allowsWideHidden: false,
   metrics: ['feature-geometry', 'per-neuron', 'reconstruction'],
 };

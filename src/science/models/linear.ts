@@ -12,5 +12,6 @@ export const linear: ModelDefinition = {
   outputActivation: 'identity',
   target: 'x',
   requiresSignedData: false,
+  allowsWideHidden: false,
   metrics: ['feature-geometry', 'reconstruction'],
 };

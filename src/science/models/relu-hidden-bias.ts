@@ -16,5 +16,6 @@ export const reluHiddenBias: ModelDefinition = {
   outputActivation: 'identity',
   target: 'x',
   requiresSignedData: false,
+  allowsWideHidden: false,
   metrics: ['feature-geometry', 'per-neuron', 'reconstruction'],
 };

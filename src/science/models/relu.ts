@@ -12,5 +12,6 @@ export const relu: ModelDefinition = {
   outputActivation: 'relu',
   target: 'x',
   requiresSignedData: false,
+  allowsWideHidden: false,
   metrics: ['feature-geometry', 'reconstruction'],
 };
