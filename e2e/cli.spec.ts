@@ -31,7 +31,7 @@ interface Cell {
   seedIndex: number;
   kept: boolean;
   regime: number[];
-  W: number[][];
+  params: Record<string, { shape: number[]; data: number[] }> & { W: { shape: number[]; data: number[] }; b: { shape: number[]; data: number[] } };
 }
 
 test('sweep --preset tiny writes results.json, cells.csv and a PNG whose cells have their regime colours', async () => {
@@ -47,8 +47,9 @@ test('sweep --preset tiny writes results.json, cells.csv and a PNG whose cells h
   expect(results.cells).toHaveLength(16 * seeds);
   expect(results.points).toHaveLength(16);
   for (const c of results.cells as Cell[]) {
-    expect(c.W).toHaveLength(m);
-    expect(c.W[0]).toHaveLength(n);
+    expect(c.params.W.shape).toEqual([m, n]);
+    expect(c.params.W.data).toHaveLength(m * n);
+    expect(c.params.b.data).toHaveLength(n);
     expect(c.regime).toHaveLength(n);
   }
 
@@ -150,8 +151,8 @@ test('--backend node (dawn.node) trains the same models as the Chromium backend'
   // Same PRNG data and the same WGSL on two WebGPU implementations: float32 rounding may differ
   // in the last bits (results.json keeps 6 significant digits), nothing more.
   for (let k = 0; k < ra.cells.length; k++) {
-    const wa = (ra.cells[k] as Cell).W.flat();
-    const wb = (rb.cells[k] as Cell).W.flat();
+    const wa = (ra.cells[k] as Cell).params.W.data;
+    const wb = (rb.cells[k] as Cell).params.W.data;
     for (let j = 0; j < wa.length; j++) expect(Math.abs(wa[j]! - wb[j]!)).toBeLessThan(1e-4);
   }
   expect(existsSync(join(viaNode, 'phase-diagram.png'))).toBe(true);

@@ -9,7 +9,7 @@ import { parseSpec, resolveSpecGroups } from '../science/spec.js';
 import { acquireDevice } from '../engine/device.js';
 import { trainGroups } from './train-groups.js';
 import { renderPhaseDiagramPNG } from '../render/figure.js';
-import { decodeFloat32, encodeBytes, encodeResultArrays, type HeadlessPageApi, type WireError, type WireFigure, type WireGroup, type WireProgress, type WireRunOptions, type WireRunResult, type WireRenderResult } from './wire.js';
+import { decodeFloat32, encodeBytes, encodeNamedResults, encodeResultArrays, type HeadlessPageApi, type WireError, type WireFigure, type WireGroup, type WireProgress, type WireRunOptions, type WireRunResult, type WireRenderResult } from './wire.js';
 
 declare global {
   interface Window {
@@ -43,6 +43,7 @@ async function run(specJson: unknown, options: WireRunOptions = {}): Promise<Wir
         nHidden: g.results.nHidden,
         count: g.results.count,
         arrays: encodeResultArrays(g.results),
+        ...encodeNamedResults(g.results),
         kept: encodeBytes(g.kept),
         layout: g.layout,
         chunks: g.chunks,

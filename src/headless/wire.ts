@@ -65,6 +65,10 @@ export interface WireGroup {
   count: number;
   /** base64 float32 arrays, shapes as in {@link ModelResults}. */
   arrays: Record<ResultArrayName, string>;
+  /** ModelResults.params: each named tensor's shape and base64 float32 data. */
+  params?: Record<string, { shape: number[]; data: string }>;
+  /** ModelResults.extra: base64 float32 per name. */
+  extra?: Record<string, string>;
   /** base64 int32: the kept seed index per grid point of this group (selectSeeds). */
   kept: string;
   layout: KernelLayout;
@@ -125,7 +129,24 @@ export function decodeGroupResults(g: WireGroup): ModelResults {
   for (const k of resultArrayNames) {
     if (a[k].length !== expected[k]) throw new Error(`result array ${k} has ${a[k].length} values, expected ${expected[k]}`);
   }
-  return { count, nFeatures: n, nHidden: m, ...a };
+  const results: ModelResults = { count, nFeatures: n, nHidden: m, ...a };
+  if (g.params) {
+    results.params = Object.fromEntries(Object.entries(g.params).map(([name, t]) => [name, { shape: t.shape, data: decodeFloat32(t.data) }]));
+    // W and b are views of the encoder and the output bias, as the engine returns them.
+    const encoder = results.params.W ?? results.params.W1;
+    if (encoder) results.W = encoder.data;
+    if (results.params.b) results.b = results.params.b.data;
+  }
+  if (g.extra) results.extra = Object.fromEntries(Object.entries(g.extra).map(([name, data]) => [name, decodeFloat32(data)]));
+  return results;
+}
+
+/** Encodes ModelResults.params and .extra for the wire (undefined when absent). */
+export function encodeNamedResults(r: ModelResults): Pick<WireGroup, 'params' | 'extra'> {
+  const out: Pick<WireGroup, 'params' | 'extra'> = {};
+  if (r.params) out.params = Object.fromEntries(Object.entries(r.params).map(([name, t]) => [name, { shape: t.shape, data: encodeBytes(t.data) }]));
+  if (r.extra) out.extra = Object.fromEntries(Object.entries(r.extra).map(([name, data]) => [name, encodeBytes(data)]));
+  return out;
 }
 
 /** Encodes {@link ModelResults} arrays for the wire. */

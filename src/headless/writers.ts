@@ -6,6 +6,7 @@
  */
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RESULTS_FORMAT } from '../science/results-file.js';
 import type { SweepSpec } from '../science/spec.js';
 import { classifyFeature, regimeNames, type Regime } from '../science/regimes.js';
 import { divergedCount, theoryReport } from './report.js';
@@ -48,9 +49,14 @@ export interface CellRecord {
   seedIndex: number;
   model: string;
   loss: number | null;
-  /** m rows of n numbers: W[j][i] = W_{j,i}; column i is feature i's direction. */
-  W: (number | null)[][];
-  b: (number | null)[];
+  /**
+   * Every parameter tensor by name (src/science/models/contract.ts: W, or W1 and W2; bHidden; b),
+   * each `{shape, data}` with data flat and row-major (W: shape [m, n], W[j·n + i] = W_{j,i};
+   * column i is feature i's direction).
+   */
+  params: Record<string, { shape: number[]; data: (number | null)[] }>;
+  /** Metrics beyond the per-feature geometry (ModelResults.extra): per neuron (m) or per feature (n). */
+  extra?: Record<string, (number | null)[]>;
   featureNorm: (number | null)[];
   superposition: (number | null)[];
   dimensionality: (number | null)[];
@@ -79,7 +85,12 @@ export function cellRecord(spec: SweepSpec, g: GroupResult, pos: number, seed: n
   const r = g.results;
   const p = g.set.points[pos]!;
   const Wflat = r.W.subarray(inst * m * n, (inst + 1) * m * n);
-  const W = Array.from({ length: m }, (_, j) => roundAll(Wflat.subarray(j * n, (j + 1) * n)));
+  const tensors = r.params ?? { W: { shape: [m, n], data: r.W }, b: { shape: [n], data: r.b } };
+  const params: CellRecord['params'] = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    params[name] = { shape: t.shape, data: roundAll(t.data.subarray(inst * size, (inst + 1) * size)) };
+  }
   const norm = r.featureNorm.subarray(inst * n, (inst + 1) * n);
   const sup = r.superposition.subarray(inst * n, (inst + 1) * n);
   const rec: CellRecord = {
@@ -91,8 +102,7 @@ export function cellRecord(spec: SweepSpec, g: GroupResult, pos: number, seed: n
     seedIndex: seed,
     model: g.set.model,
     loss: round6(r.loss[inst]!),
-    W,
-    b: roundAll(r.b.subarray(inst * n, (inst + 1) * n)),
+    params,
     featureNorm: roundAll(norm),
     superposition: roundAll(sup),
     dimensionality: roundAll(r.dimensionality.subarray(inst * n, (inst + 1) * n)),
@@ -101,6 +111,14 @@ export function cellRecord(spec: SweepSpec, g: GroupResult, pos: number, seed: n
     regime: Array.from(norm, (v, i) => classifyFeature(v, sup[i]!, spec.regime)),
     kept: g.kept[pos] === seed,
   };
+  if (r.extra && Object.keys(r.extra).length > 0) {
+    rec.extra = Object.fromEntries(
+      Object.entries(r.extra).map(([name, data]) => {
+        const per = data.length / r.count;
+        return [name, roundAll(data.subarray(inst * per, (inst + 1) * per))];
+      }),
+    );
+  }
   if (n <= GRAM_MAX_FEATURES) {
     rec.gram = Array.from({ length: n }, (_, i) =>
       Array.from({ length: n }, (_, k) => {
@@ -152,7 +170,7 @@ export function* resultsJsonChunks(spec: SweepSpec, run: SweepRun, meta: Results
     )
     .sort((a, b) => a.gridIndex - b.gridIndex);
   const head = {
-    format: 'superposition-webgpu/results@1',
+    format: RESULTS_FORMAT,
     createdAt: meta.createdAt ?? new Date().toISOString(),
     spec,
     backend: run.backend,

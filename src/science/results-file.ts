@@ -9,11 +9,18 @@
  * as `null`; `null` reads back as NaN. Cells absent from the file leave NaN in every array and
  * −1 in `kept`.
  */
+import { modelDefinition, tensorLayout } from './models/index.js';
 import { parseSpec, resolveSpecGroups, SpecError, type SweepSpec } from './spec.js';
-import type { ModelResults, ModelSet } from './types.js';
+import type { ModelResults, ModelSet, NamedTensor } from './types.js';
 
-/** The only `format` string this loader understands (results.json's first field). */
-export const RESULTS_FORMAT = 'superposition-webgpu/results@1';
+/**
+ * The `format` string the CLI writes (results.json's first field). Version 2 holds each cell's
+ * parameters as named tensors (`params: {W: {shape, data}, b: …, W2?: …}`) and any `extra`
+ * metrics; version 1 (before model kinds) held `W` as m rows and `b`. Both are read.
+ */
+export const RESULTS_FORMAT = 'superposition-webgpu/results@2';
+/** Every format this loader reads. */
+export const READABLE_FORMATS = ['superposition-webgpu/results@1', RESULTS_FORMAT] as const;
 
 /**
  * A results file that cannot be loaded. The message names the source (`results.json` or the URL),
@@ -113,11 +120,11 @@ export function parseResultsJson(json: unknown, source = 'results.json'): Loaded
   }
   if (!isRecord(json)) return fail(`expected a JSON object, got ${preview(json)}`);
 
-  if (json.format !== RESULTS_FORMAT) {
+  if (!(READABLE_FORMATS as readonly unknown[]).includes(json.format)) {
     fail(
       json.format === undefined
-        ? `format is missing; expected ${RESULTS_FORMAT}`
-        : `format ${preview(json.format)} is not supported; expected ${RESULTS_FORMAT}`,
+        ? `format is missing; expected ${READABLE_FORMATS.join(' or ')}`
+        : `format ${preview(json.format)} is not supported; this version reads ${READABLE_FORMATS.join(' and ')} (a newer version of superposition-webgpu may have written it)`,
     );
   }
 
@@ -133,9 +140,21 @@ export function parseResultsJson(json: unknown, source = 'results.json'): Loaded
 
   const n = spec.nFeatures;
   const m = spec.nHidden;
+  const version = json.format === RESULTS_FORMAT ? 2 : 1;
   const groups: LoadedGroup[] = sets.map((set) => {
     const count = set.points.length * set.seeds;
-    return { set, results: allocateNaNResults(count, n, m), kept: new Int32Array(set.points.length).fill(-1) };
+    const results = allocateNaNResults(count, n, m);
+    if (version === 2) {
+      // Named tensors; W and b are views of the encoder and the output bias (zeros without one).
+      const def = modelDefinition(set.model);
+      const params: Record<string, NamedTensor> = {};
+      for (const t of tensorLayout(def, n, m)) params[t.name] = { shape: [...t.shape], data: new Float32Array(count * t.size).fill(NaN) };
+      results.params = params;
+      results.W = params[def.tied ? 'W' : 'W1']!.data;
+      if (params.b) results.b = params.b.data;
+      else results.b.fill(0);
+    }
+    return { set, results, kept: new Int32Array(set.points.length).fill(-1) };
   });
   const byModel = new Map<string, { group: LoadedGroup; position: Map<number, number>; seen: Uint8Array }>();
   for (const group of groups) {
@@ -192,16 +211,40 @@ export function parseResultsJson(json: unknown, source = 'results.json'): Loaded
     };
 
     const r = group.results;
-    const rows = rec.W;
-    if (!Array.isArray(rows)) fail(`${at}.W is ${preview(rows)}; expected nHidden = ${m} rows of nFeatures = ${n} numbers`);
-    if (rows.length !== m) fail(`${at}.W has ${rows.length} rows; expected nHidden = ${m}`);
-    for (let j = 0; j < m; j++) {
-      const row: unknown = rows[j];
-      if (!Array.isArray(row)) fail(`${at}.W[${j}] is ${preview(row)}; expected an array of nFeatures = ${n} numbers`);
-      if (row.length !== n) fail(`${at}.W[${j}] has ${row.length} entries; expected nFeatures = ${n}`);
-      for (let i = 0; i < n; i++) r.W[(inst * m + j) * n + i] = num(row[i], `${at}.W[${j}][${i}]`);
+    if (version === 1) {
+      const rows = rec.W;
+      if (!Array.isArray(rows)) fail(`${at}.W is ${preview(rows)}; expected nHidden = ${m} rows of nFeatures = ${n} numbers`);
+      if (rows.length !== m) fail(`${at}.W has ${rows.length} rows; expected nHidden = ${m}`);
+      for (let j = 0; j < m; j++) {
+        const row: unknown = rows[j];
+        if (!Array.isArray(row)) fail(`${at}.W[${j}] is ${preview(row)}; expected an array of nFeatures = ${n} numbers`);
+        if (row.length !== n) fail(`${at}.W[${j}] has ${row.length} entries; expected nFeatures = ${n}`);
+        for (let i = 0; i < n; i++) r.W[(inst * m + j) * n + i] = num(row[i], `${at}.W[${j}][${i}]`);
+      }
+      fill('b', r.b);
+    } else {
+      const params = rec.params;
+      if (!isRecord(params)) fail(`${at}.params is ${preview(params)}; expected {name: {shape, data}} for ${Object.keys(r.params!).join(', ')}`);
+      for (const [name, tensor] of Object.entries(r.params!)) {
+        const t = params[name];
+        const size = tensor.shape.reduce((a, b) => a * b, 1);
+        const where = `${at}.params.${name}`;
+        if (!isRecord(t) || !Array.isArray(t.data)) fail(`${where} is ${preview(t)}; expected {"shape": [${tensor.shape.join(', ')}], "data": [${size} numbers]}`);
+        if (JSON.stringify(t.shape) !== JSON.stringify(tensor.shape)) fail(`${where}.shape is ${preview(t.shape)}; expected [${tensor.shape.join(', ')}] for model "${model}"`);
+        const data = t.data as unknown[];
+        if (data.length !== size) fail(`${where}.data has ${data.length} entries; expected ${size}`);
+        for (let k = 0; k < size; k++) tensor.data[inst * size + k] = num(data[k], `${where}.data[${k}]`);
+      }
+      if (isRecord(rec.extra)) {
+        for (const [name, values] of Object.entries(rec.extra)) {
+          if (!Array.isArray(values)) fail(`${at}.extra.${name} is ${preview(values)}; expected an array of numbers`);
+          r.extra ??= {};
+          const target = (r.extra[name] ??= new Float32Array(group.results.count * values.length).fill(NaN));
+          if (target.length !== group.results.count * values.length) fail(`${at}.extra.${name} has ${values.length} entries; other cells have ${target.length / group.results.count}`);
+          values.forEach((v, k) => (target[inst * values.length + k] = num(v, `${at}.extra.${name}[${k}]`)));
+        }
+      }
     }
-    fill('b', r.b);
     fill('featureNorm', r.featureNorm);
     fill('superposition', r.superposition);
     fill('dimensionality', r.dimensionality);

@@ -10,7 +10,7 @@ import type { ModelResults, ModelSet } from '../../src/science/types.js';
 import { buildCellsCsv, buildResultsJson, round6, writeOutputsAtomically } from '../../src/headless/writers.js';
 import { buildFigure } from '../../src/render/figure-data.js';
 import type { GroupResult, SweepRun } from '../../src/headless/run-types.js';
-import { decodeGroupResults, encodeBytes, encodeResultArrays, decodeFloat32 } from '../../src/headless/wire.js';
+import { decodeGroupResults, encodeBytes, encodeNamedResults, encodeResultArrays, decodeFloat32 } from '../../src/headless/wire.js';
 import { cellCenter, figureLayout } from '../../src/render/figure.js';
 import { colorMapLUT, regimeColors } from '../../src/render/colormap.js';
 import { continuousTicks } from '../../src/render/ticks.js';
@@ -48,9 +48,10 @@ describe('results.json and cells.csv', () => {
   const run = fakeRun(tiny);
   const json = buildResultsJson(tiny, run, { metric: { name: 'regime' }, png: true, createdAt: 'now' }) as { cells: Record<string, unknown>[]; points: { keptSeed: number }[] };
 
-  it('has one cell per grid point and seed, with W as m rows of n', () => {
+  it('has one cell per grid point and seed, with W and b as named tensors ({shape, data}, row-major)', () => {
     expect(json.cells).toHaveLength(32);
-    expect(json.cells[0]).toMatchObject({ gridIndex: 0, seedIndex: 0, xIndex: 0, yIndex: 0, W: [[1, 0]], regime: [1, 0], kept: true, gram: [[1, 0], [0, 0]] });
+    expect((json as { format?: string }).format).toBe('superposition-webgpu/results@2');
+    expect(json.cells[0]).toMatchObject({ gridIndex: 0, seedIndex: 0, xIndex: 0, yIndex: 0, params: { W: { shape: [1, 2], data: [1, 0] }, b: { shape: [2] } }, regime: [1, 0], kept: true, gram: [[1, 0], [0, 0]] });
     expect(json.cells[3]).toMatchObject({ gridIndex: 1, seedIndex: 1, regime: [2, 2], kept: false });
     expect(json.points.every((p) => p.keptSeed === 0)).toBe(true);
   });
@@ -129,6 +130,12 @@ describe('render helpers (pure)', () => {
     const g = fakeGroup(resolveSpecGroups(tiny)[0]!);
     const wire = { model: 'relu' as const, nFeatures: 2, nHidden: 1, count: g.results.count, arrays: encodeResultArrays(g.results), kept: encodeBytes(g.kept), layout: 'per-model' as const, chunks: 1, timings: g.timings, samplesPerSecond: 1 };
     expect(decodeGroupResults(wire).W).toEqual(g.results.W);
+    // Named tensors and extra metrics travel too, and W/b become views of them.
+    const params = { W1: { shape: [1, 2], data: Float32Array.of(1, 2) }, W2: { shape: [2, 1], data: Float32Array.of(3, 4) }, b: { shape: [2], data: Float32Array.of(5, 6) } };
+    const named = decodeGroupResults({ ...wire, count: 1, arrays: encodeResultArrays({ ...g.results, count: 1, W: params.W1.data, b: params.b.data, loss: Float32Array.of(1), featureNorm: Float32Array.of(1, 1), superposition: Float32Array.of(0, 0), dimensionality: Float32Array.of(1, 1), dimsPerFeature: Float32Array.of(1), benefit: Float32Array.of(0, 0) }), ...encodeNamedResults({ ...g.results, params, extra: { neuronMaxShare: Float32Array.of(0.5) } }) });
+    expect(named.params!.W2!.data).toEqual(params.W2.data);
+    expect(named.W).toBe(named.params!.W1!.data);
+    expect(named.extra!.neuronMaxShare).toEqual(Float32Array.of(0.5));
     expect(decodeFloat32(encodeBytes(new Float32Array([1.5, NaN])))[1]).toBeNaN();
   });
 });

@@ -110,8 +110,9 @@ describe('parseResultsJson', () => {
     };
 
     it('rejects a wrong or missing format', () => {
-      expect(fails({ ...good(), format: 'x' })).toBe('results.json: format "x" is not supported; expected superposition-webgpu/results@1');
-      expect(fails({ ...good(), format: undefined })).toBe('results.json: format is missing; expected superposition-webgpu/results@1');
+      expect(fails({ ...good(), format: 'x' })).toBe('results.json: format "x" is not supported; this version reads superposition-webgpu/results@1 and superposition-webgpu/results@2 (a newer version of superposition-webgpu may have written it)');
+      expect(fails({ ...good(), format: 'superposition-webgpu/results@3' })).toMatch(/format "superposition-webgpu\/results@3" is not supported/);
+      expect(fails({ ...good(), format: undefined })).toBe('results.json: format is missing; expected superposition-webgpu/results@1 or superposition-webgpu/results@2');
       expect(fails([1, 2])).toBe('results.json: expected a JSON object, got an array of 2');
     });
 
@@ -121,14 +122,30 @@ describe('parseResultsJson', () => {
       expect(fails(json)).toMatch(/^results\.json: spec\.nHidden: 5 is out of range/);
     });
 
-    it('rejects a W of the wrong shape', () => {
+    it('rejects named tensors of the wrong shape or size', () => {
       const json = good();
-      json.cells[12]!.W = [[1, 2], [3, 4]];
-      expect(fails(json)).toBe('results.json: cells[12].W has 2 rows; expected nHidden = 1');
-      json.cells[12]!.W = [[1, 2, 3]];
-      expect(fails(json)).toBe('results.json: cells[12].W[0] has 3 entries; expected nFeatures = 2');
-      json.cells[12]!.W = [[1, 'a']];
-      expect(fails(json)).toBe('results.json: cells[12].W[0][1] is "a"; expected a number or null');
+      const params = json.cells[12]!.params as Record<string, { shape: number[]; data: unknown[] }>;
+      params.W = { shape: [2, 2], data: [1, 2, 3, 4] };
+      expect(fails(json)).toBe('results.json: cells[12].params.W.shape is an array of 2; expected [1, 2] for model "relu"');
+      params.W = { shape: [1, 2], data: [1, 2, 3] };
+      expect(fails(json)).toBe('results.json: cells[12].params.W.data has 3 entries; expected 2');
+      params.W = { shape: [1, 2], data: [1, 'a'] };
+      expect(fails(json)).toBe('results.json: cells[12].params.W.data[1] is "a"; expected a number or null');
+      params.W = { shape: [1, 2], data: [1, 2] };
+      delete (params as Record<string, unknown>).b;
+      expect(fails(json)).toMatch(/^results\.json: cells\[12\]\.params\.b is missing; expected \{"shape": \[2\], "data": \[2 numbers\]\}/);
+    });
+
+    it('reads format 1 files (W as rows, b) and rejects a format-1 W of the wrong shape', () => {
+      const v2 = good();
+      const v1 = { ...v2, format: 'superposition-webgpu/results@1', cells: v2.cells.map(({ params, ...rest }) => { const p = params as Record<string, { data: number[] }>; return { ...rest, W: [p.W!.data], b: p.b!.data }; }) };
+      const a = parseResultsJson(v2).groups[0]!.results;
+      const b = parseResultsJson(v1).groups[0]!.results;
+      expect(b.W).toEqual(a.W);
+      expect(b.b).toEqual(a.b);
+      expect(b.params).toBeUndefined();
+      v1.cells[12]!.W = [[1, 2], [3, 4]];
+      expect(fails(v1)).toBe('results.json: cells[12].W has 2 rows; expected nHidden = 1');
     });
 
     it('rejects unknown grid indices, models, seeds, repeats and short vectors', () => {
