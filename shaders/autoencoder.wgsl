@@ -15,18 +15,21 @@
 //   fn dataFeature(stream: vec2u, step: u32, example: u32, i: u32, f: vec4f) -> f32     x_i
 //
 // Layout: one workgroup per model. Invocation l owns features i ≡ l (mod WG) and hidden units
-// j ≡ l (mod WG). Per example, with the shared arrays below in workgroup memory:
-//   1. owners draw x_i into xs                                 (barrier)
+// j ≡ l (mod WG). The batch is processed in tiles of TILE examples (barriers cost most on CPU
+// adapters, so they are paid once per tile, not per example). Per tile, with the shared arrays
+// below in workgroup memory ([t · N + i] and [t · M + j] for example t of the tile):
+//   1. owners of i draw x_i into xs                            (barrier)
 //   2. owners of j: h_pre_j = Σ_i E_ji x_i (+ b_h,j), zero x_i skipped: at S ≥ 0.9 most are
 //      zero, so the forward pass touches only the active features      (barrier)
 //   3. owners of i: out_pre_i = Σ_j D_ij h_j (+ b_i); d_i = 2 I_i (x'_i − t_i)/B · φ_o'(out_pre_i)
-//      into ds; ∂D_i· += d_i h, ∂b_i += d_i                    (barrier)
-//   4. owners of j: dh_j = (Σ_{i: d_i ≠ 0} D_ij d_i) φ_h'(h_pre_j) into dhs; ∂b_h,j += dh_j  (barrier)
-//   5. owners of i with x_i ≠ 0: ∂E_·i += dh x_i
-// Every gradient entry has one owner, who accumulates it in `grad` and applies Adam/AdamW to it
-// after the batch, so no gradient is ever reduced across invocations. θ is read from workgroup
-// memory when it fits (SHARED_PARAMS, chosen by the planner from the device's
-// maxComputeWorkgroupStorageSize) and from the storage buffer otherwise.
+//      into ds; ∂b_i += Σ_t d_i, ∂D_ij += Σ_t d_i h_j            (barrier)
+//   4. owners of j: dh_j = (Σ_{i: d_i ≠ 0} D_ij d_i) φ_h'(h_pre_j) into dhs; ∂b_h,j += Σ_t dh_j  (barrier)
+//   5. owners of i: ∂E_ji += Σ_{t: x_i ≠ 0} dh_j x_i
+// Every gradient entry has one owner, who accumulates it in `grad` (once per tile) and applies
+// Adam/AdamW to it after the batch, so no gradient is ever reduced across invocations. θ is read
+// from workgroup memory when it fits (SHARED_PARAMS) and from the storage buffer otherwise; the
+// planner chooses SHARED_PARAMS and TILE from the device's maxComputeWorkgroupStorageSize, so the
+// float32 summation order depends only on the model's size and the device, never on the sweep.
 // Buffers: theta/moment1/moment2/grad [instance · P + k] (θ layout: models/contract.ts);
 // features [instance · N + i] = (p_i, I_i, leader_i, lower_i); keys [instance] = stream words.
 
@@ -38,6 +41,7 @@ override ADAMW: bool = true;   // AdamW (decoupled decay) instead of Adam with a
 override SCHEDULE: u32 = 0u;   // 0 constant, 1 linear, 2 cosine (the notebook's formulas)
 override SHARED_PARAMS: bool = false;
 override SHARED_P: u32 = 1u;   // length of `sp`: P with SHARED_PARAMS, else 1
+override TILE: u32 = 1u;       // examples per tile
 
 struct Settings {
   instanceCount: u32,
@@ -69,11 +73,11 @@ struct EvalSettings {
 @group(0) @binding(7) var<storage, read_write> squaredError: array<f32>;   // [instance · N + i]
 @group(0) @binding(8) var<uniform> evalSettings: EvalSettings;
 
-var<workgroup> xs: array<f32, N>;
-var<workgroup> ds: array<f32, N>;
-var<workgroup> hs: array<f32, M>;
-var<workgroup> hpres: array<f32, M>;
-var<workgroup> dhs: array<f32, M>;
+var<workgroup> xs: array<f32, TILE * N>;
+var<workgroup> ds: array<f32, TILE * N>;
+var<workgroup> hs: array<f32, TILE * M>;
+var<workgroup> hpres: array<f32, TILE * M>;
+var<workgroup> dhs: array<f32, TILE * M>;
 var<workgroup> sp: array<f32, SHARED_P>;
 
 // θ offset of this workgroup's model.
@@ -97,29 +101,35 @@ fn setParam(k: u32, v: f32) {
 fn indexE(j: u32, i: u32) -> u32 { return j * N + i; }
 fn indexD(i: u32, j: u32) -> u32 { return select(offsetD() + i * M + j, j * N + i, MODEL_TIED); }
 
-// Steps 1 and 2: x into xs, h_pre into hpres, h into hs. Ends with a barrier.
-fn forwardHidden(stream: vec2u, step: u32, example: u32, instance: u32, lid: u32) {
+// Steps 1 and 2 for examples first … first + count − 1: x into xs, h_pre into hpres, h into hs.
+// Ends with a barrier.
+fn forwardHidden(stream: vec2u, step: u32, first: u32, count: u32, instance: u32, lid: u32) {
   for (var i = lid; i < N; i += WG) {
-    xs[i] = dataFeature(stream, step, example, i, features[instance * N + i]);
+    let f = features[instance * N + i];
+    for (var t = 0u; t < count; t++) { xs[t * N + i] = dataFeature(stream, step, first + t, i, f); }
   }
   workgroupBarrier();
   for (var j = lid; j < M; j += WG) {
-    var s = 0.0;
-    if (MODEL_HIDDEN_BIAS) { s = param(offsetHiddenBias() + j); }
-    for (var i = 0u; i < N; i++) {
-      let x = xs[i];
-      if (x != 0.0) { s += param(indexE(j, i)) * x; }
+    var bias = 0.0;
+    if (MODEL_HIDDEN_BIAS) { bias = param(offsetHiddenBias() + j); }
+    for (var t = 0u; t < count; t++) {
+      var s = bias;
+      for (var i = 0u; i < N; i++) {
+        let x = xs[t * N + i];
+        if (x != 0.0) { s += param(indexE(j, i)) * x; }
+      }
+      hpres[t * M + j] = s;
+      hs[t * M + j] = modelHidden(s);
     }
-    hpres[j] = s;
-    hs[j] = modelHidden(s);
   }
   workgroupBarrier();
 }
 
-fn outputPre(i: u32) -> f32 {
+// out_pre_i of example t of the tile.
+fn outputPre(t: u32, i: u32) -> f32 {
   var s = 0.0;
   if (MODEL_OUTPUT_BIAS) { s = param(offsetBias() + i); }
-  for (var j = 0u; j < M; j++) { s += param(indexD(i, j)) * hs[j]; }
+  for (var j = 0u; j < M; j++) { s += param(indexD(i, j)) * hs[t * M + j]; }
   return s;
 }
 
@@ -187,38 +197,58 @@ fn trainWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_i
   loadShared(lid);
   for (var s = 0u; s < settings.stepCount; s++) {
     let step = settings.firstStep + s;
-    for (var e = 0u; e < BATCH; e++) {
-      forwardHidden(stream, step, e, instance, lid);
+    for (var first = 0u; first < BATCH; first += TILE) {
+      let count = min(TILE, BATCH - first);
+      forwardHidden(stream, step, first, count, instance, lid);
       for (var i = lid; i < N; i += WG) {
-        let pre = outputPre(i);
-        let importance = features[instance * N + i].y;
-        let d = scale * importance * (modelOutput(pre) - modelTarget(xs[i])) * modelOutputSlope(pre);
-        ds[i] = d;
-        if (d != 0.0) {
-          if (MODEL_OUTPUT_BIAS) { addGrad(offsetBias() + i, d); }
-          for (var j = 0u; j < M; j++) { addGrad(indexD(i, j), d * hs[j]); }
+        let weight = scale * features[instance * N + i].y;
+        var gb = 0.0;
+        for (var t = 0u; t < count; t++) {
+          let pre = outputPre(t, i);
+          let d = weight * (modelOutput(pre) - modelTarget(xs[t * N + i])) * modelOutputSlope(pre);
+          ds[t * N + i] = d;
+          gb += d;
+        }
+        if (MODEL_OUTPUT_BIAS) { addGrad(offsetBias() + i, gb); }
+        for (var j = 0u; j < M; j++) {
+          var g = 0.0;
+          for (var t = 0u; t < count; t++) {
+            let d = ds[t * N + i];
+            if (d != 0.0) { g += d * hs[t * M + j]; }
+          }
+          addGrad(indexD(i, j), g);
         }
       }
       workgroupBarrier();
       for (var j = lid; j < M; j += WG) {
-        var t = 0.0;
-        for (var i = 0u; i < N; i++) {
-          let d = ds[i];
-          if (d != 0.0) { t += param(indexD(i, j)) * d; }
+        var gbh = 0.0;
+        for (var t = 0u; t < count; t++) {
+          var u = 0.0;
+          for (var i = 0u; i < N; i++) {
+            let d = ds[t * N + i];
+            if (d != 0.0) { u += param(indexD(i, j)) * d; }
+          }
+          let dh = u * modelHiddenSlope(hpres[t * M + j]);
+          dhs[t * M + j] = dh;
+          gbh += dh;
         }
-        let dh = t * modelHiddenSlope(hpres[j]);
-        dhs[j] = dh;
-        if (MODEL_HIDDEN_BIAS) { addGrad(offsetHiddenBias() + j, dh); }
+        if (MODEL_HIDDEN_BIAS) { addGrad(offsetHiddenBias() + j, gbh); }
       }
       workgroupBarrier();
       for (var i = lid; i < N; i += WG) {
-        let x = xs[i];
-        if (x != 0.0) {
-          for (var j = 0u; j < M; j++) { addGrad(indexE(j, i), dhs[j] * x); }
+        for (var j = 0u; j < M; j++) {
+          var g = 0.0;
+          for (var t = 0u; t < count; t++) {
+            let x = xs[t * N + i];
+            if (x != 0.0) { g += dhs[t * M + j] * x; }
+          }
+          addGrad(indexE(j, i), g);
         }
       }
+      // The next tile's step 1 overwrites xs only at owned entries, which step 5 alone reads;
+      // its step 2 comes after a barrier.
     }
-    // Owners of j may still read D in step 4 of the last example (for tied models the entries
+    // Owners of j may still read D in step 4 of the last tile (for tied models the entries
     // the owners of i are about to update).
     workgroupBarrier();
     // Each owner updates its own entries: feature i's E column, D row and b_i; hidden j's b_h.
@@ -247,13 +277,123 @@ fn evaluateWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
   base = instance * paramCount();
   let stream = evaluationStream(keys[instance]);
   loadShared(lid);
-  for (var e = 0u; e < evalSettings.exampleCount; e++) {
-    forwardHidden(stream, EVAL_STEP, evalSettings.firstExample + e, instance, lid);
+  for (var first = 0u; first < evalSettings.exampleCount; first += TILE) {
+    let count = min(TILE, evalSettings.exampleCount - first);
+    forwardHidden(stream, EVAL_STEP, evalSettings.firstExample + first, count, instance, lid);
     for (var i = lid; i < N; i += WG) {
-      let err = modelOutput(outputPre(i)) - modelTarget(xs[i]);
-      squaredError[instance * N + i] += err * err;
+      var se = 0.0;
+      for (var t = 0u; t < count; t++) {
+        let err = modelOutput(outputPre(t, i)) - modelTarget(xs[t * N + i]);
+        se += err * err;
+      }
+      squaredError[instance * N + i] += se;
     }
-    // xs and hs are overwritten by the next example.
+    // xs and hs are overwritten by the next tile.
     workgroupBarrier();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// `invocation` layout: one invocation per model, no barriers (the fastest on CPU adapters such as
+// SwiftShader, where a barrier costs microseconds, and for many small models). Same arithmetic as
+// the workgroup layout with one example per tile, θ and its gradient in the storage buffers, the
+// per-example arrays private (n ≤ INV_MAX_N, m ≤ INV_MAX_M).
+
+const INV_MAX_N: u32 = 64u;
+const INV_MAX_M: u32 = 64u;
+
+struct Example {
+  x: array<f32, INV_MAX_N>,
+  d: array<f32, INV_MAX_N>,
+  hpre: array<f32, INV_MAX_M>,
+  h: array<f32, INV_MAX_M>,
+}
+
+// Forward pass of one example into ex (x, h_pre, h); returns nothing.
+fn forwardInvocation(stream: vec2u, step: u32, example: u32, instance: u32, ex: ptr<function, Example>) {
+  for (var i = 0u; i < N; i++) { (*ex).x[i] = dataFeature(stream, step, example, i, features[instance * N + i]); }
+  for (var j = 0u; j < M; j++) {
+    var s = 0.0;
+    if (MODEL_HIDDEN_BIAS) { s = param(offsetHiddenBias() + j); }
+    for (var i = 0u; i < N; i++) {
+      let x = (*ex).x[i];
+      if (x != 0.0) { s += param(indexE(j, i)) * x; }
+    }
+    (*ex).hpre[j] = s;
+    (*ex).h[j] = modelHidden(s);
+  }
+}
+
+fn outputPreInvocation(i: u32, ex: ptr<function, Example>) -> f32 {
+  var s = 0.0;
+  if (MODEL_OUTPUT_BIAS) { s = param(offsetBias() + i); }
+  for (var j = 0u; j < M; j++) { s += param(indexD(i, j)) * (*ex).h[j]; }
+  return s;
+}
+
+@compute @workgroup_size(WG)
+fn trainInvocation(@builtin(global_invocation_id) gid: vec3u) {
+  let instance = gid.y * settings.rowStride + gid.x;
+  if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
+  base = instance * paramCount();
+  let stream = keys[instance];
+  let scale = 2.0 / f32(BATCH);
+  var ex = Example();
+  for (var s = 0u; s < settings.stepCount; s++) {
+    let step = settings.firstStep + s;
+    for (var e = 0u; e < BATCH; e++) {
+      forwardInvocation(stream, step, e, instance, &ex);
+      for (var i = 0u; i < N; i++) {
+        let pre = outputPreInvocation(i, &ex);
+        let d = scale * features[instance * N + i].y * (modelOutput(pre) - modelTarget(ex.x[i])) * modelOutputSlope(pre);
+        ex.d[i] = d;
+        if (d != 0.0) {
+          if (MODEL_OUTPUT_BIAS) { addGrad(offsetBias() + i, d); }
+          for (var j = 0u; j < M; j++) { addGrad(indexD(i, j), d * ex.h[j]); }
+        }
+      }
+      for (var j = 0u; j < M; j++) {
+        var u = 0.0;
+        for (var i = 0u; i < N; i++) {
+          let d = ex.d[i];
+          if (d != 0.0) { u += param(indexD(i, j)) * d; }
+        }
+        let dh = u * modelHiddenSlope(ex.hpre[j]);
+        if (MODEL_HIDDEN_BIAS) { addGrad(offsetHiddenBias() + j, dh); }
+        if (dh != 0.0) {
+          for (var i = 0u; i < N; i++) {
+            let x = ex.x[i];
+            if (x != 0.0) { addGrad(indexE(j, i), dh * x); }
+          }
+        }
+      }
+    }
+    let a = adamStep(step);
+    for (var k = 0u; k < paramCount(); k++) { update(k, a); }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn evaluateInvocation(@builtin(global_invocation_id) gid: vec3u) {
+  let instance = gid.y * evalSettings.rowStride + gid.x;
+  if (gid.x >= evalSettings.rowStride || instance >= evalSettings.instanceCount) { return; }
+  base = instance * paramCount();
+  let stream = evaluationStream(keys[instance]);
+  var ex = Example();
+  var se = array<f32, INV_MAX_N>();
+  for (var e = 0u; e < evalSettings.exampleCount; e++) {
+    forwardInvocation(stream, EVAL_STEP, evalSettings.firstExample + e, instance, &ex);
+    for (var i = 0u; i < N; i++) {
+      let err = modelOutput(outputPreInvocation(i, &ex)) - modelTarget(ex.x[i]);
+      se[i] += err * err;
+    }
+    // Added to the buffer once per TILE examples (ranges are whole tiles), so the float32 sums do
+    // not depend on how the evaluation batch was split into submits.
+    if ((e + 1u) % TILE == 0u || e + 1u == evalSettings.exampleCount) {
+      for (var i = 0u; i < N; i++) {
+        squaredError[instance * N + i] += se[i];
+        se[i] = 0.0;
+      }
+    }
   }
 }

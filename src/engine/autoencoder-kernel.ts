@@ -12,8 +12,13 @@ import { DeviceLimitError } from './errors.js';
 import { getPipeline, recordDispatch } from './pipeline.js';
 import { SettingsUniform } from './uniforms.js';
 
-/** Shape of one workgroup-layout pipeline: sizes, invocations and whether θ sits in workgroup memory. */
+/** Shape of one autoencoder pipeline: layout, sizes, invocations and whether θ sits in workgroup memory. */
 export interface AutoencoderShape {
+  /**
+   * `workgroup`: one workgroup per model (any size; fills a GPU with few models);
+   * `invocation`: one invocation per model, no barriers (n ≤ 64, m ≤ 64; fastest on CPU adapters).
+   */
+  mode: 'workgroup' | 'invocation';
   model: ModelDefinition;
   data: DataDefinition;
   nFeatures: number;
@@ -22,29 +27,56 @@ export interface AutoencoderShape {
   workgroupSize: number;
   /** θ held in workgroup memory for the whole dispatch. */
   sharedParams: boolean;
+  /** Examples per tile (per round of barriers). */
+  tile: number;
 }
 
-/** Bytes of workgroup memory the drivers use: xs, ds (n each), hs, hpres, dhs (m each), θ when shared. */
-export function workgroupBytes(model: ModelDefinition, n: number, m: number, sharedParams: boolean): number {
-  return 4 * (2 * n + 3 * m + (sharedParams ? parameterCount(model, n, m) : 1));
+/** Most examples per tile: beyond this the barriers' cost is already small. */
+export const MAX_TILE = 64;
+/** Largest n and m of the invocation mode (INV_MAX_N, INV_MAX_M in the WGSL). */
+export const INVOCATION_MAX_FEATURES = 64;
+export const INVOCATION_MAX_HIDDEN = 64;
+/** Examples per flush of the invocation mode's evaluation sums (and the alignment of its ranges). */
+const INVOCATION_TILE = 64;
+
+/**
+ * The one-invocation-per-model shape (`invocation` mode): θ in storage, evaluation sums flushed
+ * every {@link INVOCATION_TILE} examples.
+ * @throws DeviceLimitError when n or m exceed the private arrays
+ */
+export function invocationShape(model: ModelDefinition, data: DataDefinition, n: number, m: number, workgroupSize: number): AutoencoderShape {
+  if (n > INVOCATION_MAX_FEATURES || m > INVOCATION_MAX_HIDDEN) {
+    throw new DeviceLimitError('invocation layout', Math.max(n, m), INVOCATION_MAX_FEATURES, `the invocation layout holds n ≤ ${INVOCATION_MAX_FEATURES} and m ≤ ${INVOCATION_MAX_HIDDEN}; got n = ${n}, m = ${m}`);
+  }
+  return { mode: 'invocation', model, data, nFeatures: n, nHidden: m, workgroupSize, sharedParams: false, tile: INVOCATION_TILE };
+}
+
+/** Bytes of workgroup memory the drivers use: xs, ds (n per example of a tile), hs, hpres, dhs (m each), θ when shared. */
+export function workgroupBytes(model: ModelDefinition, n: number, m: number, sharedParams: boolean, tile = 1): number {
+  return 4 * (tile * (2 * n + 3 * m) + (sharedParams ? parameterCount(model, n, m) : 1));
 }
 
 /**
  * The workgroup shape for a model of n → m on a device: the smallest power of two ≥ max(n, m)
  * invocations, between 8 and 256 (and the device's maximum), so every invocation owns a few
- * features; θ in workgroup memory when it fits the device's maxComputeWorkgroupStorageSize.
- * @throws DeviceLimitError when even the per-example arrays do not fit workgroup memory
+ * features; θ in workgroup memory when it fits beside a tile of at least 8 examples; and the
+ * largest tile (≤ {@link MAX_TILE}) that the rest of maxComputeWorkgroupStorageSize holds.
+ * Depends only on the model and the device, never on how many models are trained.
+ * @throws DeviceLimitError when not even one example's arrays fit workgroup memory
  */
-export function chooseAutoencoderShape(model: ModelDefinition, data: DataDefinition, n: number, m: number, limits: { maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number }, options: { workgroupSize?: number; sharedParams?: boolean } = {}): AutoencoderShape {
+export function chooseAutoencoderShape(model: ModelDefinition, data: DataDefinition, n: number, m: number, limits: { maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number }, options: { workgroupSize?: number; sharedParams?: boolean; tile?: number } = {}): AutoencoderShape {
   const cap = Math.min(256, limits.maxComputeInvocationsPerWorkgroup);
   const workgroupSize = options.workgroupSize ?? Math.min(cap, Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(n, m)))));
-  const fits = workgroupBytes(model, n, m, true) <= limits.maxComputeWorkgroupStorageSize;
-  const sharedParams = options.sharedParams ?? fits;
-  const bytes = workgroupBytes(model, n, m, sharedParams);
-  if (bytes > limits.maxComputeWorkgroupStorageSize) {
-    throw new DeviceLimitError('maxComputeWorkgroupStorageSize', bytes, limits.maxComputeWorkgroupStorageSize, `a ${n} → ${m} ${model.kind} model needs ${bytes} bytes of workgroup memory${sharedParams ? ' with θ shared' : ''}; the device allows ${limits.maxComputeWorkgroupStorageSize}`);
+  const budget = limits.maxComputeWorkgroupStorageSize;
+  const sharedParams = options.sharedParams ?? workgroupBytes(model, n, m, true, 8) <= budget;
+  const fixed = workgroupBytes(model, n, m, sharedParams, 0);
+  const perExample = 4 * (2 * n + 3 * m);
+  const tile = options.tile ?? Math.min(MAX_TILE, Math.floor((budget - fixed) / perExample));
+  const bytes = workgroupBytes(model, n, m, sharedParams, tile);
+  if (tile < 1 || bytes > budget) {
+    throw new DeviceLimitError('maxComputeWorkgroupStorageSize', workgroupBytes(model, n, m, sharedParams, Math.max(tile, 1)), budget, `a ${n} → ${m} ${model.kind} model needs ${workgroupBytes(model, n, m, sharedParams, Math.max(tile, 1))} bytes of workgroup memory${sharedParams ? ' with θ shared' : ''}; the device allows ${budget}`);
   }
-  return { model, data, nFeatures: n, nHidden: m, workgroupSize, sharedParams };
+  return { mode: 'workgroup', model, data, nFeatures: n, nHidden: m, workgroupSize, sharedParams, tile };
 }
 
 /** GPU buffers of one chunk (instance-major; see the .wgsl header). */
@@ -99,11 +131,12 @@ export class AutoencoderKernel {
       SCHEDULE: SCHEDULES[training.schedule],
       SHARED_PARAMS: shape.sharedParams ? 1 : 0,
       SHARED_P: shape.sharedParams ? P : 1,
+      TILE: shape.tile,
     };
     const label = `autoencoder.${shape.model.kind}.${shape.data.kind}`;
     const [trainPipeline, evalPipeline] = await Promise.all([
-      getPipeline(engine, { label: `${label}.train`, code, entryPoint: 'trainWorkgroup', constants }),
-      getPipeline(engine, { label: `${label}.evaluate`, code, entryPoint: 'evaluateWorkgroup', constants }),
+      getPipeline(engine, { label: `${label}.train.${shape.mode}`, code, entryPoint: shape.mode === 'workgroup' ? 'trainWorkgroup' : 'trainInvocation', constants }),
+      getPipeline(engine, { label: `${label}.evaluate.${shape.mode}`, code, entryPoint: shape.mode === 'workgroup' ? 'evaluateWorkgroup' : 'evaluateInvocation', constants }),
     ]);
     return new AutoencoderKernel(engine, shape, training, trainPipeline, evalPipeline, code);
   }

@@ -12,7 +12,7 @@ import { flopsPerSample, modelDefinition, parameterCount, tensorLayout } from '.
 import { modelStream } from '../science/prng.js';
 import type { ModelResults, ModelSet, NamedTensor } from '../science/types.js';
 import type { Engine } from './engine.js';
-import { AutoencoderKernel, chooseAutoencoderShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
+import { AutoencoderKernel, chooseAutoencoderShape, invocationShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
 import { CancelledError } from './errors.js';
 import type { Chunk, SweepPlan } from './planner.js';
 
@@ -53,10 +53,15 @@ export interface AutoencoderChunkOptions {
   onSteps?: (steps: number, seconds: number) => void;
 }
 
-/** Dispatch shape: one workgroup per instance, rows of at most maxPerDimension. */
-function workgroupDispatch(count: number, maxPerDimension: number): { x: number; y: number; rowStride: number } {
-  const x = Math.max(1, Math.min(count, maxPerDimension));
-  return { x, y: Math.ceil(count / x), rowStride: x };
+/**
+ * Dispatch shape: one workgroup per instance (workgroup mode) or one invocation per instance
+ * (invocation mode), rows of at most maxPerDimension workgroups; rowStride = instances per row.
+ */
+function autoencoderDispatch(shape: AutoencoderShape, count: number, maxPerDimension: number): { x: number; y: number; rowStride: number } {
+  const perInvocation = shape.mode === 'invocation';
+  const workgroups = perInvocation ? Math.ceil(count / shape.workgroupSize) : count;
+  const x = Math.max(1, Math.min(workgroups, maxPerDimension));
+  return { x, y: Math.ceil(workgroups / x), rowStride: perInvocation ? x * shape.workgroupSize : x };
 }
 
 /**
@@ -82,7 +87,7 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
   const readTheta = buffer(device, 'autoencoder.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
   const readError = buffer(device, 'autoencoder.squaredError.readback', count * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
   try {
-    const dispatch = workgroupDispatch(count, engine.info.limits.maxComputeWorkgroupsPerDimension);
+    const dispatch = autoencoderDispatch(kernel.shape, count, engine.info.limits.maxComputeWorkgroupsPerDimension);
     // FLOPs of one example for every model of the chunk.
     const flopsPerExample = count * flopsPerSample(model, n, m);
     kernel.bind(buffers);
@@ -104,7 +109,11 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
       if (options.stepsPerDispatch === undefined && seconds > 0) stepsPerDispatch = resize(stepCount, seconds);
     }
     // Evaluation in example ranges (forward only: about a third of a training sample's FLOPs).
-    let examplesPerDispatch = options.examplesPerDispatch ?? Math.max(1, Math.floor((3 * FIRST_SUBMIT_FLOPS) / flopsPerExample));
+    // Ranges are whole tiles, so every example lands in the same tile (and every float32 sum in
+    // the same order) however the ranges are sized.
+    const tile = kernel.shape.tile;
+    const align = (examples: number): number => Math.max(tile, Math.floor(examples / tile) * tile);
+    let examplesPerDispatch = align(options.examplesPerDispatch ?? Math.floor((3 * FIRST_SUBMIT_FLOPS) / flopsPerExample));
     for (let first = 0; first < options.evalBatchSize; ) {
       if (options.signal?.aborted) throw new CancelledError();
       const exampleCount = Math.min(examplesPerDispatch, options.evalBatchSize - first);
@@ -115,7 +124,7 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
       await engine.guard(device.queue.onSubmittedWorkDone());
       const seconds = now() - started;
       first += exampleCount;
-      if (options.examplesPerDispatch === undefined && seconds > 0) examplesPerDispatch = resize(exampleCount, seconds);
+      if (options.examplesPerDispatch === undefined && seconds > 0) examplesPerDispatch = align(resize(exampleCount, seconds));
     }
     const encoder = device.createCommandEncoder({ label: 'autoencoder.readback' });
     encoder.copyBufferToBuffer(buffers.theta, 0, readTheta, 0, count * P * 4);
@@ -229,13 +238,17 @@ export function storeAutoencoderResult(set: ModelSet, results: ModelResults, ins
 }
 
 /**
- * Trains every instance of `set` on the workgroup layout, chunk by chunk (plan.chunks).
+ * Trains every instance of `set` on the `workgroup` or `invocation` layout (plan.layout), chunk by
+ * chunk (plan.chunks).
  * @throws CancelledError, DeviceLostError, GPUValidationError as {@link runAutoencoderChunk}
  */
-export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: SweepPlan, options: { signal?: AbortSignal; stepsPerDispatch?: number; onSteps?: (instances: number, steps: number, seconds: number) => void; onChunkDone?: (chunk: Chunk) => void; workgroupSize?: number; sharedParams?: boolean }): Promise<{ results: ModelResults; trainSeconds: number; shape: AutoencoderShape }> {
+export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: SweepPlan, options: { signal?: AbortSignal; stepsPerDispatch?: number; onSteps?: (instances: number, steps: number, seconds: number) => void; onChunkDone?: (chunk: Chunk) => void; workgroupSize?: number; sharedParams?: boolean; tile?: number }): Promise<{ results: ModelResults; trainSeconds: number; shape: AutoencoderShape }> {
   const model = modelDefinition(set.model);
   const data = dataDefinition(set.data ?? 'independent');
-  const shape = chooseAutoencoderShape(model, data, set.nFeatures, set.nHidden, engine.info.limits, { workgroupSize: options.workgroupSize, sharedParams: options.sharedParams });
+  const shape =
+    plan.layout === 'invocation'
+      ? invocationShape(model, data, set.nFeatures, set.nHidden, plan.invocationWorkgroupSize)
+      : chooseAutoencoderShape(model, data, set.nFeatures, set.nHidden, engine.info.limits, { workgroupSize: options.workgroupSize, sharedParams: options.sharedParams, tile: options.tile });
   const kernel = await AutoencoderKernel.create(engine, shape, set.training);
   const instances = set.points.length * set.seeds;
   const results = allocateAutoencoderResults(set, instances);

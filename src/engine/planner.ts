@@ -104,7 +104,7 @@ export function isCpuAdapter(info: Pick<DeviceInfo, 'vendor' | 'architecture' | 
  * estimate; `npm run bench` measures both layouts on the machine at hand.
  */
 export function chooseLayout(input: PlanInput, info: DeviceInfo): KernelLayout {
-  if (!fitsInvocationKernels(input)) return 'workgroup';
+  if (!fitsInvocationKernels(input)) return chooseAutoencoderLayout(input, info);
   const perModel: KernelLayout = fitsRegisters(input) ? 'registers' : 'per-model';
   if (isCpuAdapter(info)) return perModel;
   return input.instances >= 65536 ? perModel : 'per-workgroup';
@@ -131,7 +131,8 @@ export function dispatchShape(count: number, layout: KernelLayout, workgroupSize
  */
 export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptions = {}): SweepPlan {
   const { instances, nFeatures: n, nHidden: m } = input;
-  if (options.layout === 'workgroup' || (options.layout === undefined && !fitsInvocationKernels(input))) return planWorkgroup(input, info, options);
+  const auto = options.layout === undefined && !fitsInvocationKernels(input) ? chooseAutoencoderLayout(input, info) : undefined;
+  if (options.layout === 'workgroup' || options.layout === 'invocation' || auto) return planAutoencoder(input, info, (options.layout as 'workgroup' | 'invocation' | undefined) ?? auto!, options);
   if (!fitsInvocationKernels(input)) {
     throw new DeviceLimitError(`${options.layout} layout`, Math.max(n, m), MAX_FEATURES, `the ${options.layout} layout trains relu and linear models on independent data with n ≤ ${MAX_FEATURES} and m ≤ ${MAX_HIDDEN}; this sweep (${input.model ?? 'relu'} on ${input.data ?? 'independent'} data, n = ${n}, m = ${m}) needs the workgroup layout`);
   }
@@ -167,13 +168,25 @@ export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptio
 }
 
 /**
- * Plans the `workgroup` layout: one workgroup per model; per instance the buffers hold the stream
+ * The autoencoder drivers' layout for a sweep the invocation kernels cannot train: one invocation
+ * per model on CPU adapters when the model fits its private arrays (barriers cost microseconds
+ * there: a workgroup per model ran 4–20× slower for n = 10, m = 5 on SwiftShader), or on a GPU
+ * when there are enough models to fill it (≥ 65 536); one workgroup per model otherwise.
+ */
+export function chooseAutoencoderLayout(input: PlanInput, info: DeviceInfo): 'workgroup' | 'invocation' {
+  const small = input.nFeatures <= 64 && input.nHidden <= 64;
+  if (!small) return 'workgroup';
+  return isCpuAdapter(info) || input.instances >= 65536 ? 'invocation' : 'workgroup';
+}
+
+/**
+ * Plans the `workgroup` and `invocation` layouts (one workgroup or one invocation per model); per instance the buffers hold the stream
  * (2 words), feature inputs (4n), θ, both moments and the gradient (P each) and the squared
  * errors (n). Chunks are bounded by the binding size, the memory budget and the dispatch limits,
  * never by a count that depends on the sweep's size alone, so a chunk trains as it would inside
  * the whole sweep.
  */
-function planWorkgroup(input: PlanInput, info: DeviceInfo, options: PlanOptions): SweepPlan {
+function planAutoencoder(input: PlanInput, info: DeviceInfo, layout: 'workgroup' | 'invocation', options: PlanOptions): SweepPlan {
   const { instances, nFeatures: n, nHidden: m } = input;
   const P = parameterCount(definitionOf(input), n, m);
   const floatsPerInstance = 2 + 4 * n + 4 * P + n;
@@ -192,5 +205,6 @@ function planWorkgroup(input: PlanInput, info: DeviceInfo, options: PlanOptions)
   if (perChunk < 1) throw new DeviceLimitError('maxStorageBufferBindingSize', largestBinding, limits.maxStorageBufferBindingSize, `one model needs a ${largestBinding}-byte buffer; the device allows ${limits.maxStorageBufferBindingSize}`);
   const chunks: Chunk[] = [];
   for (let start = 0; start < instances; start += perChunk) chunks.push({ start, count: Math.min(perChunk, instances - start) });
-  return { layout: 'workgroup', workgroupSize: 0, invocationWorkgroupSize: invocationWorkgroupSize(instances), paramCount: P, metricStride: 0, bytesPerInstance, instancesPerChunk: perChunk, chunks };
+  if (layout === 'invocation' && (n > 64 || m > 64)) throw new DeviceLimitError('invocation layout', Math.max(n, m), 64, `the invocation layout holds n ≤ 64 and m ≤ 64; got n = ${n}, m = ${m}`);
+  return { layout, workgroupSize: 0, invocationWorkgroupSize: invocationWorkgroupSize(instances), paramCount: P, metricStride: 0, bytesPerInstance, instancesPerChunk: perChunk, chunks };
 }

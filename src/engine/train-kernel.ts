@@ -28,7 +28,7 @@ export interface TrainBuffers {
   partials?: GPUBuffer;
 }
 
-const ENTRY_POINTS: Record<Exclude<KernelLayout, 'workgroup'>, string> = { 'per-model': 'trainPerModel', registers: 'trainRegisters', 'per-workgroup': 'trainPerWorkgroup' };
+const ENTRY_POINTS: Record<Exclude<KernelLayout, 'workgroup' | 'invocation'>, string> = { 'per-model': 'trainPerModel', registers: 'trainRegisters', 'per-workgroup': 'trainPerWorkgroup' };
 
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
 
@@ -52,7 +52,7 @@ export class TrainKernel {
     const pipeline = await getPipeline(engine, {
       label: `train.${config.layout}`,
       code,
-      entryPoint: ENTRY_POINTS[config.layout as Exclude<KernelLayout, 'workgroup'>],
+      entryPoint: ENTRY_POINTS[config.layout as Exclude<KernelLayout, 'workgroup' | 'invocation'>],
       constants: {
         N: config.nFeatures,
         M: config.nHidden,

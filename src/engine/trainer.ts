@@ -374,7 +374,7 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
     layout: options.layout,
     maxInstancesPerChunk: options.maxInstancesPerChunk,
   });
-  if (plan.layout === 'workgroup') return trainOnWorkgroups(engine, set, plan, options, started);
+  if (plan.layout === 'workgroup' || plan.layout === 'invocation') return trainOnWorkgroups(engine, set, plan, options, started);
   const results = allocateResults(instances, set.nFeatures, set.nHidden);
   const common = { nFeatures: set.nFeatures, nHidden: set.nHidden, workgroupSize: plan.invocationWorkgroupSize };
   // Kernels are created inside the try so a failed compile frees the uniforms already made.

@@ -7,9 +7,10 @@ import type { SnapshotSelection } from './snapshot-kernel.js';
  * (`per-model`, any size), one invocation per model held in registers (`registers`, n ≤ 8, m ≤ 4),
  * or one workgroup per model (`per-workgroup`) for the relu and linear models on independent data
  * with n ≤ 64 and m ≤ 16; and `workgroup` (shaders/autoencoder.wgsl) for every model and data
- * kind at any size: one workgroup per model, features and hidden units owned by invocations.
+ * kind at any size: one workgroup per model, features and hidden units owned by invocations; and
+ * `invocation` (the same file): one invocation per model for any kind with n ≤ 64, m ≤ 64.
  */
-export type KernelLayout = 'per-model' | 'per-workgroup' | 'registers' | 'workgroup';
+export type KernelLayout = 'per-model' | 'per-workgroup' | 'registers' | 'workgroup' | 'invocation';
 
 /** Progress of a training run, reported after every dispatch batch. */
 export interface TrainProgress {

@@ -2,7 +2,7 @@
 // in workgroup memory and in the storage buffer, against the float64 reference on the same PRNG
 // data; and at the issue's large sizes (n = 400, m = 30 and n = 1024, m = 8).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseAutoencoderShape, AutoencoderKernel } from '../../src/engine/autoencoder-kernel.js';
+import { chooseAutoencoderShape, AutoencoderKernel, invocationShape } from '../../src/engine/autoencoder-kernel.js';
 import { runAutoencoderChunk } from '../../src/engine/autoencoder-trainer.js';
 import { acquireDevice } from '../../src/engine/device.js';
 import type { Engine } from '../../src/engine/engine.js';
@@ -27,10 +27,10 @@ const PARAM_TOLERANCE = 1e-3;
 const LOSS_TOLERANCE = 1e-4;
 
 /** Trains `instances` (same kinds and size) on the GPU and returns θ and the evaluation. */
-async function gpuRun(instances: AutoencoderInstance[], evalBatchSize: number, options: { sharedParams?: boolean; workgroupSize?: number; stepsPerDispatch?: number; examplesPerDispatch?: number } = {}) {
+async function gpuRun(instances: AutoencoderInstance[], evalBatchSize: number, options: { mode?: 'workgroup' | 'invocation'; sharedParams?: boolean; workgroupSize?: number; tile?: number; stepsPerDispatch?: number; examplesPerDispatch?: number } = {}) {
   const first = instances[0]!;
   const { nFeatures: n, nHidden: m } = first;
-  const shape = chooseAutoencoderShape(first.model, first.data, n, m, engine.info.limits, options);
+  const shape = options.mode === 'invocation' ? invocationShape(first.model, first.data, n, m, options.workgroupSize ?? 4) : chooseAutoencoderShape(first.model, first.data, n, m, engine.info.limits, options);
   const kernel = await AutoencoderKernel.create(engine, shape, first.training);
   try {
     const P = initialTheta(first.model, first.stream, n, m).length;
@@ -77,14 +77,37 @@ describe('autoencoder drivers: every model kind × data kind against the float64
   }
 });
 
+describe('autoencoder drivers, invocation mode (one invocation per model)', () => {
+  const pairs: [ModelKindName, DataKindName][] = [...MODEL_KINDS.map((m) => [m, m === 'abs' ? 'signed' : 'independent'] as [ModelKindName, DataKindName]), ['relu', 'correlated'], ['relu', 'anticorrelated']];
+  for (const [model, data] of pairs) {
+    it(`${model} on ${data}, n = 6, m = 3: θ within ${PARAM_TOLERANCE}, loss within ${LOSS_TOLERANCE}`, async () => {
+      const instances = [0, 1, 2, 3, 4].map((seed) => testInstance(model, data, 6, 3, { seed, point: 2 }));
+      const { maxParam, maxLoss, shape } = await compareWithReference(instances, 100, { mode: 'invocation' });
+      expect(shape.mode).toBe('invocation');
+      expect(maxParam).toBeLessThan(PARAM_TOLERANCE);
+      expect(maxLoss).toBeLessThan(LOSS_TOLERANCE);
+    });
+  }
+
+  it('evaluation sums do not depend on the example ranges (bit for bit)', async () => {
+    const instances = [0, 1, 2].map((seed) => testInstance('abs', 'signed', 4, 6, { seed }));
+    const a = await gpuRun(instances, 300, { mode: 'invocation', examplesPerDispatch: 300 });
+    const b = await gpuRun(instances, 300, { mode: 'invocation', examplesPerDispatch: 64, stepsPerDispatch: 1 });
+    expect(Array.from(b.theta)).toEqual(Array.from(a.theta));
+    expect(Array.from(b.squaredError)).toEqual(Array.from(a.squaredError));
+  });
+});
+
 describe('autoencoder drivers: layouts and sizes', () => {
-  it('θ in workgroup memory and θ in storage give the same results (abs n = 5, m = 7, m > n, Adam + cosine)', async () => {
+  it('θ in workgroup memory or storage, tiles of 1, 5 (not dividing the batch) or 64 examples: all match the reference (abs n = 5, m = 7, m > n, Adam + cosine)', async () => {
     const instances = [0, 1].map((seed) => testInstance('abs', 'signed', 5, 7, { seed, training: { optimizer: 'adam', schedule: 'cosine', batchSize: 13 } }));
-    const shared = await compareWithReference(instances, 64, { sharedParams: true, workgroupSize: 8 });
-    const storage = await compareWithReference(instances, 64, { sharedParams: false, workgroupSize: 16 });
+    const shared = await compareWithReference(instances, 64, { sharedParams: true, workgroupSize: 8, tile: 5 });
+    const storage = await compareWithReference(instances, 64, { sharedParams: false, workgroupSize: 16, tile: 1 });
+    const wide = await compareWithReference(instances, 64, { tile: 64 });
     expect(shared.shape.sharedParams).toBe(true);
     expect(storage.shape.sharedParams).toBe(false);
-    for (const r of [shared, storage]) {
+    expect([shared.shape.tile, storage.shape.tile, wide.shape.tile]).toEqual([5, 1, 64]);
+    for (const r of [shared, storage, wide]) {
       expect(r.maxParam).toBeLessThan(PARAM_TOLERANCE);
       expect(r.maxLoss).toBeLessThan(LOSS_TOLERANCE);
     }
@@ -93,10 +116,9 @@ describe('autoencoder drivers: layouts and sizes', () => {
   it('results do not depend on steps or examples per submit (bit for bit)', async () => {
     const instances = [0, 1, 2].map((seed) => testInstance('hidden-relu', 'correlated', 6, 3, { seed }));
     const a = await gpuRun(instances, 100, { stepsPerDispatch: 20, examplesPerDispatch: 100 });
-    const b = await gpuRun(instances, 100, { stepsPerDispatch: 3, examplesPerDispatch: 7 });
+    const b = await gpuRun(instances, 100, { stepsPerDispatch: 3, examplesPerDispatch: 7, tile: a.shape.tile });
     expect(Array.from(b.theta)).toEqual(Array.from(a.theta));
-    // Squared errors are summed across submits in a different order only when ranges differ per
-    // invocation; here each feature's owner adds in example order either way.
+    // Evaluation ranges are whole tiles, so each tile's sum is added in the same order.
     expect(Array.from(b.squaredError)).toEqual(Array.from(a.squaredError));
   });
 
@@ -109,14 +131,14 @@ describe('autoencoder drivers: layouts and sizes', () => {
     it(`${model} n = ${n}, m = ${m} (S = 0.99): θ within ${PARAM_TOLERANCE} of the reference after 4 steps`, async () => {
       const inst = testInstance(model, data, n, m, { p: 0.01, training: { steps: 4, batchSize: 16 } });
       const { maxParam, maxLoss, shape } = await compareWithReference([inst, { ...inst, stream: modelStream(7, 3, 2) }], 32);
-      console.info(`${model} ${n}→${m}: workgroup ${shape.workgroupSize}, θ shared ${shape.sharedParams}, gap ${maxParam.toExponential(2)}`);
+      console.info(`${model} ${n}→${m}: workgroup ${shape.workgroupSize}, tile ${shape.tile}, θ shared ${shape.sharedParams}, gap ${maxParam.toExponential(2)}`);
       expect(maxParam).toBeLessThan(PARAM_TOLERANCE);
       expect(maxLoss).toBeLessThan(LOSS_TOLERANCE);
     });
   }
 });
 
-describe('trainModelSet on the workgroup layout', () => {
+describe('trainModelSet on the autoencoder layouts', () => {
   it('a hidden-relu spec on correlated data: chosen layout, chunking-independent bit for bit, named tensors and per-neuron metrics', async () => {
     const { resolveSpec } = await import('../../src/science/spec.js');
     const { trainModelSet } = await import('../../src/engine/trainer.js');
@@ -131,11 +153,16 @@ describe('trainModelSet on the workgroup layout', () => {
       evalBatchSize: 64,
     });
     const whole = await trainModelSet(engine, set);
+    // SwiftShader is a CPU adapter: small models of other kinds go to the invocation layout.
+    expect(whole.layout).toBe('invocation');
     const chunked = await trainModelSet(engine, set, { maxInstancesPerChunk: 4, stepsPerDispatch: 7 });
-    expect(whole.layout).toBe('workgroup');
     expect(chunked.chunks).toBe(2);
     expect(Array.from(chunked.results.W)).toEqual(Array.from(whole.results.W));
     expect(Array.from(chunked.results.loss)).toEqual(Array.from(whole.results.loss));
+    const workgroup = await trainModelSet(engine, set, { layout: 'workgroup' });
+    const workgroupChunked = await trainModelSet(engine, set, { layout: 'workgroup', maxInstancesPerChunk: 5, stepsPerDispatch: 11 });
+    expect(Array.from(workgroupChunked.results.W)).toEqual(Array.from(workgroup.results.W));
+    expect(Array.from(workgroupChunked.results.loss)).toEqual(Array.from(workgroup.results.loss));
     expect(Object.keys(whole.results.params!)).toEqual(['W', 'b']);
     expect(whole.results.extra!.neuronMaxShare!.length).toBe(6 * 3);
     // Against the reference, instance by instance.
