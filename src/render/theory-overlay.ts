@@ -1,93 +1,61 @@
 /**
- * The exact phase boundaries of the n = 2, m = 1 phase diagram, as curves to draw over the
- * heatmap (docs/science.md "Regimes and the phase diagram"; the paper's section "Superposition as a
- * phase change"; M. Wattenberg's notebook). Pure math: no DOM, no regl.
+ * The exact phase boundaries of the n = 2, m = 1 (and n = 3, m = 2) phase diagrams, as curves to
+ * draw over the heatmap (docs/science.md "Regimes and the phase diagram"; the paper's section
+ * "Superposition as a phase change"). Pure math: no DOM, no regl.
  *
- * With v(p) = p/3 − p²/4 (> 0 for every p in (0, 1]) the three candidates' expected losses are
- * (src/science/theory.ts):
- *   D (dedicatedExtra, feature 1 gets the dimension) = v
- *   N (notRepresented, feature 1 dropped)            = r v
- *   S (superposition, antipodal W = (1, −1))         = (1 + r) p² / 6
- * A boundary is where the two lowest candidates tie. Solving each tie for r:
+ * The boundaries come from src/science/theory.ts: at each p three values of r, r₁ (notRepresented |
+ * superposition), r₂ (dedicated | superposition) and r₃ (notRepresented | dedicated), each minimised
+ * exactly over the candidates' norms and biases and tabulated ({@link theoryBoundaryRatios}).
+ * Superposition wins for r₁ < r < r₂, otherwise notRepresented for r ≤ r₃ and dedicated above; so
+ * r₁ is a real boundary where r₁ < r₂ and r₁ ≤ r₃, r₂ where r₁ < r₂ and r₂ ≥ r₃, r₃ where it lies
+ * outside (r₁, r₂) ({@link BOUNDARY_KINDS}). For 2→1, r₂ = 1/r₁ and r₃ = 1.
  *
- * - N = S: r v = (1 + r) p²/6  ⇒  r (v − p²/6) = p²/6  ⇒  r = (p²/6) / (p/3 − p²/4 − p²/6)
- *   = (p²/6) / (p/3 − 5p²/12) = 2p / (4 − 5p)   (increasing in p; inverse p = 4r / (2 + 5r)).
- *   Both are the lowest iff N ≤ D, i.e. r ≤ 1, i.e. 2p ≤ 4 − 5p, i.e. p ≤ 4/7.
- * - D = S: v = (1 + r) p²/6  ⇒  r = 6v/p² − 1 = 6(p/3 − p²/4)/p² − 1 = 2/p − 5/2
- *   (decreasing in p; inverse p = 4 / (2r + 5)). Both are the lowest iff D ≤ N, i.e. r ≥ 1,
- *   i.e. 2/p ≥ 7/2, i.e. p ≤ 4/7.
- * - N = D: r v = v  ⇒  r = 1 (any p). Both are the lowest iff v ≤ S = 2p²/6, i.e.
- *   1/3 − p/4 ≤ p/3, i.e. p ≥ 4/7.
- *
- * All three meet at the triple point p = 4/7, r = 1 (there v = 16/147 = 2p²/6). Because each
- * curve is monotonic in p, its part inside an axis-aligned (p, r) box is one p interval, found
- * exactly with the inverses above, so clipped ends lie exactly on the box's edges.
+ * Unlike the closed forms (which met at p = 4/7, r = 1), the exact boundaries have no triple point
+ * for p ≤ 1: r₁ < r₃ < r₂ everywhere, so only notRepresented | superposition and dedicated |
+ * superposition are drawn, as a wedge around r = 1 that narrows to (0.989, 1.011) at p = 1 (2→1).
  */
 import { DEFAULT_MODEL, type Axis, type SweepSpec } from '../science/spec.js';
-import { Regime } from '../science/regimes.js';
+import type { Regime } from '../science/regimes.js';
+import { BOUNDARY_KINDS, theoryBoundaryRatios, type TheoryVariant } from '../science/theory.js';
 
-/** p of the triple point (where all three candidates' losses are equal; r = 1 there). */
-export const TRIPLE_POINT_P = 4 / 7;
-/** r of the triple point. */
-export const TRIPLE_POINT_R = 1;
-
-/**
- * Whether the exact n = 2, m = 1 theory describes every cell of a spec's diagram: model `relu`,
- * nFeatures 2, nHidden 1, one axis sweeping `featureProbability` (p of both features) and the
- * other `importance` with mode `last` (I = (1, r)), in either orientation (x = p, y = r or
- * x = r, y = p).
- * @param spec a parsed spec (`parseSpec`)
- */
-export function theoryApplies(spec: SweepSpec): boolean {
-  if ((spec.model ?? DEFAULT_MODEL) !== 'relu' || spec.nFeatures !== 2 || spec.nHidden !== 1) return false;
+function axesArePR(spec: SweepSpec): boolean {
   const isP = (a: Axis | undefined) => a?.param === 'featureProbability';
   const isR = (a: Axis | undefined) => a?.param === 'importance' && a.mode === 'last';
   return (isP(spec.x) && isR(spec.y)) || (isR(spec.x) && isP(spec.y));
 }
 
 /**
+ * Which exact theory describes every cell of a spec's diagram: '2-1' for model `relu`, nFeatures 2,
+ * nHidden 1; '3-2' for `relu`, nFeatures 3, nHidden 2; in both cases one axis sweeping
+ * `featureProbability` (p of every feature) and the other `importance` with mode `last`
+ * (I = (1, r) or (1, 1, r)), in either orientation. `null` otherwise.
+ * @param spec a parsed spec (`parseSpec`)
+ */
+export function theoryVariant(spec: SweepSpec): TheoryVariant | null {
+  if ((spec.model ?? DEFAULT_MODEL) !== 'relu' || !axesArePR(spec)) return null;
+  if (spec.nFeatures === 2 && spec.nHidden === 1) return '2-1';
+  if (spec.nFeatures === 3 && spec.nHidden === 2) return '3-2';
+  return null;
+}
+
+/**
+ * Whether the exact n = 2, m = 1 theory describes every cell of a spec's diagram (the overlay the
+ * element draws): {@link theoryVariant} is '2-1'.
+ * @param spec a parsed spec (`parseSpec`)
+ */
+export function theoryApplies(spec: SweepSpec): boolean {
+  return theoryVariant(spec) === '2-1';
+}
+
+/**
  * One phase boundary inside the box: the two regimes it separates (lower {@link Regime} code
  * first) and its points as (p, r) pairs in axis units (p = feature probability in (0, 1],
- * r = relative importance of feature 1), ordered by increasing p; at least 2 points.
+ * r = relative importance of the extra feature), ordered by increasing p; at least 2 points.
  */
 export interface BoundaryCurve {
   between: [Regime, Regime];
   points: Array<[number, number]>;
 }
-
-/** One analytic boundary: r(p) on its p domain, and the p interval where r(p) lies in [rLo, rHi]. */
-interface Boundary {
-  between: [Regime, Regime];
-  /** Valid p (the two regimes are the lowest of the three), before clipping to the box. */
-  pDomain: [number, number];
-  r: (p: number) => number;
-  /** p range where rLo ≤ r(p) ≤ rHi (within pDomain or beyond). */
-  pForR: (rLo: number, rHi: number) => [number, number];
-}
-
-const BOUNDARIES: readonly Boundary[] = [
-  {
-    // N = S: r = 2p / (4 − 5p), increasing; p = 4r / (2 + 5r).
-    between: [Regime.notRepresented, Regime.superposition],
-    pDomain: [0, TRIPLE_POINT_P],
-    r: (p) => (2 * p) / (4 - 5 * p),
-    pForR: (rLo, rHi) => [(4 * rLo) / (2 + 5 * rLo), (4 * rHi) / (2 + 5 * rHi)],
-  },
-  {
-    // D = S: r = 2/p − 5/2, decreasing; p = 4 / (2r + 5).
-    between: [Regime.dedicated, Regime.superposition],
-    pDomain: [0, TRIPLE_POINT_P],
-    r: (p) => 2 / p - 5 / 2,
-    pForR: (rLo, rHi) => [4 / (2 * rHi + 5), 4 / (2 * rLo + 5)],
-  },
-  {
-    // N = D: r = 1 for p ≥ 4/7.
-    between: [Regime.notRepresented, Regime.dedicated],
-    pDomain: [TRIPLE_POINT_P, 1],
-    r: () => 1,
-    pForR: (rLo, rHi) => (rLo <= 1 && 1 <= rHi ? [0, Infinity] : [Infinity, -Infinity]),
-  },
-];
 
 function checkRange(name: string, range: readonly [number, number]): [number, number] {
   const [a, b] = range;
@@ -98,23 +66,24 @@ function checkRange(name: string, range: readonly [number, number]): [number, nu
 }
 
 /**
- * The exact phase boundaries of the n = 2, m = 1 diagram inside the box pRange × rRange, solved
- * analytically (see the module comment), each kept only where its two regimes have the lowest
- * expected loss of the three. Every point lies on its boundary: the two regimes' losses
- * (`theoryLosses`) are equal there up to rounding and no larger than the third's.
+ * The exact phase boundaries inside the box pRange × rRange (see the module comment), each kept
+ * only where it separates the two regimes it names. Every point lies on its boundary (r equals the
+ * tabulated r₁, r₂ or r₃ at its p), except that a curve leaving the box ends exactly on the box's
+ * edge.
  *
  * Sampling: p on `samples` log-uniform values over pRange (after clamping it to p ≤ 1), keeping
- * those strictly inside each curve's clipped p interval, plus that interval's two exact ends (on
- * the box's edges or at the triple point p = 4/7, r = 1). Curves that only touch the box in one
- * point are left out.
+ * those where the curve is a boundary and inside the box, plus each such stretch's two ends (on the
+ * box's edges, or where the curve stops being a boundary; found by bisection in ln p to 1e-12).
+ * Stretches that only touch the box in one point are left out.
  * @param pRange the p extent of the box, in (0, ∞) (either order; values above 1 are clamped to 1)
  * @param rRange the r extent of the box, in (0, ∞) (either order)
  * @param samples log-uniform p values over pRange (integer ≥ 2; default 200)
- * @returns up to three curves: notRepresented|superposition, dedicated|superposition,
- *   notRepresented|dedicated (in that order, those that cross the box)
+ * @param variant '2-1' (default) or '3-2'
+ * @returns notRepresented|superposition, dedicated|superposition, notRepresented|dedicated stretches
+ *   (in that order, those that cross the box; for the exact theory in p ≤ 1 never the last)
  * @throws RangeError for non-finite or non-positive range ends, or samples not an integer ≥ 2
  */
-export function theoryBoundaries(pRange: [number, number], rRange: [number, number], samples = 200): BoundaryCurve[] {
+export function theoryBoundaries(pRange: [number, number], rRange: [number, number], samples = 200, variant: TheoryVariant = '2-1'): BoundaryCurve[] {
   const [pMin, pMaxRaw] = checkRange('pRange', pRange);
   const [rLo, rHi] = checkRange('rRange', rRange);
   if (!(Number.isInteger(samples) && samples >= 2)) {
@@ -123,19 +92,54 @@ export function theoryBoundaries(pRange: [number, number], rRange: [number, numb
   if (pMin > 1) return [];
   const pMax = Math.min(pMaxRaw, 1);
   const grid: number[] = [];
-  for (let k = 0; k < samples; k++) grid.push(pMin * Math.pow(pMax / pMin, k / (samples - 1)));
+  for (let k = 0; k < samples; k++) grid.push(k === samples - 1 ? pMax : pMin * Math.pow(pMax / pMin, k / (samples - 1)));
 
   const curves: BoundaryCurve[] = [];
-  for (const b of BOUNDARIES) {
-    const [pa, pb] = b.pForR(rLo, rHi);
-    const lo = Math.max(pMin, b.pDomain[0], pa);
-    const hi = Math.min(pMax, b.pDomain[1], pb);
-    if (!(lo < hi)) continue;
-    const at = (p: number): [number, number] => [p, Math.min(rHi, Math.max(rLo, b.r(p)))];
-    const points: Array<[number, number]> = [at(lo)];
-    for (const p of grid) if (p > lo && p < hi) points.push(at(p));
-    points.push(at(hi));
-    curves.push({ between: [b.between[0], b.between[1]], points });
+  for (const kind of BOUNDARY_KINDS) {
+    const rOf = (p: number): number => theoryBoundaryRatios(p, variant)[kind.key];
+    // ≥ 0 where the curve is a boundary and inside the box (in ln r units).
+    const inside = (p: number): number => {
+      const q = theoryBoundaryRatios(p, variant);
+      const r = q[kind.key];
+      return Math.min(kind.margin(q), Math.log(r / rLo), Math.log(rHi / r));
+    };
+    const at = (p: number): [number, number] => [p, Math.min(rHi, Math.max(rLo, rOf(p)))];
+    /** A stretch's end: snapped onto the box's r edge when it leaves through one. */
+    const atEnd = (p: number): [number, number] => {
+      const r = rOf(p);
+      return [p, Math.abs(Math.log(r / rLo)) < 1e-9 ? rLo : Math.abs(Math.log(rHi / r)) < 1e-9 ? rHi : Math.min(rHi, Math.max(rLo, r))];
+    };
+    const edge = (pIn: number, pOut: number): number => {
+      let a = Math.log(pIn);
+      let b = Math.log(pOut);
+      while (Math.abs(b - a) > 1e-12) {
+        const m = (a + b) / 2;
+        if (inside(Math.exp(m)) >= 0) a = m;
+        else b = m;
+      }
+      return Math.exp(a);
+    };
+    let run: Array<[number, number]> = [];
+    const flush = (): void => {
+      if (run.length >= 2 && run[run.length - 1]![0] > run[0]![0]) curves.push({ between: [kind.between[0], kind.between[1]], points: run });
+      run = [];
+    };
+    let wasIn = false;
+    for (let k = 0; k < grid.length; k++) {
+      const p = grid[k]!;
+      const isIn = inside(p) >= 0;
+      if (k > 0 && isIn !== wasIn) {
+        const e = isIn ? edge(p, grid[k - 1]!) : edge(grid[k - 1]!, p);
+        if (isIn) run.push(atEnd(e));
+        else {
+          if (e > run[run.length - 1]![0]) run.push(atEnd(e));
+          flush();
+        }
+      }
+      if (isIn && (run.length === 0 || p > run[run.length - 1]![0])) run.push(at(p));
+      wasIn = isIn;
+    }
+    flush();
   }
   return curves;
 }

@@ -1,39 +1,39 @@
-/** The exact n = 2, m = 1 phase boundaries drawn over the heatmap (pure math). */
+/** The exact phase boundaries drawn over the heatmap (pure math). */
 import { describe, expect, it } from 'vitest';
-import { boundaryPath, theoryApplies, theoryBoundaries, type BoundaryCurve } from '../../src/render/theory-overlay.js';
-import { theoryLosses, type TheoryLosses } from '../../src/science/theory.js';
+import { boundaryPath, theoryApplies, theoryBoundaries, theoryVariant, type BoundaryCurve } from '../../src/render/theory-overlay.js';
+import { BOUNDARY_KINDS, R_STAR_AT_P1, regimeFromRatios, theoryBoundaryRatios, theoryLosses, type TheoryVariant } from '../../src/science/theory.js';
 import { Regime } from '../../src/science/regimes.js';
 import { getPreset } from '../../src/science/presets.js';
 import { parseSpec } from '../../src/science/spec.js';
 
-const lossOf = (l: TheoryLosses, regime: Regime): number =>
-  regime === Regime.notRepresented ? l.notRepresented : regime === Regime.dedicated ? l.dedicatedExtra : l.superposition;
+const N_S: [Regime, Regime] = [Regime.notRepresented, Regime.superposition];
+const D_S: [Regime, Regime] = [Regime.dedicated, Regime.superposition];
 
-function checkOnBoundary(curve: BoundaryCurve): void {
-  const [a, b] = curve.between;
-  const third = ([0, 1, 2] as Regime[]).find((x) => x !== a && x !== b)!;
+/**
+ * Every point lies on its boundary: r is the tabulated ratio at p (or the box edge it was clipped
+ * to), and just below / above it the regimes are the curve's two.
+ */
+function checkOnBoundary(curve: BoundaryCurve, box: [number, number], variant: TheoryVariant = '2-1'): void {
+  const kind = BOUNDARY_KINDS.find((k) => k.between[0] === curve.between[0] && k.between[1] === curve.between[1])!;
   for (const [p, r] of curve.points) {
-    const l = theoryLosses(p, r);
-    const la = lossOf(l, a);
-    const lb = lossOf(l, b);
-    const lc = lossOf(l, third);
-    expect(Math.abs(la - lb) / Math.max(la, lb), `equal losses at p=${p}, r=${r}`).toBeLessThan(1e-6);
-    expect(la, `lowest at p=${p}, r=${r}`).toBeLessThanOrEqual(lc * (1 + 1e-6));
-    expect(lb).toBeLessThanOrEqual(lc * (1 + 1e-6));
+    const q = theoryBoundaryRatios(p, variant);
+    const onEdge = r === box[0] || r === box[1];
+    if (!onEdge) expect(r, `on the curve at p=${p}`).toBeCloseTo(q[kind.key], 12);
+    expect(kind.margin(q), `a real boundary at p=${p}`).toBeGreaterThanOrEqual(-1e-9);
+    if (!onEdge) {
+      const sides = [regimeFromRatios(q[kind.key] * (1 - 1e-6), q), regimeFromRatios(q[kind.key] * (1 + 1e-6), q)].sort();
+      expect(sides, `regimes either side at p=${p}`).toEqual([...curve.between].sort());
+    }
   }
 }
 
-describe('theoryBoundaries', () => {
-  it('puts every point where its two regimes tie and beat the third (the paper box)', () => {
+describe('theoryBoundaries (n = 2, m = 1)', () => {
+  it('draws notRepresented|superposition and dedicated|superposition in the paper box, each point on its boundary', () => {
     const curves = theoryBoundaries([0.01, 1], [0.1, 10]);
-    expect(curves.map((c) => c.between)).toEqual([
-      [Regime.notRepresented, Regime.superposition],
-      [Regime.dedicated, Regime.superposition],
-      [Regime.notRepresented, Regime.dedicated],
-    ]);
+    expect(curves.map((c) => c.between)).toEqual([N_S, D_S]);
     for (const c of curves) {
       expect(c.points.length).toBeGreaterThanOrEqual(2);
-      checkOnBoundary(c);
+      checkOnBoundary(c, [0.1, 10]);
       for (const [p, r] of c.points) {
         expect(p).toBeGreaterThanOrEqual(0.01);
         expect(p).toBeLessThanOrEqual(1);
@@ -44,67 +44,107 @@ describe('theoryBoundaries', () => {
     }
   });
 
-  it('meets at the triple point p = 4/7, r = 1', () => {
-    const curves = theoryBoundaries([0.01, 1], [0.1, 10]);
-    const ends = [curves[0]!.points.at(-1)!, curves[1]!.points.at(-1)!, curves[2]!.points[0]!];
-    for (const [p, r] of ends) {
-      expect(p).toBeCloseTo(4 / 7, 9);
-      expect(r).toBeCloseTo(1, 9);
-    }
+  it('the curves do not meet: they end at p = 1 on either side of r = 1 (no triple point)', () => {
+    const [ns, ds] = theoryBoundaries([0.01, 1], [0.1, 10]);
+    expect(ns!.points.at(-1)![0]).toBe(1);
+    expect(ns!.points.at(-1)![1]).toBeCloseTo(R_STAR_AT_P1, 12);
+    expect(ds!.points.at(-1)![0]).toBe(1);
+    expect(ds!.points.at(-1)![1]).toBeCloseTo(1 / R_STAR_AT_P1, 12);
+    expect(ds!.points.at(-1)![1] / ns!.points.at(-1)![1]).toBeGreaterThan(1.015);
+    // They enter through the bottom (r = 0.1) and top (r = 10) edges, near p ≈ 0.18.
+    expect(ns!.points[0]![1]).toBe(0.1);
+    expect(ds!.points[0]![1]).toBe(10);
+    expect(ns!.points[0]![0]).toBeGreaterThan(0.15);
+    expect(ns!.points[0]![0]).toBeLessThan(0.22);
+  });
+
+  it('agrees with the exact losses on either side of a drawn point (first-order region)', () => {
+    const [ns] = theoryBoundaries([0.2, 0.35], [0.1, 10], 5);
+    const [p, r] = ns!.points[2]!;
+    const above = theoryLosses(p, r * 1.03);
+    expect(above.superposition).toBeLessThan(above.notRepresented);
+    const below = theoryLosses(p, r * 0.97);
+    expect(below.superposition).toBeGreaterThanOrEqual(below.notRepresented * (1 - 1e-9));
   });
 
   it('clips curves to the box edges exactly', () => {
     const curves = theoryBoundaries([0.05, 0.5], [0.5, 3], 50);
-    // r = 1 starts at p = 4/7, outside this box.
-    expect(curves.map((c) => c.between)).toEqual([
-      [Regime.notRepresented, Regime.superposition],
-      [Regime.dedicated, Regime.superposition],
-    ]);
-    for (const c of curves) checkOnBoundary(c);
-    // N = S: r = 2p/(4 − 5p) enters at r = 0.5 (p = 4·0.5/4.5) and leaves at p = 0.5.
-    expect(curves[0]!.points[0]![0]).toBeCloseTo(2 / 4.5, 12);
-    expect(curves[0]!.points[0]![1]).toBeCloseTo(0.5, 12);
+    expect(curves.map((c) => c.between)).toEqual([N_S, D_S]);
+    for (const c of curves) checkOnBoundary(c, [0.5, 3]);
+    // N|S enters through r = 0.5 and leaves through p = 0.5; D|S enters through r = 3.
+    expect(curves[0]!.points[0]![1]).toBe(0.5);
+    expect(theoryBoundaryRatios(curves[0]!.points[0]![0]).notRepresentedSuperposition).toBeCloseTo(0.5, 9);
     expect(curves[0]!.points.at(-1)![0]).toBe(0.5);
-    // D = S: r = 2/p − 5/2 enters at r = 3 (p = 4/11) and leaves at p = 0.5 (r = 1.5).
-    expect(curves[1]!.points[0]![0]).toBeCloseTo(4 / 11, 12);
-    expect(curves[1]!.points[0]![1]).toBeCloseTo(3, 12);
-    expect(curves[1]!.points.at(-1)).toEqual([0.5, 1.5]);
+    expect(curves[1]!.points[0]![1]).toBe(3);
+    expect(theoryBoundaryRatios(curves[1]!.points[0]![0]).dedicatedSuperposition).toBeCloseTo(3, 9);
+    expect(curves[1]!.points.at(-1)![0]).toBe(0.5);
   });
 
-  it('returns only the r = 1 line in a dense box, nothing in a box without boundaries', () => {
+  it('dense box: the narrow superposition wedge; boxes without boundaries give nothing', () => {
     const dense = theoryBoundaries([0.7, 1], [0.1, 10]);
-    expect(dense).toHaveLength(1);
-    expect(dense[0]!.between).toEqual([Regime.notRepresented, Regime.dedicated]);
-    expect(dense[0]!.points[0]).toEqual([0.7, 1]);
-    expect(dense[0]!.points.at(-1)).toEqual([1, 1]);
-    checkOnBoundary(dense[0]!);
+    expect(dense.map((c) => c.between)).toEqual([N_S, D_S]);
+    for (const c of dense) {
+      expect(c.points[0]![0]).toBe(0.7);
+      expect(c.points.at(-1)![0]).toBe(1);
+      checkOnBoundary(c, [0.1, 10]);
+    }
     expect(theoryBoundaries([0.7, 1], [2, 10])).toEqual([]);
+    expect(theoryBoundaries([0.01, 0.1], [2, 10])).toEqual([]);
   });
 
   it('accepts reversed ranges, clamps p to 1 and rejects bad input', () => {
     expect(theoryBoundaries([1, 0.01], [10, 0.1])).toEqual(theoryBoundaries([0.01, 1], [0.1, 10]));
-    expect(theoryBoundaries([0.01, 1.5], [0.1, 10], 10).at(-1)!.points.at(-1)).toEqual([1, 1]);
+    expect(theoryBoundaries([0.01, 1.5], [0.1, 10], 10).at(-1)!.points.at(-1)![0]).toBe(1);
+    expect(theoryBoundaries([1.5, 3], [0.1, 10])).toEqual([]);
     expect(() => theoryBoundaries([0, 1], [0.1, 10])).toThrow(RangeError);
     expect(() => theoryBoundaries([0.01, 1], [0.1, NaN])).toThrow('rRange');
     expect(() => theoryBoundaries([0.01, 1], [0.1, 10], 1)).toThrow('samples = 1');
   });
+
+  it('is fast enough to redraw every frame', () => {
+    theoryBoundaries([0.01, 1], [0.1, 10]);
+    const t0 = performance.now();
+    for (let k = 0; k < 20; k++) theoryBoundaries([0.01, 1], [0.1, 10]);
+    expect((performance.now() - t0) / 20).toBeLessThan(20);
+  });
 });
 
-describe('theoryApplies', () => {
-  it('is true for the phase-2-1 preset and its transpose', () => {
+describe('theoryBoundaries (n = 3, m = 2)', () => {
+  it('draws r₁ and r₂ in the paper box; r₂ is r = 1 for sparse p and bulges to ≈ 1.45 near p ≈ 0.66', () => {
+    const curves = theoryBoundaries([0.01, 1], [0.1, 10], 200, '3-2');
+    expect(curves.map((c) => c.between)).toEqual([N_S, D_S]);
+    for (const c of curves) checkOnBoundary(c, [0.1, 10], '3-2');
+    const ds = curves[1]!;
+    expect(ds.points[0]).toEqual([0.01, 1]);
+    const top = Math.max(...ds.points.map(([, r]) => r));
+    expect(top).toBeGreaterThan(1.4);
+    expect(top).toBeLessThan(1.5);
+    expect(ds.points.at(-1)![0]).toBe(1);
+  });
+});
+
+describe('theoryVariant and theoryApplies', () => {
+  it('2-1 for the phase-2-1 preset, its transpose and tiny', () => {
     const spec = parseSpec(getPreset('phase-2-1').spec);
     expect(theoryApplies(spec)).toBe(true);
+    expect(theoryVariant(spec)).toBe('2-1');
     expect(theoryApplies(parseSpec({ ...getPreset('phase-2-1').spec, x: spec.y, y: spec.x }))).toBe(true);
     expect(theoryApplies(parseSpec(getPreset('tiny').spec))).toBe(true);
   });
 
-  it('is false for intro, pentagon, other importance modes and other models', () => {
-    expect(theoryApplies(parseSpec(getPreset('intro').spec))).toBe(false);
+  it('3-2 for n = 3, m = 2 with the same axes (theoryApplies stays 2→1 only)', () => {
+    const spec = parseSpec({ ...getPreset('phase-2-1').spec, nFeatures: 3, nHidden: 2 });
+    expect(theoryVariant(spec)).toBe('3-2');
+    expect(theoryApplies(spec)).toBe(false);
+  });
+
+  it('null for intro, pentagon, other importance modes and other models or sizes', () => {
+    expect(theoryVariant(parseSpec(getPreset('intro').spec))).toBe(null);
     expect(theoryApplies(parseSpec(getPreset('pentagon').spec))).toBe(false);
     const phase = getPreset('phase-2-1').spec;
     expect(theoryApplies(parseSpec({ ...phase, y: { param: 'importance', mode: 'decay', min: 0.1, max: 10, count: 4 } }))).toBe(false);
     expect(theoryApplies(parseSpec({ ...phase, model: 'linear' }))).toBe(false);
-    expect(theoryApplies(parseSpec({ ...phase, nFeatures: 3 }))).toBe(false);
+    expect(theoryVariant(parseSpec({ ...phase, nFeatures: 3 }))).toBe(null);
   });
 });
 
@@ -125,9 +165,15 @@ describe('boundaryPath', () => {
     const curves = theoryBoundaries([0.01, 1], [0.1, 10], 20);
     const toPixel = (p: number, r: number): [number, number] => [90 + ((Math.log10(p) + 2) / 2) * 520, 64 + ((1 - Math.log10(r)) / 2) * 464];
     const d = boundaryPath(curves, toPixel);
-    expect(d.match(/M/g)).toHaveLength(3);
+    expect(d.match(/M/g)).toHaveLength(2);
     expect(d).toMatch(/^M\d+\.\d{2} \d+\.\d{2}( [ML]\d+\.\d{2} \d+\.\d{2})+$/);
-    // The r = 1 line ends at the right edge (p = 1) in the middle row (r = 1).
-    expect(d.endsWith('L610.00 296.00')).toBe(true);
+    // Both curves end at the right edge (p = 1), just below and above the middle row (r = 1, y = 296).
+    const ends = [...d.matchAll(/L(\d+\.\d{2}) (\d+\.\d{2})(?= M|$)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(ends).toHaveLength(2);
+    for (const [x, y] of ends) {
+      expect(x).toBe(610);
+      expect(Math.abs(y! - 296)).toBeGreaterThan(1);
+      expect(Math.abs(y! - 296)).toBeLessThan(2);
+    }
   });
 });
