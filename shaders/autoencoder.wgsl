@@ -155,9 +155,14 @@ fn adamStep(step: u32) -> AdamStep {
 // Adam/AdamW on θ[k] with its accumulated gradient (PyTorch's order: decoupled decay, then the
 // bias-corrected step); clears the gradient for the next step.
 fn update(k: u32, a: AdamStep) {
+  applyAdam(k, grad[base + k], a);
+  grad[base + k] = 0.0;
+}
+
+fn applyAdam(k: u32, gradient: f32, a: AdamStep) {
   let index = base + k;
   var p = param(k);
-  var g = grad[index];
+  var g = gradient;
   if (ADAMW) {
     p = p * (1.0 - a.lr * settings.weightDecay);
   } else {
@@ -168,7 +173,6 @@ fn update(k: u32, a: AdamStep) {
   moment1[index] = m;
   moment2[index] = v;
   setParam(k, p - a.lr * (m / a.bc1) / (sqrt(v / a.bc2) + settings.epsilon));
-  grad[index] = 0.0;
 }
 
 fn addGrad(k: u32, v: f32) { grad[base + k] += v; }
@@ -296,11 +300,13 @@ fn evaluateWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
 // ---------------------------------------------------------------------------------------------
 // `invocation` layout: one invocation per model, no barriers (the fastest on CPU adapters such as
 // SwiftShader, where a barrier costs microseconds, and for many small models). Same arithmetic as
-// the workgroup layout with one example per tile, θ and its gradient in the storage buffers, the
-// per-example arrays private (n ≤ INV_MAX_N, m ≤ INV_MAX_M).
+// the workgroup layout with one example per tile; θ stays in the storage buffer, the gradient and
+// the per-example arrays are private (n ≤ INV_MAX_N, m ≤ INV_MAX_M, P ≤ INV_MAX_P: a
+// read-modify-write of the gradient in storage per example cost 2.5× on SwiftShader).
 
 const INV_MAX_N: u32 = 64u;
 const INV_MAX_M: u32 = 64u;
+const INV_MAX_P: u32 = 2128u;
 
 struct Example {
   x: array<f32, INV_MAX_N>,
@@ -339,8 +345,11 @@ fn trainInvocation(@builtin(global_invocation_id) gid: vec3u) {
   let stream = keys[instance];
   let scale = 2.0 / f32(BATCH);
   var ex = Example();
+  var g = array<f32, INV_MAX_P>();
+  let P = paramCount();
   for (var s = 0u; s < settings.stepCount; s++) {
     let step = settings.firstStep + s;
+    for (var k = 0u; k < P; k++) { g[k] = 0.0; }
     for (var e = 0u; e < BATCH; e++) {
       forwardInvocation(stream, step, e, instance, &ex);
       for (var i = 0u; i < N; i++) {
@@ -348,8 +357,8 @@ fn trainInvocation(@builtin(global_invocation_id) gid: vec3u) {
         let d = scale * features[instance * N + i].y * (modelOutput(pre) - modelTarget(ex.x[i])) * modelOutputSlope(pre);
         ex.d[i] = d;
         if (d != 0.0) {
-          if (MODEL_OUTPUT_BIAS) { addGrad(offsetBias() + i, d); }
-          for (var j = 0u; j < M; j++) { addGrad(indexD(i, j), d * ex.h[j]); }
+          if (MODEL_OUTPUT_BIAS) { g[offsetBias() + i] += d; }
+          for (var j = 0u; j < M; j++) { g[indexD(i, j)] += d * ex.h[j]; }
         }
       }
       for (var j = 0u; j < M; j++) {
@@ -359,17 +368,17 @@ fn trainInvocation(@builtin(global_invocation_id) gid: vec3u) {
           if (d != 0.0) { u += param(indexD(i, j)) * d; }
         }
         let dh = u * modelHiddenSlope(ex.hpre[j]);
-        if (MODEL_HIDDEN_BIAS) { addGrad(offsetHiddenBias() + j, dh); }
+        if (MODEL_HIDDEN_BIAS) { g[offsetHiddenBias() + j] += dh; }
         if (dh != 0.0) {
           for (var i = 0u; i < N; i++) {
             let x = ex.x[i];
-            if (x != 0.0) { addGrad(indexE(j, i), dh * x); }
+            if (x != 0.0) { g[indexE(j, i)] += dh * x; }
           }
         }
       }
     }
     let a = adamStep(step);
-    for (var k = 0u; k < paramCount(); k++) { update(k, a); }
+    for (var k = 0u; k < P; k++) { applyAdam(k, g[k], a); }
   }
 }
 

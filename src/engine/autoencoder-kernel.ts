@@ -33,9 +33,15 @@ export interface AutoencoderShape {
 
 /** Most examples per tile: beyond this the barriers' cost is already small. */
 export const MAX_TILE = 64;
-/** Largest n and m of the invocation mode (INV_MAX_N, INV_MAX_M in the WGSL). */
+/** Largest n, m and θ size of the invocation mode (INV_MAX_N, INV_MAX_M, INV_MAX_P in the WGSL). */
 export const INVOCATION_MAX_FEATURES = 64;
 export const INVOCATION_MAX_HIDDEN = 64;
+export const INVOCATION_MAX_PARAMS = 2128;
+
+/** Whether a model fits the invocation mode's private arrays. */
+export function fitsInvocationMode(model: ModelDefinition, n: number, m: number): boolean {
+  return n <= INVOCATION_MAX_FEATURES && m <= INVOCATION_MAX_HIDDEN && parameterCount(model, n, m) <= INVOCATION_MAX_PARAMS;
+}
 /** Examples per flush of the invocation mode's evaluation sums (and the alignment of its ranges). */
 const INVOCATION_TILE = 64;
 
@@ -45,8 +51,8 @@ const INVOCATION_TILE = 64;
  * @throws DeviceLimitError when n or m exceed the private arrays
  */
 export function invocationShape(model: ModelDefinition, data: DataDefinition, n: number, m: number, workgroupSize: number): AutoencoderShape {
-  if (n > INVOCATION_MAX_FEATURES || m > INVOCATION_MAX_HIDDEN) {
-    throw new DeviceLimitError('invocation layout', Math.max(n, m), INVOCATION_MAX_FEATURES, `the invocation layout holds n ≤ ${INVOCATION_MAX_FEATURES} and m ≤ ${INVOCATION_MAX_HIDDEN}; got n = ${n}, m = ${m}`);
+  if (!fitsInvocationMode(model, n, m)) {
+    throw new DeviceLimitError('invocation layout', parameterCount(model, n, m), INVOCATION_MAX_PARAMS, `the invocation layout holds n ≤ ${INVOCATION_MAX_FEATURES}, m ≤ ${INVOCATION_MAX_HIDDEN} and ${INVOCATION_MAX_PARAMS} parameters; got n = ${n}, m = ${m}, ${parameterCount(model, n, m)} parameters`);
   }
   return { mode: 'invocation', model, data, nFeatures: n, nHidden: m, workgroupSize, sharedParams: false, tile: INVOCATION_TILE };
 }
@@ -148,7 +154,8 @@ export class AutoencoderKernel {
 
   /** Binds a chunk's buffers for training (once per chunk, before `encodeTrain`). */
   bind(buffers: AutoencoderBuffers): void {
-    const b = [this.trainSettings.buffer, buffers.keys, buffers.features, buffers.theta, buffers.moment1, buffers.moment2, buffers.grad];
+    // The invocation mode keeps the gradient in private memory: no binding 6.
+    const b = [this.trainSettings.buffer, buffers.keys, buffers.features, buffers.theta, buffers.moment1, buffers.moment2, ...(this.shape.mode === 'workgroup' ? [buffers.grad] : [])];
     this.trainBindGroup = this.engine.device.createBindGroup({
       label: `${this.label}.train.bind`,
       layout: this.trainPipeline.getBindGroupLayout(0),

@@ -6,6 +6,7 @@
 import { dataDefinition } from '../science/data/index.js';
 import { modelDefinition, parameterCount, type ModelDefinition } from '../science/models/index.js';
 import type { DataKind, ModelKind } from '../science/types.js';
+import { fitsInvocationMode, INVOCATION_MAX_PARAMS } from './autoencoder-kernel.js';
 import { DeviceLimitError } from './errors.js';
 import { MAX_FEATURES, MAX_HIDDEN, metricStride, paramCount } from './layout.js';
 import type { DeviceInfo, KernelLayout } from './types.js';
@@ -174,8 +175,7 @@ export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptio
  * when there are enough models to fill it (≥ 65 536); one workgroup per model otherwise.
  */
 export function chooseAutoencoderLayout(input: PlanInput, info: DeviceInfo): 'workgroup' | 'invocation' {
-  const small = input.nFeatures <= 64 && input.nHidden <= 64;
-  if (!small) return 'workgroup';
+  if (!fitsInvocationMode(definitionOf(input), input.nFeatures, input.nHidden)) return 'workgroup';
   return isCpuAdapter(info) || input.instances >= 65536 ? 'invocation' : 'workgroup';
 }
 
@@ -205,6 +205,8 @@ function planAutoencoder(input: PlanInput, info: DeviceInfo, layout: 'workgroup'
   if (perChunk < 1) throw new DeviceLimitError('maxStorageBufferBindingSize', largestBinding, limits.maxStorageBufferBindingSize, `one model needs a ${largestBinding}-byte buffer; the device allows ${limits.maxStorageBufferBindingSize}`);
   const chunks: Chunk[] = [];
   for (let start = 0; start < instances; start += perChunk) chunks.push({ start, count: Math.min(perChunk, instances - start) });
-  if (layout === 'invocation' && (n > 64 || m > 64)) throw new DeviceLimitError('invocation layout', Math.max(n, m), 64, `the invocation layout holds n ≤ 64 and m ≤ 64; got n = ${n}, m = ${m}`);
+  if (layout === 'invocation' && !fitsInvocationMode(definitionOf(input), n, m)) {
+    throw new DeviceLimitError('invocation layout', P, INVOCATION_MAX_PARAMS, `the invocation layout holds n ≤ 64, m ≤ 64 and ${INVOCATION_MAX_PARAMS} parameters; got n = ${n}, m = ${m}, ${P} parameters`);
+  }
   return { layout, workgroupSize: 0, invocationWorkgroupSize: invocationWorkgroupSize(instances), paramCount: P, metricStride: 0, bytesPerInstance, instancesPerChunk: perChunk, chunks };
 }

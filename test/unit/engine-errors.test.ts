@@ -82,8 +82,11 @@ describe('planner', () => {
 
   it('plans n > 64 or m > 16, other model kinds and data kinds on the workgroup layout; refuses them on the invocation layouts, and sweeps whose results cannot fit', () => {
     expect(planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, swiftshader).layout).toBe('workgroup');
-    expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, model: 'hidden-relu' }, swiftshader).layout).toBe('workgroup');
-    expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, data: 'correlated' }, swiftshader).layout).toBe('workgroup');
+    // Small models of the other kinds: one invocation per model on a CPU adapter.
+    expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, model: 'hidden-relu' }, swiftshader).layout).toBe('invocation');
+    expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, data: 'correlated' }, swiftshader).layout).toBe('invocation');
+    expect(planSweep({ instances: 1, nFeatures: 100, nHidden: 40, batchSize: 8, model: 'abs', data: 'signed' }, swiftshader).layout).toBe('workgroup');
+    expect(() => planSweep({ instances: 1, nFeatures: 100, nHidden: 40, batchSize: 8, model: 'abs', data: 'signed' }, swiftshader, { layout: 'invocation' })).toThrow(/the invocation layout holds n ≤ 64, m ≤ 64 and 2128 parameters; got n = 100, m = 40, 8100 parameters/);
     expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8 }, swiftshader).layout).toBe('registers');
     expect(() => planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, swiftshader, { layout: 'per-model' })).toThrow('the per-model layout trains relu and linear models on independent data with n ≤ 64 and m ≤ 16; this sweep (relu on independent data, n = 65, m = 2) needs the workgroup layout');
     expect(() => planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, model: 'abs' }, swiftshader, { layout: 'registers' })).toThrow(DeviceLimitError);
