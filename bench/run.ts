@@ -1,20 +1,23 @@
 /**
  * `npm run bench`: training throughput (samples/s = models × steps × batch / training seconds) of
- * the WebGPU engine in headless Chromium and in Node (dawn.node), for both kernel layouts, next to
+ * the WebGPU engine in headless Chromium and in Node (dawn.node), for every kernel layout, next to
  * two baselines measured in the same run: the float64 CPU reference (src/science/reference.ts)
- * and a PyTorch implementation of the paper's training loop (bench/baselines/torch_baseline.py).
- * The WebGPU stages also measure the live-view overhead and the evaluation kernel alone (looped vs
- * registers entry point). See bench/README.md.
+ * and a hand-written PyTorch implementation of the training loop (bench/baselines/torch_baseline.py).
+ * The WebGPU stages and PyTorch are interleaved per workload over several rounds (rows report
+ * medians, ratios the median of each round's ratio), with the machine's load recorded around every
+ * measurement. The WebGPU stages also measure the live-view overhead and the evaluation kernel
+ * alone (looped vs registers entry point). See bench/README.md.
  *
- * Every stage is isolated: a backend that fails records its error in its rows and the run goes on.
+ * Every stage is isolated: a backend that fails records its error in its rows and the run goes on;
+ * a workload the engine refuses (its DeviceLimitError) gets "not supported by this engine yet" rows.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright';
+import { chromium, type Browser, type Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../src/headless/chromium-path.js';
 import { referenceInstance, trainReference } from '../src/science/reference.js';
@@ -22,8 +25,10 @@ import {
   EVALUATE_ENTRY_POINTS,
   EVALUATION_LOSS_TOLERANCE,
   LAYOUTS,
+  NOT_SUPPORTED,
   SPEC_EVAL_BATCH_SIZE,
   stepsFor,
+  unsupportedModel,
   workloads,
   workloadSet,
   type GpuBenchRequest,
@@ -42,10 +47,34 @@ const RESULTS_DIR = join(BENCH_DIR, 'results');
 const STAGES = ['chromium', 'node', 'reference', 'torch'] as const;
 type Stage = (typeof STAGES)[number];
 
+/**
+ * Workloads of --quick unless --workloads names others: the two small ones. The larger ones train at
+ * a few thousand samples/s on SwiftShader (minutes per step), far beyond a smoke run.
+ */
+const QUICK_WORKLOADS = ['A', 'B'];
+
+/** A WebGPU warm-up step longer than this marks a slow measurement (GpuBenchRequest.slowStepSeconds). */
+const SLOW_STEP_SECONDS = 10;
+
+/** Stages measured in every repeat, interleaved per workload (the reference runs once). */
+const INTERLEAVED: Stage[] = ['chromium', 'node', 'torch'];
+
 /** Settings of one run. */
 interface Config {
   quick: boolean;
   only: Stage[];
+  /** Workload ids to run (--workloads; default all, --quick: QUICK_WORKLOADS). */
+  workloadIds: string[];
+  /**
+   * Rounds over the workloads: in each, every workload is measured by every interleaved stage in
+   * turn (order reversed on odd rounds); rows report the median over rounds, ratios the median of
+   * the per-round ratios.
+   */
+  repeats: number;
+  /** PyTorch thread counts tried per measurement (torch.set_num_threads); the best is the baseline. */
+  torchThreads: number[];
+  /** Seconds each PyTorch measurement (one thread count, one variant) aims at. */
+  torchTargetSeconds: number;
   /** Most samples per timed WebGPU / PyTorch measurement (sets each workload's step cap). */
   targetSamples: number;
   minSteps: number;
@@ -143,22 +172,67 @@ export interface Row {
   /** Timed steps (reference: per model, with `details.models` models). */
   steps: number | null;
   samples: number | null;
+  /** The engine refused this workload on this layout (`error` says why): not a failure. */
+  unsupported?: boolean;
+  /** One entry per round this row was measured in (samplesPerSecond above is their median). */
+  repeats?: RepeatResult[];
+  /** The machine's load over this row's measurements: the worst label, the highest 1-minute load. */
+  load?: { label: LoadLabel; maxLoad1m: number; maxLoad1mPerCore: number };
   details?: Record<string, unknown>;
 }
 
+/** quiet: 1-minute load < 0.3 per core before and after; busy: ≥ 1 per core (more runnable threads than cores); loaded otherwise. */
+type LoadLabel = 'quiet' | 'loaded' | 'busy';
+const QUIET_LOAD_PER_CORE = 0.3;
+const BUSY_LOAD_PER_CORE = 1;
+
+/** os.loadavg() around one measurement, and its label. */
+interface LoadRecord {
+  before: number[];
+  after: number[];
+  label: LoadLabel;
+}
+
+/** One round's measurement behind a row. */
+interface RepeatResult {
+  repeat: number;
+  ok: boolean;
+  error?: string;
+  samplesPerSecond: number | null;
+  seconds: number | null;
+  steps: number | null;
+  /** This round's samplesPerSecond / the PyTorch hand-written baseline's in the same round. */
+  ratioVsTorchManual?: number | null;
+  load: LoadRecord;
+  details?: Record<string, unknown>;
+}
+
+function loadRecord(before: number[], after: number[], cores: number): LoadRecord {
+  const perCore = Math.max(before[0]!, after[0]!) / cores;
+  const label: LoadLabel = perCore < QUIET_LOAD_PER_CORE ? 'quiet' : perCore < BUSY_LOAD_PER_CORE ? 'loaded' : 'busy';
+  return { before, after, label };
+}
+
+const LOAD_ORDER: LoadLabel[] = ['quiet', 'loaded', 'busy'];
+const worseLoad = (a: LoadLabel, b: LoadLabel): LoadLabel => (LOAD_ORDER.indexOf(a) >= LOAD_ORDER.indexOf(b) ? a : b);
+
 const HELP = `Usage: npm run bench [-- options]
 
-Measures training throughput (samples/s = models x steps x batch per second) for
-  A: n=5, m=2, 1024 models, batch 1024      B: n=2, m=1, 4096 models, batch 1024
-on WebGPU in headless Chromium and in Node (every kernel layout), the float64 CPU reference,
-and a PyTorch baseline (autograd and hand-written backward). The WebGPU stages also measure the
-live-view overhead on B (no snapshots vs snapshots every 0.4 s vs after every submit), and the
-evaluation kernel alone on A and B (entry points evaluate vs evaluateRegisters, 8192 examples).
-Writes bench/results/latest.json.
+Measures training throughput (samples/s = models x steps x batch per second), batch 1024, for
+  A: n=5 m=2, 1024 models (p spread)        B: n=2 m=1, 4096 models (phase-diagram grid)
+  C1/C2: n=20 m=5, 1024 models, S=0.9/0.99  D1/D2: n=100 m=20, 256 models, S=0.9/0.99
+  E1/E2: n=400 m=30, 64 models, S=0.9/0.99  F: abs model, n=100 m=40, 256 models, S=0.99
+on WebGPU in headless Chromium and in Node (every kernel layout; workloads the engine refuses
+get "${NOT_SUPPORTED}" rows), the float64 CPU reference, and a PyTorch baseline
+(hand-written backward at 1 and 2 threads, and autograd). WebGPU and PyTorch are interleaved per
+workload over several rounds; rows give medians. The WebGPU stages also measure the live-view
+overhead on B and the evaluation kernel alone on A and B. Writes bench/results/latest.json.
 
 Options:
-  --quick                 small measurements (a smoke run, about a minute)
+  --quick                 small measurements, one round, workloads A and B (a smoke run)
   --only <stage>[,...]    run only these stages: chromium, node, reference, torch (repeatable)
+  --workloads <id>[,...]  run only these workloads (A, B, C1, C2, D1, D2, E1, E2, F; or all)
+  --repeats <k>           rounds of interleaved measurements (default 3; --quick: 1)
   -h, --help              this text
 Environment: SUPERPOSITION_CHROMIUM (Chromium path), BENCH_PYTHON (python with torch).
 `;
@@ -166,11 +240,25 @@ Environment: SUPERPOSITION_CHROMIUM (Chromium path), BENCH_PYTHON (python with t
 function parseArgs(argv: string[]): Config | string {
   let quick = false;
   const only: Stage[] = [];
+  const workloadIds: string[] = [];
+  let repeats: number | undefined;
+  const known = workloads(1, 1).map((w) => w.id);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') quick = true;
     else if (a === '-h' || a === '--help') return HELP;
-    else if (a === '--only' || a.startsWith('--only=')) {
+    else if (a === '--repeats' || a.startsWith('--repeats=')) {
+      const value = a.startsWith('--repeats=') ? a.slice(10) : argv[++i];
+      repeats = Number(value);
+      if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats needs a positive integer, got '${value}'`);
+    } else if (a === '--workloads' || a.startsWith('--workloads=')) {
+      const value = a.startsWith('--workloads=') ? a.slice(12) : argv[++i];
+      if (!value) throw new Error(`--workloads needs a value: all, ${known.join(', ')}`);
+      for (const id of value === 'all' ? known : value.split(',')) {
+        if (!known.includes(id)) throw new Error(`--workloads: unknown workload '${id}' (${known.join(', ')})`);
+        if (!workloadIds.includes(id)) workloadIds.push(id);
+      }
+    } else if (a === '--only' || a.startsWith('--only=')) {
       const value = a.startsWith('--only=') ? a.slice(7) : argv[++i];
       if (!value) throw new Error('--only needs a value: chromium, node, reference or torch');
       for (const s of value.split(',')) {
@@ -182,6 +270,10 @@ function parseArgs(argv: string[]): Config | string {
   return {
     quick,
     only: only.length ? only : [...STAGES],
+    workloadIds: workloadIds.length ? workloadIds : quick ? QUICK_WORKLOADS : known,
+    repeats: repeats ?? (quick ? 1 : 3),
+    torchThreads: [1, 2],
+    torchTargetSeconds: quick ? 0.5 : 4,
     targetSamples: quick ? 4e6 : 3.2e7,
     minSteps: quick ? 1 : 2,
     warmupSteps: 1,
@@ -222,12 +314,15 @@ function recordGpuResponse(sink: { rows: Row[]; liveRows: LiveViewRow[]; evalRow
 }
 
 function gpuRows(w: Workload, backend: 'chromium' | 'node', response: GpuBenchResponse | { ok: false; error: string }): Row[] {
-  return LAYOUTS.map((layout) => {
+  // The fixed layouts, then any other the response measured (the planner's choice for the workload).
+  const measured = response.ok ? (response as GpuBenchResponse).measurements.map((x) => x.layout) : [];
+  const layouts: string[] = [...LAYOUTS, ...measured.filter((l) => !(LAYOUTS as string[]).includes(l))];
+  return layouts.map((layout) => {
     const row = blankRow(w, backend, 'webgpu', layout);
     if (!response.ok) return { ...row, error: response.error ?? 'failed' };
     const m = (response as GpuBenchResponse).measurements.find((x) => x.layout === layout);
     if (!m) return { ...row, error: 'not measured (an earlier layout lost the device)' };
-    if (!m.ok) return { ...row, error: m.error };
+    if (!m.ok) return { ...row, error: m.error, ...(m.unsupported ? { unsupported: true } : {}) };
     return {
       ...row,
       ok: true,
@@ -243,7 +338,8 @@ function gpuRows(w: Workload, backend: 'chromium' | 'node', response: GpuBenchRe
 /** The live view is measured on the phase-diagram workload (n = 2, m = 1). */
 const isLiveViewWorkload = (w: Workload): boolean => w.nFeatures === 2 && w.nHidden === 1;
 
-function gpuRequest(config: Config, w: Workload): GpuBenchRequest {
+/** The request of one WebGPU measurement; the live view and the evaluation kernel only in the first round. */
+function gpuRequest(config: Config, w: Workload, repeat: number): GpuBenchRequest {
   const { maxSamples, ...live } = config.liveView;
   return {
     workload: w,
@@ -252,9 +348,16 @@ function gpuRequest(config: Config, w: Workload): GpuBenchRequest {
     calibrationSteps: config.calibrationSamples > 0 ? stepsFor(w, config.calibrationSamples) : 0,
     targetSeconds: config.targetSeconds,
     minSteps: config.minSteps,
-    ...(isLiveViewWorkload(w) ? { liveView: { ...live, maxSteps: stepsFor(w, maxSamples, live.minSteps) } } : {}),
-    evaluation: config.evaluation,
+    slowStepSeconds: SLOW_STEP_SECONDS,
+    ...(repeat === 0 && isLiveViewWorkload(w) ? { liveView: { ...live, maxSteps: stepsFor(w, maxSamples, live.minSteps) } } : {}),
+    ...(repeat === 0 && w.evaluation ? { evaluation: config.evaluation } : {}),
   };
+}
+
+/** A stage measured in every round: one measurement = one workload, every layout or variant. */
+interface StageSession {
+  measure(w: Workload, repeat: number): Promise<Row[]>;
+  close(): Promise<void>;
 }
 
 /**
@@ -326,6 +429,7 @@ function liveViewRows(w: Workload, backend: 'chromium' | 'node', response: GpuBe
 
 /** Evaluation rows from a WebGPU response (looped, then registers), errors included. */
 function evaluationRows(config: Config, w: Workload, backend: 'chromium' | 'node', response: GpuBenchResponse | { ok: false; error: string }): EvaluationRow[] {
+  if (!w.evaluation) return [];
   const ev: EvaluationMeasurement | undefined = response.ok ? (response as GpuBenchResponse).evaluation : undefined;
   return EVALUATE_ENTRY_POINTS.map((entryPoint) => {
     const row: EvaluationRow = {
@@ -375,10 +479,15 @@ async function withTimeout<T>(promise: Promise<T>, seconds: number, what: string
   }
 }
 
-async function runChromium(config: Config, list: Workload[], meta: Record<string, unknown>, liveRows: LiveViewRow[], evalRows: EvaluationRow[]): Promise<Row[]> {
+/**
+ * Opens the Chromium stage: a Vite dev server for bench/bench.html and a headless Chromium page,
+ * kept for every round. When opening fails, every measurement reports that error.
+ */
+async function openChromium(config: Config, meta: Record<string, unknown>, liveRows: LiveViewRow[], evalRows: EvaluationRow[]): Promise<StageSession> {
   let server: ViteDevServer | undefined;
   let browser: Browser | undefined;
-  const rows: Row[] = [];
+  let page: Page | undefined;
+  let openError: string | undefined;
   try {
     server = await createServer({
       configFile: false,
@@ -395,7 +504,7 @@ async function runChromium(config: Config, list: Workload[], meta: Record<string
     browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs, headless: true });
     meta.chromiumVersion = browser.version();
     meta.chromiumExecutable = executablePath ?? '(playwright default)';
-    const page = await browser.newPage();
+    page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
@@ -406,9 +515,24 @@ async function runChromium(config: Config, list: Workload[], meta: Record<string
       throw new Error(`the bench page did not load${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
     }
     meta.userAgent = await page.evaluate(() => window.benchUserAgent);
-    for (const w of list) {
-      log(`chromium: workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}, then evaluation (${EVALUATE_ENTRY_POINTS.join(' vs ')})`);
-      const request = gpuRequest(config, w);
+  } catch (e) {
+    openError = errorText(e);
+  }
+  const close = async (): Promise<void> => {
+    await browser?.close().catch(() => {});
+    await server?.close().catch(() => {});
+  };
+  return {
+    close,
+    async measure(w, repeat) {
+      const rows: Row[] = [];
+      const sink = { rows, liveRows: repeat === 0 ? liveRows : [], evalRows: repeat === 0 ? evalRows : [] };
+      if (openError || !page || page.isClosed() || !browser?.isConnected()) {
+        recordGpuResponse(sink, config, w, 'chromium', { ok: false, error: openError ?? 'the browser closed after an earlier failure' });
+        return rows;
+      }
+      log(`chromium: workload ${w.id} (${w.label}), round ${repeat + 1}, at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${repeat === 0 && isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}${repeat === 0 && w.evaluation ? `, then evaluation (${EVALUATE_ENTRY_POINTS.join(' vs ')})` : ''}`);
+      const request = gpuRequest(config, w, repeat);
       try {
         const response = await withTimeout(
           page.evaluate((r) => window.runBench!(r), request),
@@ -416,24 +540,13 @@ async function runChromium(config: Config, list: Workload[], meta: Record<string
           `chromium workload ${w.id}`,
         );
         if (response.adapter) meta.chromiumAdapter = response.adapter;
-        recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'chromium', response);
+        recordGpuResponse(sink, config, w, 'chromium', response);
       } catch (e) {
-        recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'chromium', { ok: false, error: errorText(e) });
-        if (!page.isClosed() && browser.isConnected()) continue;
-        break;
+        recordGpuResponse(sink, config, w, 'chromium', { ok: false, error: errorText(e) });
       }
-    }
-  } catch (e) {
-    const error = errorText(e);
-    for (const w of list) {
-      if (rows.some((r) => r.workload === w.id)) continue;
-      recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'chromium', { ok: false, error });
-    }
-  } finally {
-    await browser?.close().catch(() => {});
-    await server?.close().catch(() => {});
-  }
-  return rows;
+      return rows;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -491,27 +604,31 @@ function childFailure(r: ChildResult, what: string): string {
   return `${what} exited with ${r.signal ?? `code ${r.code}`}${tail ? `: ${tail}` : ''}`;
 }
 
-async function runNode(config: Config, list: Workload[], meta: Record<string, unknown>, liveRows: LiveViewRow[], evalRows: EvaluationRow[]): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (const w of list) {
-    log(`node (dawn.node): workload ${w.id} (${w.label}), at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}, then evaluation (${EVALUATE_ENTRY_POINTS.join(' vs ')})`);
-    const request = gpuRequest(config, w);
-    const r = await runChild(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'node-worker.ts'), JSON.stringify(request)], config.stageTimeoutSeconds);
-    const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
-    if (!line) {
-      const failure = { ok: false as const, error: childFailure(r, 'the Node WebGPU worker') };
-      recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'node', failure);
-      continue;
-    }
-    try {
-      const response = JSON.parse(line.slice('BENCH_RESULT '.length)) as GpuBenchResponse;
-      if (response.adapter) meta.nodeAdapter = response.adapter;
-      recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'node', response);
-    } catch (e) {
-      recordGpuResponse({ rows, liveRows, evalRows }, config, w, 'node', { ok: false, error: errorText(e) });
-    }
-  }
-  return rows;
+/** The Node stage: a child process per measurement (bench/node-worker.ts). */
+function nodeSession(config: Config, meta: Record<string, unknown>, liveRows: LiveViewRow[], evalRows: EvaluationRow[]): StageSession {
+  return {
+    close: async () => {},
+    async measure(w, repeat) {
+      const rows: Row[] = [];
+      const sink = { rows, liveRows: repeat === 0 ? liveRows : [], evalRows: repeat === 0 ? evalRows : [] };
+      log(`node (dawn.node): workload ${w.id} (${w.label}), round ${repeat + 1}, at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${repeat === 0 && isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}${repeat === 0 && w.evaluation ? `, then evaluation (${EVALUATE_ENTRY_POINTS.join(' vs ')})` : ''}`);
+      const request = gpuRequest(config, w, repeat);
+      const r = await runChild(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'node-worker.ts'), JSON.stringify(request)], config.stageTimeoutSeconds);
+      const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+      if (!line) {
+        recordGpuResponse(sink, config, w, 'node', { ok: false, error: childFailure(r, 'the Node WebGPU worker') });
+        return rows;
+      }
+      try {
+        const response = JSON.parse(line.slice('BENCH_RESULT '.length)) as GpuBenchResponse;
+        if (response.adapter) meta.nodeAdapter = response.adapter;
+        recordGpuResponse(sink, config, w, 'node', response);
+      } catch (e) {
+        recordGpuResponse(sink, config, w, 'node', { ok: false, error: errorText(e) });
+      }
+      return rows;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,6 +637,8 @@ async function runNode(config: Config, list: Workload[], meta: Record<string, un
 function runReference(config: Config, list: Workload[]): Row[] {
   return list.map((w) => {
     const row = blankRow(w, 'reference', 'float64 JS (src/science/reference.ts)', null);
+    const refused = unsupportedModel(w);
+    if (refused) return { ...row, unsupported: true, error: refused };
     try {
       log(`reference: workload ${w.id}, ${config.referenceSteps} steps per model for ~${config.referenceSeconds} s`);
       const set = workloadSet(w, config.referenceSteps);
@@ -547,64 +666,155 @@ const TORCH_VARIANTS = [
   { variant: 'autograd', implementation: 'PyTorch autograd + optim.AdamW' },
 ] as const;
 
+/**
+ * Variables some OpenBLAS builds here are tuned with (a core type, a cache size), removed from the
+ * PyTorch process's environment so torch's own BLAS runs with its defaults; this process keeps them.
+ */
+const TORCH_UNSET_ENV = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
+
+function torchEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of TORCH_UNSET_ENV) delete env[k];
+  return env;
+}
+
 /** The first of $BENCH_PYTHON, /usr/bin/python3, python3 that imports torch. */
 function findTorchPython(): { python?: string; tried: string[] } {
   const candidates = [process.env.BENCH_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => Boolean(c));
   const tried: string[] = [];
   for (const python of candidates) {
-    const r = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 120_000 });
+    const r = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 120_000, env: torchEnv() });
     tried.push(`${python}: ${r.error ? 'not found' : r.status === 0 ? 'ok' : 'no torch'}`);
     if (r.status === 0) return { python, tried };
   }
   return { tried };
 }
 
-async function runTorch(config: Config, list: Workload[], meta: Record<string, unknown>): Promise<Row[]> {
-  const failAll = (error: string): Row[] => list.flatMap((w) => TORCH_VARIANTS.map((v) => ({ ...blankRow(w, 'torch', v.implementation, null), error })));
-  const { python, tried } = findTorchPython();
-  if (!python) {
-    const note = `skipped: no Python with torch (${tried.join('; ')})`;
-    log(`torch: ${note}`);
-    return failAll(note);
-  }
-  const torchWorkloads = list.map((w) => ({
+/** The workload as torch_baseline.py reads it: sizes, step bounds, and each point's p and I (the same sweep as the engine's). */
+function torchWorkload(config: Config, w: Workload, variants: string[]): Record<string, unknown> {
+  const set = workloadSet(w, 1);
+  return {
     name: w.id,
+    model: w.model,
     nFeatures: w.nFeatures,
     nHidden: w.nHidden,
     instances: w.models,
     batchSize: w.batchSize,
     maxSteps: w.steps,
     minSteps: config.minSteps,
-    targetSeconds: config.targetSeconds,
-    variants: TORCH_VARIANTS.map((v) => v.variant),
-  }));
-  log(`torch (${python}): ${torchWorkloads.map((w) => `${w.name} ≤${w.maxSteps} steps`).join(', ')}, ~${config.targetSeconds} s each, variants manual + autograd`);
-  const results: Record<string, unknown>[] = [];
+    targetSeconds: config.torchTargetSeconds,
+    variants,
+    seeds: set.seeds,
+    featureProbability: set.points.map((pt) => pt.featureProbability),
+    importance: set.points.map((pt) => pt.importance),
+  };
+}
+
+/**
+ * The PyTorch stage: one `torch_baseline.py --serve` process for the whole run (torch is imported
+ * and the gradients checked once), one request per measurement on its stdin. Every round measures
+ * the hand-written baseline at each thread count; the autograd variant runs in the first round only.
+ * A process that dies is restarted for the next measurement.
+ */
+function torchSession(config: Config, meta: Record<string, unknown>): StageSession {
   const script = join(BENCH_DIR, 'baselines', 'torch_baseline.py');
-  const r = await runChild(python, [script, '--config', JSON.stringify({ workloads: torchWorkloads, warmupSteps: config.warmupSteps })], config.stageTimeoutSeconds, (line) => {
-    if (!line.startsWith('{')) return;
-    try {
-      const obj = JSON.parse(line) as Record<string, unknown>;
-      if (obj.env) meta.torch = obj.env;
-      else if (obj.variant) {
-        results.push(obj);
-        log(`torch: ${String(obj.workload)} ${String(obj.variant)}: ${obj.error ? String(obj.error) : fmtRate(obj.samplesPerSecond as number)}`);
+  let found: { python?: string; tried: string[] } | undefined;
+  let child: ChildProcessWithoutNullStreams | undefined;
+  let stderr = '';
+  let nextId = 0;
+  let skipLogged = false;
+  /** The listener of the request in flight: result lines, then done or the process's end. */
+  let current: { id: number; results: Record<string, unknown>[]; resolve: () => void; reject: (e: Error) => void } | undefined;
+
+  const start = (python: string): ChildProcessWithoutNullStreams => {
+    const proc = spawn(python, [script, '--serve'], { cwd: REPO_ROOT, env: torchEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let pending = '';
+    stderr = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      pending += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (!line.startsWith('{')) continue;
+        let obj: Record<string, unknown>;
+        try {
+          obj = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          continue;
+        }
+        if (obj.env) meta.torch = { ...(obj.env as object), python, unsetEnv: TORCH_UNSET_ENV };
+        else if (current && obj.id === current.id) {
+          if (obj.done) current.resolve();
+          else {
+            current.results.push(obj);
+            log(`torch: ${String(obj.workload)} ${String(obj.variant)}: ${obj.error ? String(obj.error) : `${fmtRate(obj.samplesPerSecond as number)} samples/s (${String(obj.threads)} thread${obj.threads === 1 ? '' : 's'})`}`);
+          }
+        }
       }
-    } catch {
-      /* not a result line */
-    }
-  });
-  const failure = r.code === 0 ? 'no result reported' : childFailure(r, 'torch_baseline.py');
-  return list.flatMap((w) =>
-    TORCH_VARIANTS.map((v) => {
-      const row = blankRow(w, 'torch', v.implementation, null);
-      const res = results.find((x) => x.workload === w.id && x.variant === v.variant);
-      if (!res) return { ...row, error: failure };
-      if (res.error) return { ...row, error: String(res.error) };
-      const { samplesPerSecond, seconds, steps, ...details } = res as { samplesPerSecond: number; seconds: number; steps: number };
-      return { ...row, ok: true, samplesPerSecond, seconds, steps, samples: samplesPerSecond * seconds, details: { ...details, python } };
-    }),
-  );
+    });
+    proc.stderr.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-20_000)));
+    const failed = (what: string): void => {
+      if (child === proc) child = undefined;
+      const tail = stderr.split('\n').filter((l) => l.trim()).slice(-3).join(' | ');
+      current?.reject(new Error(`torch_baseline.py ${what}${tail ? `: ${tail}` : ''}`));
+    };
+    proc.on('error', (e) => failed(`could not start (${String(e)})`));
+    proc.on('close', (code, signal) => failed(`exited with ${signal ?? `code ${code}`}`));
+    proc.stdin.on('error', () => {});
+    return proc;
+  };
+
+  return {
+    async close() {
+      child?.stdin.end();
+      child = undefined;
+    },
+    async measure(w, repeat) {
+      const variants = repeat === 0 ? TORCH_VARIANTS.map((v) => v.variant) : ['manual'];
+      const failAll = (error: string): Row[] => TORCH_VARIANTS.filter((v) => variants.includes(v.variant)).map((v) => ({ ...blankRow(w, 'torch', v.implementation, null), error }));
+      found ??= findTorchPython();
+      const python = found.python;
+      if (!python) {
+        const note = `skipped: no Python with torch (${found.tried.join('; ')})`;
+        if (!skipLogged) log(`torch: ${note}`);
+        skipLogged = true;
+        return failAll(note);
+      }
+      child ??= start(python);
+      const proc = child;
+      const id = nextId++;
+      const results: Record<string, unknown>[] = [];
+      log(`torch (${python}): workload ${w.id} (${w.label}), round ${repeat + 1}, ≤${w.steps} steps, ~${config.torchTargetSeconds} s per variant, threads ${config.torchThreads.join(' and ')}, variants ${variants.join(' + ')}`);
+      let failure: string | undefined;
+      try {
+        await withTimeout(
+          new Promise<void>((resolve, reject) => {
+            current = { id, results, resolve, reject };
+            const request = { id, repeat, warmupSteps: config.warmupSteps, threads: config.torchThreads, workload: torchWorkload(config, w, variants) };
+            proc.stdin.write(`${JSON.stringify(request)}\n`);
+          }),
+          config.stageTimeoutSeconds,
+          `torch workload ${w.id}`,
+        );
+      } catch (e) {
+        failure = errorText(e);
+        if (child === proc) {
+          proc.kill('SIGKILL');
+          child = undefined;
+        }
+      } finally {
+        current = undefined;
+      }
+      return TORCH_VARIANTS.filter((v) => variants.includes(v.variant)).map((v) => {
+        const row = blankRow(w, 'torch', v.implementation, null);
+        const res = results.find((x) => x.variant === v.variant);
+        if (!res) return { ...row, error: failure ?? 'no result reported' };
+        if (res.error) return { ...row, error: String(res.error) };
+        const { samplesPerSecond, seconds, steps, id: _id, ...details } = res as { samplesPerSecond: number; seconds: number; steps: number; id: number };
+        return { ...row, ok: true, samplesPerSecond, seconds, steps, samples: samplesPerSecond * seconds, details: { ...details, python } };
+      });
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -622,16 +832,88 @@ function fmtRatio(v: number | null): string {
   return v >= 10 ? `${v.toFixed(1)}x` : `${v.toFixed(2)}x`;
 }
 
-function addRatios(rows: Row[]): void {
-  for (const row of rows) {
-    const same = rows.filter((r) => r.workload === row.workload && r.ok && r.samplesPerSecond);
-    const torch = same.find((r) => r.backend === 'torch' && r.implementation === TORCH_VARIANTS[0].implementation);
-    const ref = same.find((r) => r.backend === 'reference');
-    if (row.ok && row.samplesPerSecond !== null) {
-      row.ratioVsTorchManual = torch ? row.samplesPerSecond / torch.samplesPerSecond! : null;
-      row.ratioVsReference = ref ? row.samplesPerSecond / ref.samplesPerSecond! : null;
+/** One measurement of one stage on one workload in one round. */
+interface Measured {
+  stage: Stage;
+  workload: Workload;
+  repeat: number;
+  rows: Row[];
+  load: LoadRecord;
+  seconds: number;
+}
+
+function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const k = v.length >> 1;
+  return v.length % 2 ? v[k]! : (v[k - 1]! + v[k]!) / 2;
+}
+
+const isTorchManual = (r: Row): boolean => r.backend === 'torch' && r.implementation === TORCH_VARIANTS[0].implementation;
+
+/**
+ * The table's rows: one per (workload, backend, implementation, layout), from every round's
+ * measurement of it. samplesPerSecond is the median over the rounds that succeeded (seconds, steps
+ * and details from the round nearest to it); ratioVsTorchManual the median over rounds of the
+ * round's samples/s ÷ the PyTorch hand-written baseline's samples/s of the same workload in the same
+ * round; ratioVsReference divides by the CPU reference (measured once per workload).
+ */
+function aggregate(list: Workload[], measured: Measured[]): Row[] {
+  const torchByRound = new Map<string, number>();
+  for (const m of measured) for (const r of m.rows) if (isTorchManual(r) && r.ok && r.samplesPerSecond) torchByRound.set(`${r.workload}|${m.repeat}`, r.samplesPerSecond);
+  const groups = new Map<string, { row: Row; repeat: number; load: LoadRecord }[]>();
+  for (const m of measured) {
+    for (const row of m.rows) {
+      const key = `${row.workload}|${row.backend}|${row.implementation}|${row.layout ?? ''}`;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push({ row, repeat: m.repeat, load: m.load });
     }
   }
+  const out: Row[] = [];
+  for (const entries of groups.values()) {
+    const repeats: RepeatResult[] = entries.map(({ row, repeat, load }) => {
+      const torch = torchByRound.get(`${row.workload}|${repeat}`);
+      const byThreads = row.details?.byThreads;
+      return {
+        repeat,
+        ok: row.ok,
+        ...(row.error ? { error: row.error } : {}),
+        samplesPerSecond: row.samplesPerSecond,
+        seconds: row.seconds,
+        steps: row.steps,
+        ratioVsTorchManual: row.ok && row.samplesPerSecond !== null && torch ? row.samplesPerSecond / torch : null,
+        load,
+        ...(byThreads ? { details: { threads: row.details?.threads, byThreads } } : {}),
+      };
+    });
+    const load = {
+      label: repeats.map((r) => r.load.label).reduce(worseLoad),
+      maxLoad1m: Math.max(...repeats.flatMap((r) => [r.load.before[0]!, r.load.after[0]!])),
+      maxLoad1mPerCore: Math.max(...repeats.flatMap((r) => [r.load.before[0]!, r.load.after[0]!])) / os.cpus().length,
+    };
+    const good = entries.filter((e) => e.row.ok && e.row.samplesPerSecond !== null);
+    const first = entries[0]!.row;
+    if (!good.length) {
+      out.push({ ...first, ok: false, samplesPerSecond: null, ...(entries.every((e) => e.row.unsupported) ? { unsupported: true } : {}), repeats, load });
+      continue;
+    }
+    const mid = median(good.map((e) => e.row.samplesPerSecond!));
+    const nearest = good.reduce((a, b) => (Math.abs(b.row.samplesPerSecond! - mid) < Math.abs(a.row.samplesPerSecond! - mid) ? b : a)).row;
+    const ratios = repeats.map((r) => r.ratioVsTorchManual).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    const details: Record<string, unknown> = { ...nearest.details, rounds: repeats.length, okRounds: good.length };
+    const threadRuns = repeats.map((r) => r.details?.byThreads as Record<string, { samplesPerSecond: number }> | undefined).filter((x) => x !== undefined);
+    if (threadRuns.length) {
+      const counts = [...new Set(threadRuns.flatMap((b) => Object.keys(b)))];
+      details.byThreadsMedian = Object.fromEntries(counts.map((t) => [t, median(threadRuns.filter((b) => b[t]).map((b) => b[t]!.samplesPerSecond))]));
+    }
+    const { error: _error, ...clean } = nearest;
+    out.push({ ...clean, ok: true, samplesPerSecond: mid, ratioVsTorchManual: ratios.length ? median(ratios) : null, repeats, load, details });
+  }
+  for (const row of out) {
+    const ref = out.find((r) => r.workload === row.workload && r.backend === 'reference' && r.ok && r.samplesPerSecond);
+    row.ratioVsReference = row.ok && row.samplesPerSecond !== null && ref ? row.samplesPerSecond / ref.samplesPerSecond! : null;
+  }
+  const order = (r: Row): number => list.findIndex((w) => w.id === r.workload) * STAGES.length + STAGES.indexOf(r.backend);
+  return out.map((r, i) => ({ r, i })).sort((a, b) => order(a.r) - order(b.r) || a.i - b.i).map((x) => x.r);
 }
 
 const BACKEND_NAMES: Record<Stage, string> = {
@@ -641,8 +923,22 @@ const BACKEND_NAMES: Record<Stage, string> = {
   torch: 'PyTorch',
 };
 
+function rowNote(r: Row): string {
+  if (r.unsupported) return (r.error ?? NOT_SUPPORTED).slice(0, 140);
+  if (!r.ok) return `FAILED: ${r.error ?? ''}`.slice(0, 140);
+  const notes: string[] = [];
+  const byThreads = r.details?.byThreadsMedian as Record<string, number> | undefined;
+  if (byThreads) notes.push(`best of ${Object.keys(byThreads).join('/')} threads: ${Object.entries(byThreads).map(([t, v]) => `${t}: ${fmtRate(v)}`).join(', ')}`);
+  else if (r.backend === 'torch' && r.details?.threads !== undefined) notes.push(`${String(r.details.threads)} thread${r.details.threads === 1 ? '' : 's'}`);
+  if (r.details?.diverged) notes.push(`${String(r.details.diverged)} models diverged`);
+  if (r.details?.slow) notes.push(`slow (a warm-up step over ${SLOW_STEP_SECONDS} s): no calibration, ${r.steps === 1 ? 'one timed step' : `${String(r.steps)} timed steps`}`);
+  const failed = (r.repeats ?? []).filter((x) => !x.ok);
+  if (failed.length) notes.push(`${failed.length} round(s) failed: ${failed[0]!.error ?? ''}`.slice(0, 100));
+  return notes.join('; ');
+}
+
 function table(rows: Row[]): string {
-  const header = ['workload', 'backend / implementation', 'layout', 'samples/s', 'vs torch hand-written', 'vs CPU reference', 'steps', 'timed s', 'note'];
+  const header = ['workload', 'backend / implementation', 'layout', 'samples/s', 'vs torch hand-written', 'vs CPU reference', 'rounds', 'steps', 'timed s', 'load (1-min)', 'note'];
   const body = rows.map((r) => [
     `${r.workload}: ${r.workloadLabel}`,
     r.backend === 'torch' ? r.implementation : BACKEND_NAMES[r.backend],
@@ -650,11 +946,13 @@ function table(rows: Row[]): string {
     fmtRate(r.samplesPerSecond),
     fmtRatio(r.ratioVsTorchManual),
     fmtRatio(r.ratioVsReference),
+    r.repeats ? `${r.repeats.filter((x) => x.ok).length}/${r.repeats.length}` : '',
     r.steps === null ? '' : r.backend === 'reference' ? `${String(r.details?.models)} x ${r.steps}` : String(r.steps),
     r.seconds !== null ? r.seconds.toFixed(2) : '',
-    r.ok ? (r.details?.diverged ? `${String(r.details.diverged)} models diverged` : '') : `FAILED: ${r.error ?? ''}`.slice(0, 140),
+    r.load ? `${r.load.label} ${r.load.maxLoad1m.toFixed(2)}` : '',
+    rowNote(r),
   ]);
-  return formatTable(header, body, [3, 4, 5, 6, 7]);
+  return formatTable(header, body, [3, 4, 5, 6, 7, 8]);
 }
 
 /**
@@ -726,6 +1024,14 @@ function evaluationTable(rows: EvaluationRow[]): string {
   return formatTable(header, body, [3, 4, 5, 6, 7, 8]);
 }
 
+/** One line about the PyTorch baseline's environment (the JSON's machine.torch has all of it). */
+function torchLine(torch: unknown): string {
+  if (!torch || typeof torch !== 'object') return 'torch: —';
+  const t = torch as Record<string, unknown>;
+  const num = (v: unknown): string => (typeof v === 'number' ? v.toExponential(1) : '—');
+  return `torch ${String(t.torch)} (${String(t.executable ?? t.python)}), BLAS ${String(t.blas)} (${String(t.blasLibrary)}), ${String(t.parallelBackend)} threads, CPU capability ${String(t.cpuCapability)}; unset for it: ${(t.unsetEnv as string[] | undefined)?.join(', ') ?? '—'}; hand-written vs autograd gradients (float64): max rel error ${num(t.gradCheckMaxRelError)}, AdamW step max abs error ${num(t.adamwStepMaxAbsError)}`;
+}
+
 function writeResults(report: Record<string, unknown>, date: Date): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = date.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
@@ -755,47 +1061,81 @@ export async function main(argv: string[]): Promise<number> {
   }
   const date = new Date();
   const t0 = now();
-  const list = workloads(config.targetSamples, config.minSteps);
+  const all = workloads(config.targetSamples, config.minSteps);
+  const list = all.filter((w) => config.workloadIds.includes(w.id));
   const cores = os.cpus().length;
   const loadStart = os.loadavg();
   const meta: Record<string, unknown> = {};
-  log(`${config.quick ? 'quick run' : 'full run'}; stages: ${config.only.join(', ')}; ${cores} cores, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
+  log(`${config.quick ? 'quick run' : 'full run'}; stages: ${config.only.join(', ')}; workloads: ${list.map((w) => w.id).join(', ')}; ${config.repeats} round(s); ${cores} cores, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
   if (loadStart[0]! > cores * 0.5) log(`warning: the machine is busy (1-min load ${loadStart[0]!.toFixed(2)} on ${cores} cores): throughput numbers will be noisy`);
 
-  const rows: Row[] = [];
   const liveRows: LiveViewRow[] = [];
   const evalRows: EvaluationRow[] = [];
-  const stageLoad: Record<string, { before: number[]; after: number[]; seconds: number }> = {};
-  const runners: Record<Stage, () => Promise<Row[]>> = {
-    chromium: () => runChromium(config, list, meta, liveRows, evalRows),
-    node: () => runNode(config, list, meta, liveRows, evalRows),
-    reference: async () => runReference(config, list),
-    torch: () => runTorch(config, list, meta),
-  };
-  for (const stage of STAGES) {
-    if (!config.only.includes(stage)) continue;
+  const measured: Measured[] = [];
+  const stageLoad: Record<string, { before: number[]; after: number[]; seconds: number; measurements: number }> = {};
+  /** Times one measurement and records the load around it. */
+  const measure = async (stage: Stage, w: Workload, repeat: number, run: () => Promise<Row[]>): Promise<Row[]> => {
     const before = os.loadavg();
     const s0 = now();
+    let rows: Row[];
     try {
-      rows.push(...(await runners[stage]()));
+      rows = await run();
     } catch (e) {
-      log(`${stage}: ${errorText(e)}`);
-      rows.push(...list.map((w) => ({ ...blankRow(w, stage, stage, null), error: errorText(e) })));
+      rows = [{ ...blankRow(w, stage, stage, null), error: errorText(e) }];
     }
-    stageLoad[stage] = { before, after: os.loadavg(), seconds: now() - s0 };
-    for (const r of rows.filter((x) => x.backend === stage)) {
-      log(`${stage} ${r.workload} ${r.layout ?? r.implementation}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s` : `FAILED ${r.error}`}`);
+    const after = os.loadavg();
+    const seconds = now() - s0;
+    const load = loadRecord(before, after, cores);
+    measured.push({ stage, workload: w, repeat, rows, load, seconds });
+    const st = (stageLoad[stage] ??= { before, after, seconds: 0, measurements: 0 });
+    st.after = after;
+    st.seconds += seconds;
+    st.measurements++;
+    for (const r of rows) {
+      log(`${stage} ${w.id} round ${repeat + 1} ${r.layout ?? r.implementation}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s` : r.unsupported ? r.error : `FAILED ${r.error}`} [load ${load.label}: ${before[0]!.toFixed(2)} → ${after[0]!.toFixed(2)}]`);
     }
-    for (const r of liveRows.filter((x) => x.backend === stage)) {
-      log(`${stage} ${r.workload} live view, ${r.variant}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s (${fmtRatio(r.ratioVsNoSnapshots)}), ${fmtMs(r.msPerSnapshot)} ms/snapshot` : `FAILED ${r.error}`}`);
+    return rows;
+  };
+
+  // Rounds: every workload by every interleaved stage in turn, the order reversed on odd rounds, so
+  // the WebGPU and PyTorch numbers of a round come from neighbouring minutes of the machine's life.
+  const sessions = new Map<Stage, StageSession>();
+  try {
+    for (const stage of INTERLEAVED) {
+      if (!config.only.includes(stage)) continue;
+      sessions.set(stage, stage === 'chromium' ? await openChromium(config, meta, liveRows, evalRows) : stage === 'node' ? nodeSession(config, meta, liveRows, evalRows) : torchSession(config, meta));
     }
-    for (const r of evalRows.filter((x) => x.backend === stage)) {
-      log(`${stage} ${r.workload} evaluation, ${r.entryPoint}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s${r.ratioVsLooped !== null ? ` (${fmtRatio(r.ratioVsLooped)} looped)` : ''}, losses agree: ${String(r.lossesAgree)} (max rel diff ${r.maxRelLossDifference?.toExponential(1) ?? '—'})` : `FAILED ${r.error}`}`);
+    /**
+     * Stage and workload pairs not asked again after the first round: the engine refused every
+     * layout, or a training step is so slow that the measurement took a single step or few
+     * (GpuBenchRequest.targetSeconds); one such measurement lasts minutes and averages noise itself.
+     */
+    const refused = new Set<string>();
+    for (let repeat = 0; repeat < config.repeats; repeat++) {
+      for (const w of list) {
+        const order = INTERLEAVED.filter((stage) => sessions.has(stage));
+        if (repeat % 2 === 1) order.reverse();
+        for (const stage of order) {
+          if (refused.has(`${stage}|${w.id}`)) continue;
+          const rows = await measure(stage, w, repeat, () => sessions.get(stage)!.measure(w, repeat));
+          const done = rows.every((r) => r.unsupported || (r.ok && r.details?.slow) || (!r.ok && r.layout !== null));
+          if (rows.length && done && rows.some((r) => r.unsupported || r.details?.slow)) refused.add(`${stage}|${w.id}`);
+        }
+      }
     }
+  } finally {
+    for (const session of sessions.values()) await session.close();
   }
-  // Table order: by workload, then stage order.
-  rows.sort((a, b) => a.workload.localeCompare(b.workload));
-  addRatios(rows);
+  // The reference (one core, no SIMD: a floor) once per workload.
+  if (config.only.includes('reference')) for (const w of list) await measure('reference', w, 0, async () => runReference(config, [w]));
+  for (const r of liveRows) {
+    log(`${r.backend} ${r.workload} live view, ${r.variant}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s (${fmtRatio(r.ratioVsNoSnapshots)}), ${fmtMs(r.msPerSnapshot)} ms/snapshot` : `FAILED ${r.error}`}`);
+  }
+  for (const r of evalRows) {
+    log(`${r.backend} ${r.workload} evaluation, ${r.entryPoint}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s${r.ratioVsLooped !== null ? ` (${fmtRatio(r.ratioVsLooped)} looped)` : ''}, losses agree: ${String(r.lossesAgree)} (max rel diff ${r.maxRelLossDifference?.toExponential(1) ?? '—'})` : `FAILED ${r.error}`}`);
+  }
+  const rows = aggregate(list, measured);
+  const loadLabels = Object.fromEntries(LOAD_ORDER.map((l) => [l, measured.filter((m) => m.load.label === l).length]));
 
   const durationSeconds = now() - t0;
   const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}` : `node ${relative(process.cwd(), process.argv[1] ?? 'bin/bench.mjs')} ${argv.join(' ')}`.trim();
@@ -820,6 +1160,9 @@ export async function main(argv: string[]): Promise<number> {
     config: { ...config, workloads: list },
     stages: stageLoad,
     sampleDefinition: 'samples = models x steps x batch; samples/s uses training time only (WebGPU: submit to onSubmittedWorkDone of the training dispatches; warm-up run, pipeline creation, evaluation and read-back excluded)',
+    roundsDefinition: `${config.repeats} round(s); in each, every workload is measured by ${INTERLEAVED.join(', ')} in turn (reversed on odd rounds); the PyTorch autograd variant, the live view and the evaluation kernel only in the first round, the CPU reference once after the rounds; a stage the engine refused a workload on in full in the first round is not asked again. samplesPerSecond = median over the rounds that succeeded; ratioVsTorchManual = median over rounds of (the round's samples/s / the PyTorch hand-written samples/s of the same workload in the same round); rows[].repeats has every round`,
+    loadDefinition: `load: os.loadavg() before and after every measurement (rows[].repeats[].load); label quiet when the 1-minute load is below ${QUIET_LOAD_PER_CORE} per core both times, busy when it reaches ${BUSY_LOAD_PER_CORE} per core (more runnable threads than cores), loaded otherwise; rows[].load is the worst over the row's rounds. The load average includes the bench's own work (a measurement that keeps every core busy raises it), so back-to-back measurements on a small machine rarely read quiet`,
+    loadLabels,
     rows,
     liveViewDefinition:
       'live view: the same ModelSet (the n = 2, m = 1 workload, the layout the planner picks) trained without snapshots and with the snapshots of <superposition-phase-diagram> (select regime of feature 1; one seed per cell, so in-training snapshots run the geometry kernel and the gather but no evaluation) at each interval (0 = after every submit); samplesPerSecond = models x steps x batch / wall seconds of the whole trainModelSet call (snapshots included), mean over rounds run in alternating order; msPerSnapshot is timed from the progress report of the submit that triggered the snapshot to its onSnapshot; msPerSnapshotBySubtraction = (wall seconds - the no-snapshot wall seconds) / snapshots; ratioFromSnapshotTime = mean over rounds of 1 - (in-training snapshot seconds / wall seconds) of the same run',
@@ -844,8 +1187,9 @@ export async function main(argv: string[]): Promise<number> {
     `superposition-webgpu benchmark, ${date.toISOString()}, ${command}`,
     `machine: ${report.machine.cpuModel}, ${cores} cores, ${report.machine.platform}, Node ${process.version}; load average at start ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
     `adapters: ${adapterLine('chromium', meta.chromiumAdapter)}; ${adapterLine('node', meta.nodeAdapter)}`,
-    meta.torch ? `torch: ${JSON.stringify(meta.torch)}` : 'torch: —',
-    `samples = models x steps x batch; ratios divide by the same run's PyTorch hand-written and CPU-reference rows of the same workload`,
+    torchLine(meta.torch),
+    `samples = models x steps x batch; samples/s: median over ${config.repeats} round(s); vs torch hand-written: median over rounds of the ratio to the same round's PyTorch hand-written row of the same workload; vs CPU reference: to the float64 JS reference, once per workload`,
+    `load (1-min): the worst label over the row's measurements (quiet < ${QUIET_LOAD_PER_CORE} per core, busy >= ${BUSY_LOAD_PER_CORE} per core; the bench's own work counts) and the highest 1-minute load average; measurements: ${LOAD_ORDER.map((l) => `${loadLabels[l]} ${l}`).join(', ')}`,
     '',
     table(rows),
     '',

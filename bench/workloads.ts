@@ -3,24 +3,43 @@
  * (bench/page.ts) and the Node worker (bench/node-worker.ts). No Node or DOM APIs here.
  */
 import type { Engine } from '../src/engine/engine.js';
+import { DeviceLimitError } from '../src/engine/errors.js';
 import { EvaluateKernel } from '../src/engine/evaluate-kernel.js';
 import { metricOffsets, metricStride, paramCount } from '../src/engine/layout.js';
-import { dispatchShape, planSweep } from '../src/engine/planner.js';
+import { chooseLayout, dispatchShape, planSweep } from '../src/engine/planner.js';
 import type { SnapshotSelection } from '../src/engine/snapshot-kernel.js';
 import { DEFAULT_SNAPSHOT_EVAL_BATCH, chunkInputs, createBuffer, trainModelSet } from '../src/engine/trainer.js';
 import type { DeviceInfo, KernelLayout, TrainOutcome } from '../src/engine/types.js';
-import { DEFAULT_TRAINING } from '../src/science/spec.js';
-import type { GridPoint, ModelSet, TrainingSettings } from '../src/science/types.js';
+import { DEFAULT_TRAINING, IMPLEMENTED_MODELS } from '../src/science/spec.js';
+import type { DataKind, GridPoint, ModelKind, ModelSet, TrainingSettings } from '../src/science/types.js';
 
-/** A benchmark workload: `models` independent n → m ReLU models trained with AdamW. */
+/** Model kinds the benchmark's workloads use (docs/science.md "Models"). */
+export type BenchModel = Extract<ModelKind, 'relu' | 'linear' | 'hidden-relu' | 'abs'>;
+
+/** The data each model trains on: signed values for abs, independent U[0, 1) features otherwise. */
+export const dataKindOf = (model: BenchModel): DataKind => (model === 'abs' ? 'signed' : 'independent');
+
+/**
+ * How a workload's models are spread: `spread`, p log-spread over [0.05, 1] with importance 0.9^i
+ * and 8 seeds per point; `phase-diagram`, the n = 2 phase-diagram grid (p 1 → 0.01, importance
+ * [1, r], r 0.1 → 10), one seed per cell; `fixed`, every model at p = 1 − sparsity with
+ * importance 0.9^i (8 seeds per point).
+ */
+export type WorkloadSweep = { kind: 'spread' } | { kind: 'phase-diagram' } | { kind: 'fixed'; sparsity: number };
+
+/** A benchmark workload: `models` independent n → m models trained with AdamW. */
 export interface Workload {
-  /** Short id used in the table and JSON ("A", "B"). */
+  /** Short id used in the table and JSON ("A", "B", "C1", …). */
   id: string;
   label: string;
+  model: BenchModel;
   nFeatures: number;
   nHidden: number;
   models: number;
   batchSize: number;
+  sweep: WorkloadSweep;
+  /** The WebGPU stages also time the evaluation kernel alone on this workload (measureEvaluation). */
+  evaluation: boolean;
   /** Timed training steps (chosen so one measurement is a few × 10⁷ samples). */
   steps: number;
 }
@@ -34,31 +53,69 @@ export const samplesPerStep = (w: Workload): number => w.models * w.batchSize;
 export const stepsFor = (w: Pick<Workload, 'models' | 'batchSize'>, targetSamples: number, min = 1): number =>
   Math.max(min, Math.round(targetSamples / (w.models * w.batchSize)));
 
-/** The two workloads of the issue, with steps for ≈ `targetSamples` samples per measurement. */
+/** Importance decay of the `spread` and `fixed` sweeps: I_i = 0.9^i. */
+export const IMPORTANCE_DECAY = 0.9;
+
+/**
+ * The benchmark's workloads, with steps for ≈ `targetSamples` samples per measurement: the
+ * original two (A: n = 5, m = 2, the p spread; B: the n = 2, m = 1 phase diagram), the ReLU-output
+ * model at S = 0.9 and 0.99 (C: n = 20, m = 5 and E: n = 400, m = 30, sizes of the paper's
+ * experiments, D: n = 100, m = 20 between them), and the absolute-value model at n = 100, m = 40
+ * (F, S = 0.99, the paper's size). Batch 1024 everywhere; fewer models as n grows, so one step
+ * draws at most about 3·10⁷ input values.
+ */
 export function workloads(targetSamples: number, minSteps: number): Workload[] {
-  const a = { models: 1024, batchSize: 1024 };
-  const b = { models: 4096, batchSize: 1024 };
+  const make = (id: string, model: BenchModel, n: number, m: number, models: number, sweep: WorkloadSweep, evaluation = false): Workload => {
+    const size = { models, batchSize: 1024 };
+    const sparsity = sweep.kind === 'fixed' ? `, S=${sweep.sparsity}` : '';
+    const kind = model === 'relu' ? '' : `${model} `;
+    return { id, label: `${kind}n=${n} m=${m}${sparsity}, ${models} models`, model, nFeatures: n, nHidden: m, ...size, sweep, evaluation, steps: stepsFor(size, targetSamples, minSteps) };
+  };
+  const fixed = (sparsity: number): WorkloadSweep => ({ kind: 'fixed', sparsity });
   return [
-    { id: 'A', label: 'n=5 m=2, 1024 models', nFeatures: 5, nHidden: 2, ...a, steps: stepsFor(a, targetSamples, minSteps) },
-    { id: 'B', label: 'n=2 m=1, 4096 models', nFeatures: 2, nHidden: 1, ...b, steps: stepsFor(b, targetSamples, minSteps) },
+    make('A', 'relu', 5, 2, 1024, { kind: 'spread' }, true),
+    make('B', 'relu', 2, 1, 4096, { kind: 'phase-diagram' }, true),
+    make('C1', 'relu', 20, 5, 1024, fixed(0.9)),
+    make('C2', 'relu', 20, 5, 1024, fixed(0.99)),
+    make('D1', 'relu', 100, 20, 256, fixed(0.9)),
+    make('D2', 'relu', 100, 20, 256, fixed(0.99)),
+    make('E1', 'relu', 400, 30, 64, fixed(0.9)),
+    make('E2', 'relu', 400, 30, 64, fixed(0.99)),
+    make('F', 'abs', 100, 40, 256, fixed(0.99)),
   ];
 }
+
+/** Prefix of the error of a measurement the engine refused (see isUnsupported). */
+export const NOT_SUPPORTED = 'not supported by this engine yet';
+
+/**
+ * Why the engine cannot train this workload's model at all, or null. The engine's model list is
+ * `IMPLEMENTED_MODELS` (src/science/spec.ts): a kind outside it must not reach the trainer (an
+ * engine without the kind could train another model without complaint).
+ */
+export function unsupportedModel(w: Pick<Workload, 'model'>): string | null {
+  return (IMPLEMENTED_MODELS as readonly string[]).includes(w.model) ? null : `${NOT_SUPPORTED}: the ${w.model} model (implemented: ${IMPLEMENTED_MODELS.join(', ')})`;
+}
+
+/** Whether a training error is the engine refusing the problem (its typed DeviceLimitError: size, layout or model out of its range), not a failure. */
+export const isUnsupported = (e: unknown): e is DeviceLimitError => e instanceof DeviceLimitError;
 
 /** The notebook's training defaults (docs/science.md "Training defaults"). */
 export const benchTraining: TrainingSettings = { ...DEFAULT_TRAINING, steps: 1, batchSize: 1024 };
 
 /**
- * The ModelSet of a workload: a realistic sweep. n = 2, m = 1: a square phase-diagram grid
- * (p from 1 to 0.01, relative importance r of feature 1 from 0.1 to 10), one seed per cell when
- * the model count is a square. Otherwise: p log-spread over [0.05, 1], importance 0.9^i, 8 seeds
- * per point (fewer when the count is not divisible by 8).
+ * The ModelSet of a workload (see WorkloadSweep): `phase-diagram`, a square grid (p from 1 to
+ * 0.01, relative importance r of feature 1 from 0.1 to 10), one seed per cell; `spread`, p
+ * log-spread over [0.05, 1], importance 0.9^i, 8 seeds per point (fewer when the count is not
+ * divisible by 8); `fixed`, the same at one p = 1 − S. The abs model trains on signed data.
  */
 export function workloadSet(w: Workload, steps = w.steps): ModelSet {
   const n = w.nFeatures;
   const points: GridPoint[] = [];
   let seeds = 1;
   const side = Math.round(Math.sqrt(w.models));
-  if (n === 2 && side * side === w.models) {
+  if (w.sweep.kind === 'phase-diagram') {
+    if (n !== 2 || side * side !== w.models) throw new Error(`workload ${w.id}: the phase-diagram sweep needs n = 2 and a square model count`);
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++) {
         const p = Math.pow(0.01, x / Math.max(1, side - 1));
@@ -71,7 +128,7 @@ export function workloadSet(w: Workload, steps = w.steps): ModelSet {
     const count = w.models / seeds;
     for (let k = 0; k < count; k++) {
       const t = count === 1 ? 0 : k / (count - 1);
-      const p = 0.05 * Math.pow(1 / 0.05, t);
+      const p = w.sweep.kind === 'fixed' ? 1 - w.sweep.sparsity : 0.05 * Math.pow(1 / 0.05, t);
       points.push({
         index: k,
         xIndex: k,
@@ -79,12 +136,13 @@ export function workloadSet(w: Workload, steps = w.steps): ModelSet {
         xValue: p,
         yValue: 1,
         featureProbability: Array.from({ length: n }, () => p),
-        importance: Array.from({ length: n }, (_, i) => Math.pow(0.9, i)),
+        importance: Array.from({ length: n }, (_, i) => Math.pow(IMPORTANCE_DECAY, i)),
       });
     }
   }
   return {
-    model: 'relu',
+    model: w.model,
+    data: dataKindOf(w.model),
     nFeatures: n,
     nHidden: w.nHidden,
     baseSeed: 12345,
@@ -100,6 +158,8 @@ export interface GpuMeasurement {
   layout: KernelLayout;
   ok: boolean;
   error?: string;
+  /** The engine refused the workload on this layout (unsupportedModel, or its DeviceLimitError): `error` says why. */
+  unsupported?: boolean;
   samplesPerSecond?: number;
   /** Samples / (whole timed trainModelSet call, including pipeline creation, evaluation and read-back). */
   wallSamplesPerSecond?: number;
@@ -108,6 +168,8 @@ export interface GpuMeasurement {
   warmupSeconds?: number;
   /** samples/s of the untimed calibration run that chose `steps`. */
   calibrationSamplesPerSecond?: number;
+  /** One warm-up step was slow (GpuBenchRequest.slowStepSeconds): no calibration, fewer timed steps. */
+  slow?: boolean;
   chunks?: number;
   steps?: number;
   samples?: number;
@@ -119,14 +181,25 @@ export interface GpuMeasurement {
 export interface GpuBenchRequest {
   /** `workload.steps` is the most steps a timed run may take. */
   workload: Workload;
+  /** Layouts to measure; the layout the planner picks for the workload is measured too when it is not among them. */
   layouts: KernelLayout[];
   /** Steps of the untimed warm-up run (0: none). */
   warmupSteps: number;
   /** Steps of the untimed calibration run that sets the timed run's length (0: use workload.steps). */
   calibrationSteps: number;
-  /** The timed run aims at this many seconds of training, within [minSteps, workload.steps] steps. */
+  /**
+   * The timed run aims at this many seconds of training, within [minSteps, workload.steps] steps.
+   */
   targetSeconds: number;
   minSteps: number;
+  /**
+   * When one warm-up step took longer than this and minSteps of them would overrun targetSeconds
+   * (a large workload on a slow device: SwiftShader trains n = 100, m = 20 at a few thousand
+   * samples/s, about a minute and a half per step of 256 models), the calibration run is skipped
+   * and the timed run takes as many steps as fit in targetSeconds at the warm-up's pace, at least
+   * one; the measurement is marked `slow`.
+   */
+  slowStepSeconds: number;
   /** Also measure the cost of live snapshots on this workload (after the layouts). */
   liveView?: LiveViewRequest;
   /** Also time the evaluation kernel's two entry points on this workload (last). */
@@ -236,6 +309,8 @@ const seconds = (): number => performance.now() / 1000;
  * acquired.
  */
 export async function measureGpu(acquire: () => Promise<Engine>, request: GpuBenchRequest): Promise<GpuBenchResponse> {
+  const refused = unsupportedModel(request.workload);
+  if (refused) return { ok: true, measurements: request.layouts.map((layout) => ({ layout, ok: false, unsupported: true, error: refused })) };
   const t0 = seconds();
   let engine: Engine;
   try {
@@ -249,14 +324,26 @@ export async function measureGpu(acquire: () => Promise<Engine>, request: GpuBen
   let liveView: LiveViewMeasurement | undefined;
   let evaluation: EvaluationMeasurement | undefined;
   try {
-    for (const layout of request.layouts) {
+    const layouts = [...request.layouts];
+    try {
+      // The planner's choice: the engine may have layouts this bench does not name (`workgroup`).
+      const planned = chooseLayout({ instances: w.models, nFeatures: w.nFeatures, nHidden: w.nHidden, batchSize: w.batchSize, model: w.model, data: dataKindOf(w.model) }, engine.info);
+      if (!layouts.includes(planned)) layouts.push(planned);
+    } catch {
+      /* the fixed layouts are measured (or refused) anyway */
+    }
+    for (const layout of layouts) {
       try {
         const w0 = seconds();
         if (request.warmupSteps > 0) await trainModelSet(engine, workloadSet(w, request.warmupSteps), { layout });
         const warmupSeconds = seconds() - w0;
         let steps = w.steps;
         let calibrationSamplesPerSecond: number | undefined;
-        if (request.calibrationSteps > 0) {
+        // Seconds per step, from above (the warm-up includes pipeline compilation).
+        const stepSeconds = request.warmupSteps > 0 ? warmupSeconds / request.warmupSteps : 0;
+        const slow = stepSeconds > request.slowStepSeconds && stepSeconds * request.minSteps > request.targetSeconds;
+        if (slow) steps = Math.min(w.steps, Math.max(1, Math.floor(request.targetSeconds / stepSeconds)));
+        else if (request.calibrationSteps > 0) {
           calibrationSamplesPerSecond = (await trainModelSet(engine, workloadSet(w, request.calibrationSteps), { layout })).samplesPerSecond;
           const wanted = Math.round((request.targetSeconds * calibrationSamplesPerSecond) / samplesPerStep(w));
           steps = Math.min(w.steps, Math.max(request.minSteps, wanted));
@@ -273,6 +360,7 @@ export async function measureGpu(acquire: () => Promise<Engine>, request: GpuBen
           timings: outcome.timings,
           warmupSeconds,
           ...(calibrationSamplesPerSecond !== undefined ? { calibrationSamplesPerSecond } : {}),
+          ...(slow ? { slow } : {}),
           chunks: outcome.chunks,
           steps,
           samples,
@@ -280,7 +368,8 @@ export async function measureGpu(acquire: () => Promise<Engine>, request: GpuBen
           meanLoss: loss / outcome.results.count,
         });
       } catch (e) {
-        measurements.push({ layout, ok: false, error: errorText(e) });
+        if (isUnsupported(e)) measurements.push({ layout, ok: false, unsupported: true, error: `${NOT_SUPPORTED}: ${e.message}` });
+        else measurements.push({ layout, ok: false, error: errorText(e) });
         if (engine.isLost) break;
       }
     }
