@@ -10,7 +10,8 @@ import { dataDefinition } from '../science/data/index.js';
 import { geometry, neuronMetrics } from '../science/metrics.js';
 import { flopsPerSample, modelDefinition, parameterCount, tensorLayout } from '../science/models/index.js';
 import { modelStream } from '../science/prng.js';
-import type { ModelResults, ModelSet, NamedTensor } from '../science/types.js';
+import { selectSeeds } from '../science/seeds.js';
+import { recordSteps, type ModelResults, type ModelSet, type NamedTensor, type TrainingHistory } from '../science/types.js';
 import type { Engine } from './engine.js';
 import { AutoencoderKernel, chooseAutoencoderShape, invocationShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
 import { CancelledError } from './errors.js';
@@ -51,6 +52,24 @@ export interface AutoencoderChunkOptions {
   examplesPerDispatch?: number;
   /** Called after every training submit with the steps it did, and its seconds. */
   onSteps?: (steps: number, seconds: number) => void;
+  /**
+   * Training dynamics: at steps 0, every, 2·every, …, steps (whatever the submit sizes: submits
+   * end at these steps), evaluates examples 0 … evalBatchSize − 1 of the evaluation batch and
+   * hands θ and the summed squared errors ([instance · n + i]) to onRecord.
+   */
+  record?: { every: number; evalBatchSize: number; onRecord: (step: number, theta: Float32Array, squaredError: Float32Array) => void };
+}
+
+/** Reads `bytes` of each (source, readback) pair after one submit; returns copies. */
+async function readBack(engine: Engine, encoder: GPUCommandEncoder, pairs: [GPUBuffer, GPUBuffer, number][]): Promise<Float32Array[]> {
+  for (const [from, to, bytes] of pairs) encoder.copyBufferToBuffer(from, 0, to, 0, bytes);
+  engine.device.queue.submit([encoder.finish()]);
+  await engine.guard(Promise.all(pairs.map(([, to]) => to.mapAsync(GPUMapMode.READ))));
+  return pairs.map(([, to, bytes]) => {
+    const out = new Float32Array(to.getMappedRange(0, bytes).slice(0));
+    to.unmap();
+    return out;
+  });
 }
 
 /**
@@ -86,6 +105,7 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
   };
   const readTheta = buffer(device, 'autoencoder.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
   const readError = buffer(device, 'autoencoder.squaredError.readback', count * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const extra: GPUBuffer[] = [];
   try {
     const dispatch = autoencoderDispatch(kernel.shape, count, engine.info.limits.maxComputeWorkgroupsPerDimension);
     // FLOPs of one example for every model of the chunk.
@@ -94,9 +114,27 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
     let trainSeconds = 0;
     // Training: steps per submit from FLOPs first, then from the measured time.
     let stepsPerDispatch = options.stepsPerDispatch ?? Math.max(1, Math.floor(FIRST_SUBMIT_FLOPS / (flopsPerExample * kernel.batchSize)));
+    const record = options.record;
+    const recordError = record ? buffer(device, 'autoencoder.record.squaredError', count * n * 4, storage | GPUBufferUsage.COPY_SRC) : undefined;
+    const recordTheta = record ? buffer(device, 'autoencoder.record.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
+    const recordRead = record ? buffer(device, 'autoencoder.record.squaredError.readback', count * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
+    extra.push(...[recordError, recordTheta, recordRead].filter((b): b is GPUBuffer => b !== undefined));
+    const takeRecord = async (step: number): Promise<void> => {
+      const encoder = device.createCommandEncoder({ label: 'autoencoder.record' });
+      encoder.clearBuffer(recordError!);
+      kernel.encodeEvaluate(encoder, { ...buffers, squaredError: recordError! }, count, 0, record!.evalBatchSize, dispatch);
+      const [theta, squaredError] = await readBack(engine, encoder, [
+        [buffers.theta, recordTheta!, count * P * 4],
+        [recordError!, recordRead!, count * n * 4],
+      ]);
+      record!.onRecord(step, theta!, squaredError!);
+    };
+    if (record) await takeRecord(0);
     for (let step = 0; step < options.steps; ) {
       if (options.signal?.aborted) throw new CancelledError();
-      const stepCount = Math.min(stepsPerDispatch, options.steps - step);
+      // Submits end at record steps, so records land at the same steps however submits are sized.
+      const nextRecord = record ? Math.min(options.steps, (Math.floor(step / record.every) + 1) * record.every) : options.steps;
+      const stepCount = Math.min(stepsPerDispatch, nextRecord - step);
       const encoder = device.createCommandEncoder({ label: 'autoencoder.train' });
       kernel.encodeTrain(encoder, count, step, stepCount, dispatch);
       const started = now();
@@ -106,6 +144,7 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
       trainSeconds += seconds;
       step += stepCount;
       options.onSteps?.(stepCount, seconds);
+      if (record && (step % record.every === 0 || step === options.steps)) await takeRecord(step);
       if (options.stepsPerDispatch === undefined && seconds > 0) stepsPerDispatch = resize(stepCount, seconds);
     }
     // Evaluation in example ranges (forward only: about a third of a training sample's FLOPs).
@@ -137,7 +176,7 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
     readError.unmap();
     return { theta, squaredError, trainSeconds };
   } finally {
-    for (const b of [...Object.values(buffers), readTheta, readError]) b.destroy();
+    for (const b of [...Object.values(buffers), readTheta, readError, ...extra]) b.destroy();
   }
 }
 
@@ -149,14 +188,20 @@ function resize(size: number, seconds: number): number {
 
 /** Per-instance inputs of a chunk of a ModelSet: stream words, feature inputs, initial θ. */
 export function autoencoderChunkInputs(set: ModelSet, chunk: Chunk): AutoencoderChunkInputs {
+  return autoencoderInputs(set, Array.from({ length: chunk.count }, (_, c) => chunk.start + c));
+}
+
+/** Inputs of the given instances (instance = pointPosition · seeds + seedIndex), in that order. */
+export function autoencoderInputs(set: ModelSet, instances: readonly number[]): AutoencoderChunkInputs {
   const model = modelDefinition(set.model);
   const n = set.nFeatures;
   const P = parameterCount(model, n, set.nHidden);
+  const chunk = { count: instances.length };
   const keys = new Uint32Array(chunk.count * 2);
   const features = new Float32Array(chunk.count * n * 4);
   const theta = new Float32Array(chunk.count * P);
   for (let c = 0; c < chunk.count; c++) {
-    const instance = chunk.start + c;
+    const instance = instances[c]!;
     const point = set.points[Math.floor(instance / set.seeds)]!;
     const stream = modelStream(set.baseSeed, point.index, instance % set.seeds);
     keys.set(stream, c * 2);
@@ -237,6 +282,54 @@ export function storeAutoencoderResult(set: ModelSet, results: ModelResults, ins
   }
 }
 
+/** An all-NaN history for `count` instances of the set's record settings. */
+export function allocateHistory(set: ModelSet, count: number): TrainingHistory {
+  const record = set.record!;
+  const steps = recordSteps(record.every, set.training.steps);
+  const R = steps.length;
+  const n = set.nFeatures;
+  const nan = (length: number) => new Float32Array(length).fill(NaN);
+  const history: TrainingHistory = { steps };
+  for (const metric of record.metrics) history[metric] = nan(count * R * (metric === 'loss' || metric === 'dimsPerFeature' ? 1 : n));
+  if (record.weights) history.W = nan(count * R * set.nHidden * n);
+  return history;
+}
+
+/** Stores record `r` of `instance` from its θ and summed squared errors. */
+function storeRecord(set: ModelSet, history: TrainingHistory, instance: number, r: number, theta: Float32Array, squaredError: Float32Array): void {
+  const n = set.nFeatures;
+  const m = set.nHidden;
+  const R = history.steps.length;
+  const at = instance * R + r;
+  const W = theta.subarray(0, m * n);
+  if (history.loss) {
+    const point = set.points[Math.floor(instance / set.seeds)]!;
+    const features = featureInputs(point.featureProbability, point.importance, set.featureSets ?? []);
+    history.loss[at] = summariseEvaluation({ model: modelDefinition(set.model), data: dataDefinition(set.data ?? 'independent'), features, nFeatures: n }, squaredError, set.record!.evalBatchSize).loss;
+  }
+  if (history.featureNorm || history.superposition || history.dimensionality || history.dimsPerFeature) {
+    const g = geometry(W, n, m);
+    history.featureNorm?.set(g.norms, at * n);
+    history.superposition?.set(g.superposition, at * n);
+    history.dimensionality?.set(g.dimensionality, at * n);
+    if (history.dimsPerFeature) history.dimsPerFeature[at] = g.dimsPerFeature;
+  }
+  history.W?.set(W, at * m * n);
+}
+
+/** A chunk option that stores every record of `instances` (in input order) into `history`. */
+function recorder(set: ModelSet, history: TrainingHistory, instances: readonly number[], P: number): AutoencoderChunkOptions['record'] {
+  const n = set.nFeatures;
+  return {
+    every: set.record!.every,
+    evalBatchSize: set.record!.evalBatchSize,
+    onRecord: (step, theta, squaredError) => {
+      const r = history.steps.indexOf(step);
+      instances.forEach((instance, c) => storeRecord(set, history, instance, r, theta.subarray(c * P, (c + 1) * P), squaredError.subarray(c * n, (c + 1) * n)));
+    },
+  };
+}
+
 /**
  * Trains every instance of `set` on the `workgroup` or `invocation` layout (plan.layout), chunk by
  * chunk (plan.chunks).
@@ -254,20 +347,48 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
   const results = allocateAutoencoderResults(set, instances);
   let trainSeconds = 0;
   try {
+    const P = parameterCount(model, set.nFeatures, set.nHidden);
+    const recordAll = set.record?.seeds === 'all';
+    if (set.record) results.history = allocateHistory(set, instances);
     for (const chunk of plan.chunks) {
+      const members = Array.from({ length: chunk.count }, (_, c) => chunk.start + c);
       const out = await runAutoencoderChunk(engine, kernel, autoencoderChunkInputs(set, chunk), {
         steps: set.training.steps,
         evalBatchSize: set.evalBatchSize,
         signal: options.signal,
         stepsPerDispatch: options.stepsPerDispatch,
         onSteps: (steps, seconds) => options.onSteps?.(chunk.count, steps, seconds),
+        ...(recordAll ? { record: recorder(set, results.history!, members, P) } : {}),
       });
       trainSeconds += out.trainSeconds;
-      const P = out.theta.length / chunk.count;
       for (let c = 0; c < chunk.count; c++) {
         storeAutoencoderResult(set, results, chunk.start + c, out.theta.subarray(c * P, (c + 1) * P), out.squaredError.subarray(c * set.nFeatures, (c + 1) * set.nFeatures));
       }
       options.onChunkDone?.(chunk);
+    }
+    if (set.record?.seeds === 'kept') {
+      // Retrain the kept seed of every point with recording on: the same streams, shape and
+      // steps, so the same θ bit for bit (checked below), now with its history.
+      const kept = selectSeeds(set, results.loss);
+      const members = [...kept].flatMap((seed, pos) => (seed >= 0 ? [pos * set.seeds + seed] : []));
+      const chunkSize = plan.instancesPerChunk;
+      for (let start = 0; start < members.length; start += chunkSize) {
+        const part = members.slice(start, start + chunkSize);
+        const out = await runAutoencoderChunk(engine, kernel, autoencoderInputs(set, part), {
+          steps: set.training.steps,
+          evalBatchSize: set.evalBatchSize,
+          signal: options.signal,
+          stepsPerDispatch: options.stepsPerDispatch,
+          record: recorder(set, results.history!, part, P),
+        });
+        part.forEach((instance, c) => {
+          const again = out.theta.subarray(c * P, (c + 1) * P);
+          const W = results.W.subarray(instance * set.nHidden * set.nFeatures, (instance + 1) * set.nHidden * set.nFeatures);
+          for (let k = 0; k < W.length; k++) {
+            if (!Object.is(again[k], W[k])) throw new Error(`retraining instance ${instance} with recording did not reproduce its weights (W[${k}] ${W[k]} vs ${again[k]}); please report this`);
+          }
+        });
+      }
     }
   } finally {
     kernel.destroy();

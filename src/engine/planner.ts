@@ -20,6 +20,8 @@ export interface PlanInput {
   model?: ModelKind;
   /** Default independent. */
   data?: DataKind;
+  /** Whether the sweep records its training dynamics (only the autoencoder layouts record). */
+  record?: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export function fitsInvocationKernels(input: PlanInput): boolean {
   const def = modelDefinition(input.model ?? 'relu');
   const data = dataDefinition(input.data ?? 'independent');
   const structure = def.tied && def.outputBias && !def.hiddenBias && def.hiddenActivation === 'identity' && def.target === 'x';
-  return structure && !data.signed && !data.usesSets && input.nFeatures <= MAX_FEATURES && input.nHidden <= MAX_HIDDEN;
+  return structure && !data.signed && !data.usesSets && !input.record && input.nFeatures <= MAX_FEATURES && input.nHidden <= MAX_HIDDEN;
 }
 
 /** The model definition of a plan input. */

@@ -370,7 +370,7 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
   if (options.snapshot) checkSelection(options.snapshot.select(), set.nFeatures);
   const started = now();
   const instances = set.points.length * set.seeds;
-  const plan = planSweep({ instances, nFeatures: set.nFeatures, nHidden: set.nHidden, batchSize: set.training.batchSize, model: set.model, data: set.data }, engine.info, {
+  const plan = planSweep({ instances, nFeatures: set.nFeatures, nHidden: set.nHidden, batchSize: set.training.batchSize, model: set.model, data: set.data, record: set.record !== undefined }, engine.info, {
     layout: options.layout,
     maxInstancesPerChunk: options.maxInstancesPerChunk,
   });

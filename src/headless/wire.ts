@@ -69,6 +69,8 @@ export interface WireGroup {
   params?: Record<string, { shape: number[]; data: string }>;
   /** ModelResults.extra: base64 float32 per name. */
   extra?: Record<string, string>;
+  /** ModelResults.history: its steps, and each recorded array as base64 float32. */
+  history?: { steps: number[]; arrays: Record<string, string> };
   /** base64 int32: the kept seed index per grid point of this group (selectSeeds). */
   kept: string;
   layout: KernelLayout;
@@ -138,12 +140,17 @@ export function decodeGroupResults(g: WireGroup): ModelResults {
     if (results.params.b) results.b = results.params.b.data;
   }
   if (g.extra) results.extra = Object.fromEntries(Object.entries(g.extra).map(([name, data]) => [name, decodeFloat32(data)]));
+  if (g.history) results.history = { steps: g.history.steps, ...Object.fromEntries(Object.entries(g.history.arrays).map(([name, data]) => [name, decodeFloat32(data)])) };
   return results;
 }
 
 /** Encodes ModelResults.params and .extra for the wire (undefined when absent). */
-export function encodeNamedResults(r: ModelResults): Pick<WireGroup, 'params' | 'extra'> {
-  const out: Pick<WireGroup, 'params' | 'extra'> = {};
+export function encodeNamedResults(r: ModelResults): Pick<WireGroup, 'params' | 'extra' | 'history'> {
+  const out: Pick<WireGroup, 'params' | 'extra' | 'history'> = {};
+  if (r.history) {
+    const { steps, ...arrays } = r.history;
+    out.history = { steps, arrays: Object.fromEntries(Object.entries(arrays).flatMap(([name, data]) => (data ? [[name, encodeBytes(data as Float32Array)]] : []))) };
+  }
   if (r.params) out.params = Object.fromEntries(Object.entries(r.params).map(([name, t]) => [name, { shape: t.shape, data: encodeBytes(t.data) }]));
   if (r.extra) out.extra = Object.fromEntries(Object.entries(r.extra).map(([name, data]) => [name, encodeBytes(data)]));
   return out;

@@ -57,6 +57,12 @@ export interface CellRecord {
   params: Record<string, { shape: number[]; data: (number | null)[] }>;
   /** Metrics beyond the per-feature geometry (ModelResults.extra): per neuron (m) or per feature (n). */
   extra?: Record<string, (number | null)[]>;
+  /**
+   * The recorded training dynamics of this model (spec `record`), when it has them: `steps`, then
+   * per recorded metric one value per step (loss, dimsPerFeature) or one array of n per step
+   * (featureNorm, superposition, dimensionality), and `W` as one flat m·n array per step.
+   */
+  history?: Record<string, number[] | (number | null)[] | (number | null)[][]>;
   featureNorm: (number | null)[];
   superposition: (number | null)[];
   dimensionality: (number | null)[];
@@ -119,6 +125,26 @@ export function cellRecord(spec: SweepSpec, g: GroupResult, pos: number, seed: n
       }),
     );
   }
+  const h = r.history;
+  if (h && h.steps.length > 0) {
+    const R = h.steps.length;
+    // Models without a history (record.seeds = 'kept', not kept) hold NaN from their first entry on.
+    const perFeature = h.featureNorm ?? h.superposition ?? h.dimensionality;
+    const first = h.loss?.[inst * R] ?? h.dimsPerFeature?.[inst * R] ?? perFeature?.[inst * R * n] ?? h.W?.[inst * R * m * n];
+    if (first !== undefined && !Number.isNaN(first)) {
+      const history: NonNullable<CellRecord['history']> = { steps: h.steps };
+      for (const key of ['loss', 'dimsPerFeature'] as const) {
+        const a = h[key];
+        if (a) history[key] = roundAll(a.subarray(inst * R, (inst + 1) * R));
+      }
+      for (const key of ['featureNorm', 'superposition', 'dimensionality'] as const) {
+        const a = h[key];
+        if (a) history[key] = Array.from({ length: R }, (_, k) => roundAll(a.subarray((inst * R + k) * n, (inst * R + k + 1) * n)));
+      }
+      if (h.W) history.W = Array.from({ length: R }, (_, k) => roundAll(h.W!.subarray((inst * R + k) * m * n, (inst * R + k + 1) * m * n)));
+      rec.history = history;
+    }
+  }
   if (n <= GRAM_MAX_FEATURES) {
     rec.gram = Array.from({ length: n }, (_, i) =>
       Array.from({ length: n }, (_, k) => {
@@ -147,8 +173,8 @@ export interface ResultsMeta {
  * `device`, `timings` (seconds), `groups` (per model kind: layout, chunks, timings, samples/s),
  * `regimeNames` (code → name), `metric`, `phaseDiagram` (file name or null), `diverged` (models
  * whose loss or weights are NaN/Inf; their seeds are never kept), `theoryAgreement` (for n = 2,
- * m = 1 ReLU phase diagrams: cells compared away from the boundaries, agreeing, fraction; else
- * null), `points` (per grid
+ * m = 1 and n = 3, m = 2 ReLU phase diagrams, the last feature's regime: cells compared away from
+ * the boundaries, agreeing, fraction; else null), `points` (per grid
  * point: which seed was kept and its loss) and `cells` (one per grid point and seed, grid-index
  * order then seed order; see {@link CellRecord}). Floats are rounded to 6 significant digits;
  * NaN is null. The chunks concatenated are one JSON document followed by a newline.

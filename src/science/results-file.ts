@@ -235,6 +235,7 @@ export function parseResultsJson(json: unknown, source = 'results.json'): Loaded
         if (data.length !== size) fail(`${where}.data has ${data.length} entries; expected ${size}`);
         for (let k = 0; k < size; k++) tensor.data[inst * size + k] = num(data[k], `${where}.data[${k}]`);
       }
+      if (isRecord(rec.history)) readHistory(rec.history, group, inst, `${at}.history`, fail);
       if (isRecord(rec.extra)) {
         for (const [name, values] of Object.entries(rec.extra)) {
           if (!Array.isArray(values)) fail(`${at}.extra.${name} is ${preview(values)}; expected an array of numbers`);
@@ -285,6 +286,34 @@ export function parseResultsJson(json: unknown, source = 'results.json'): Loaded
     out.metric = choice;
   }
   return out;
+}
+
+/** Reads one cell's `history` into group.results.history (allocated, NaN, on first use). */
+function readHistory(h: Record<string, unknown>, group: LoadedGroup, inst: number, at: string, fail: (message: string) => never): void {
+  const { nFeatures: n, nHidden: m, count } = group.results;
+  const steps = h.steps;
+  if (!Array.isArray(steps) || !steps.every((v) => Number.isInteger(v))) fail(`${at}.steps is ${preview(steps)}; expected an array of integers`);
+  const R = steps.length;
+  const history = (group.results.history ??= { steps: steps as number[] });
+  if (JSON.stringify(history.steps) !== JSON.stringify(steps)) fail(`${at}.steps differ from other cells' ([${history.steps.join(', ')}])`);
+  const num = (v: unknown, where: string): number => {
+    if (v === null) return NaN;
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where} is ${preview(v)}; expected a number or null`);
+    return v;
+  };
+  const widths: Record<string, number> = { loss: 1, dimsPerFeature: 1, featureNorm: n, superposition: n, dimensionality: n, W: m * n };
+  for (const [key, width] of Object.entries(widths)) {
+    const values = h[key];
+    if (values === undefined) continue;
+    if (!Array.isArray(values) || values.length !== R) fail(`${at}.${key} is ${preview(values)}; expected ${R} entries, one per recorded step`);
+    const target = ((history as unknown as Record<string, Float32Array | undefined>)[key] ??= new Float32Array(count * R * width).fill(NaN));
+    (history as unknown as Record<string, Float32Array>)[key] = target;
+    values.forEach((v: unknown, r: number) => {
+      const row = width === 1 ? [v] : v;
+      if (!Array.isArray(row) || row.length !== width) fail(`${at}.${key}[${r}] is ${preview(v)}; expected ${width === 1 ? 'a number' : `${width} numbers`}`);
+      row.forEach((x: unknown, k: number) => (target[(inst * R + r) * width + k] = num(x, `${at}.${key}[${r}]`)));
+    });
+  }
 }
 
 /**

@@ -262,6 +262,26 @@ export const regimeThresholdsSchema = z.strictObject({
   superpositionThreshold: z.number().gte(0, { error: 'allowed: >= 0' }).default(0.1).describe('default 0.1'),
 });
 
+/** Metrics a training history can record (docs/science.md "Learning dynamics"). */
+export const RECORD_METRICS = ['loss', 'featureNorm', 'superposition', 'dimensionality', 'dimsPerFeature'] as const;
+
+/** Training dynamics: the loss and chosen metrics every `every` steps (the paper's "Learning dynamics"). */
+export const recordSchema = z
+  .strictObject({
+    every: intRange(1, 10_000_000).describe('Record at steps 0, every, 2·every, …, and the last step'),
+    metrics: z
+      .array(z.enum(RECORD_METRICS))
+      .default(['loss', 'dimensionality', 'dimsPerFeature'])
+      .describe(`Metrics to record: ${RECORD_METRICS.join(', ')}; default loss, dimensionality, dimsPerFeature`),
+    weights: z.boolean().optional().describe('Also record W (the encoder) at each record; default: when m·n ≤ 1024'),
+    seeds: z
+      .enum(['all', 'kept'])
+      .default('all')
+      .describe('all: record every model; kept: train the sweep, then retrain only the kept seed of each point with recording (bit-identical: every draw is keyed by step)'),
+    evalBatchSize: intRange(1, 1_000_000).default(1024).describe('Examples in the evaluation batch of each recorded loss; default 1024'),
+  })
+  .describe('Record the training dynamics into the results (history)');
+
 const specObjectSchema = z.strictObject({
   $schema: z.string().optional().describe('Ignored; lets editors find the JSON Schema'),
   name: z.string().optional(),
@@ -290,6 +310,7 @@ const specObjectSchema = z.strictObject({
     .default(8192)
     .describe('Examples in the evaluation batch (final loss, benefit); default 8192'),
   regime: regimeThresholdsSchema.prefault({}),
+  record: recordSchema.optional(),
   combine: z
     .literal('lowest-loss')
     .default('lowest-loss')
@@ -798,6 +819,7 @@ function makeSet(spec: SweepSpec, model: ModelKind, points: GridPoint[]): ModelS
     seeds: spec.seeds,
     training: toTraining(spec.training),
     evalBatchSize: spec.evalBatchSize,
+    ...(spec.record ? { record: { ...spec.record, weights: spec.record.weights ?? spec.nHidden * spec.nFeatures <= 1024, metrics: [...spec.record.metrics] } } : {}),
     points,
   };
 }

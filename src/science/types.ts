@@ -67,6 +67,8 @@ export interface ModelSet {
   training: TrainingSettings;
   /** Examples in the evaluation batch used for the final loss and the reconstruction benefit. */
   evalBatchSize: number;
+  /** Record the training dynamics (spec `record`): absent = no history. */
+  record?: RecordSettings;
   points: GridPoint[];
 }
 
@@ -109,6 +111,45 @@ export interface ModelResults {
    * [instance * n + i], from W2's rows) for untied models.
    */
   extra?: Record<string, Float32Array>;
+  /** The recorded training dynamics, when the set asked for them ({@link TrainingHistory}). */
+  history?: TrainingHistory;
+}
+
+/** What a training history records (spec.ts `recordSchema`, defaults filled in). */
+export interface RecordSettings {
+  /** Record at steps 0, every, 2·every, … and the last step. */
+  every: number;
+  metrics: ('loss' | 'featureNorm' | 'superposition' | 'dimensionality' | 'dimsPerFeature')[];
+  /** Also record W (the encoder, m × n). */
+  weights: boolean;
+  /** Record every model, or retrain the kept seed of each point with recording. */
+  seeds: 'all' | 'kept';
+  /** Examples per recorded evaluation. */
+  evalBatchSize: number;
+}
+
+/**
+ * A training history (ModelResults.history). R = steps.length records; every array is
+ * instance-major: loss [instance · R + r], per-feature metrics [(instance · R + r) · n + i],
+ * dimsPerFeature [instance · R + r], W [(instance · R + r) · m · n + k]. Instances without a
+ * history (seeds: 'kept' and not kept) hold NaN.
+ */
+export interface TrainingHistory {
+  steps: number[];
+  loss?: Float32Array;
+  featureNorm?: Float32Array;
+  superposition?: Float32Array;
+  dimensionality?: Float32Array;
+  dimsPerFeature?: Float32Array;
+  W?: Float32Array;
+}
+
+/** The steps at which a history records for `steps` training steps: 0, every, 2·every, …, steps. */
+export function recordSteps(every: number, steps: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < steps; s += every) out.push(s);
+  out.push(steps);
+  return out;
 }
 
 /** One named parameter tensor of every instance: shape of one instance's tensor, data instance-major. */

@@ -87,6 +87,26 @@ describe('parseResultsJson', () => {
     expectRoundTrip(loaded, run);
   });
 
+  it('round-trips a recorded history (only the models that have one)', () => {
+    const spec = parseSpec({ ...phaseSpec, record: { every: 10, seeds: 'kept' } });
+    const run = fakeRun(spec);
+    const g = run.groups[0]!;
+    const R = 3;
+    const count = g.results.count;
+    const history = { steps: [0, 10, 15], loss: new Float32Array(count * R).fill(NaN), dimensionality: new Float32Array(count * R * 2).fill(NaN), W: new Float32Array(count * R * 2).fill(NaN) };
+    history.loss.set([0.5, 0.25, 0.125], 4 * R);
+    history.dimensionality.set([1, 0, 0.5, 0.5, 0.25, 0.75], 4 * R * 2);
+    history.W.set([1, 2, 3, 4, 5, 6], 4 * R * 2);
+    g.results.history = history;
+    const json = buildResultsJson(spec, run, meta) as { cells: { history?: unknown }[] };
+    expect(json.cells.filter((c) => c.history)).toHaveLength(1);
+    const loaded = parseResultsJson(json).groups[0]!.results.history!;
+    expect(loaded.steps).toEqual([0, 10, 15]);
+    expect(loaded.loss).toEqual(history.loss);
+    expect(loaded.dimensionality).toEqual(history.dimensionality);
+    expect(loaded.W).toEqual(history.W);
+  });
+
   it('leaves missing cells NaN with kept −1', () => {
     const json = buildResultsJson(phaseSpec, fakeRun(phaseSpec), meta) as { cells: { gridIndex: number }[] };
     json.cells = json.cells.filter((c) => c.gridIndex !== 5);
