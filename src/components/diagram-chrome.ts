@@ -9,8 +9,9 @@ import { axisTicks, type PhaseDiagramFigure } from '../render/figure.js';
 import { colorMapLUT, DEFAULT_COLOR_MAP, LUT_SIZE, toHex } from '../render/colormap.js';
 import { finiteRange, type PixelRect } from '../render/heatmap.js';
 import { continuousTicks, formatTick } from '../render/ticks.js';
-import { boundaryPath, theoryApplies, theoryBoundaries } from '../render/theory-overlay.js';
+import { boundaryPath, theoryBoundaries } from '../render/theory-overlay.js';
 import type { SweepSpec } from '../science/spec.js';
+import type { TheoryVariant } from '../science/theory.js';
 import type { ModelResults } from '../science/types.js';
 import { axisFraction, axisRange, cellBox } from './diagram-layout.js';
 import type { CellEventDetail, CellModel } from './types.js';
@@ -19,6 +20,13 @@ import type { CellEventDetail, CellModel } from './types.js';
 export interface CellIndex {
   xIndex: number;
   yIndex: number;
+}
+
+/** The theory overlay to draw: the spec (for the orientation) and which exact theory describes it. */
+export interface TheoryMark {
+  spec: SweepSpec;
+  /** `theoryVariant(spec)`: '2-1' (n = 2, m = 1) or '3-2' (n = 3, m = 2). */
+  variant: TheoryVariant;
 }
 
 const numberFormat = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
@@ -30,7 +38,7 @@ export const fmt = (v: number): string => (Number.isFinite(v) ? numberFormat.for
  * crosshair through the hovered cell, the selected cell's outline and the keyboard focus ring, as
  * SVG in figure-box pixels.
  */
-export function renderAxes(plot: PixelRect, fig: PhaseDiagramFigure, marks: { hover?: CellIndex; focus?: CellIndex; selected?: CellIndex; theory?: SweepSpec }): unknown {
+export function renderAxes(plot: PixelRect, fig: PhaseDiagramFigure, marks: { hover?: CellIndex; focus?: CellIndex; selected?: CellIndex; theory?: TheoryMark }): unknown {
   const xTicks = axisTicks(fig.x, fig.xCount);
   const yTicks = axisTicks(fig.y, fig.yCount);
   const bottom = plot.y + plot.height;
@@ -57,14 +65,16 @@ export function renderAxes(plot: PixelRect, fig: PhaseDiagramFigure, marks: { ho
     ${ticks}
     <text class="axis-title" x=${plot.x + plot.width / 2} y=${bottom + 42} text-anchor="middle">${fig.x.title}</text>
     <text class="axis-title" transform="translate(16 ${plot.y + plot.height / 2}) rotate(-90)" text-anchor="middle">${fig.y.title}</text>
-    ${marks.theory ? renderTheory(plot, fig, marks.theory) : nothing}
+    ${marks.theory ? renderTheory(plot, fig, marks.theory.spec, marks.theory.variant) : nothing}
     ${crosshair}${selected}${focus}
   `;
 }
 
-/** The exact n = 2, m = 1 phase boundaries over the plot, when the theory describes `spec`'s cells. */
-export function renderTheory(plot: PixelRect, fig: PhaseDiagramFigure, spec: SweepSpec): unknown {
-if (!theoryApplies(spec)) return nothing;
+/**
+ * The exact phase boundaries of `variant` (n = 2, m = 1 or n = 3, m = 2; `theoryVariant(spec)` from
+ * src/render/theory-overlay.ts) over the plot; `spec` gives the orientation (which axis is p).
+ */
+export function renderTheory(plot: PixelRect, fig: PhaseDiagramFigure, spec: SweepSpec, variant: TheoryVariant): unknown {
   const pIsX = spec.x?.param === 'featureProbability';
   const pAxis = pIsX ? fig.x : fig.y;
   const rAxis = pIsX ? fig.y : fig.x;
@@ -78,7 +88,7 @@ if (!theoryApplies(spec)) return nothing;
     const fy = pIsX ? rf(r) : pf(p);
     return [plot.x + fx * plot.width, plot.y + plot.height - fy * plot.height];
   };
-  const d = boundaryPath(theoryBoundaries(pRange, rRange), toPixel);
+  const d = boundaryPath(theoryBoundaries(pRange, rRange, 200, variant), toPixel);
   return svg`<path class="theory" d=${d}></path>`;
 }
 

@@ -10,7 +10,7 @@ import { renderPhaseDiagramPNG, type PhaseDiagramFigure } from '../render/figure
 import { DEFAULT_COLOR_MAP, regimeLabels } from '../render/colormap.js';
 import { finiteRange } from '../render/heatmap.js';
 import { acquireSharedHeatmap, sharedHeatmapStats, type SharedHeatmapHandle } from '../render/shared-regl.js';
-import { theoryApplies } from '../render/theory-overlay.js';
+import { theoryVariant } from '../render/theory-overlay.js';
 import type { SweepSpec, SweepSpecInput } from '../science/spec.js';
 import { metricFromAttributes, numberConverter, specFromAttributes, SWEEP_ATTRIBUTE_NAMES, type SweepAttributes } from './attributes.js';
 import { cellModel, describeCell, fmt, renderAxes, renderLegend, tooltipLines, type CellIndex } from './diagram-chrome.js';
@@ -71,7 +71,7 @@ const SWEEP_PROPERTIES = Object.keys(SWEEP_ATTRIBUTE_NAMES) as (keyof SweepAttri
  * @attr {number} seed - u32 base seed; the same seed gives the same diagram.
  * @attr {string} metric - what colours the cells: regime (default), norm, superposition, dimensionality, benefit, loss, dims-per-feature.
  * @attr {number} feature - feature index i for per-feature metrics (default: the last feature).
- * @attr {boolean} theory - overlay the exact phase boundaries (n = 2, m = 1 ReLU diagrams only).
+ * @attr {boolean} theory - overlay the exact phase boundaries (ReLU p × r diagrams with n = 2, m = 1 or n = 3, m = 2 only).
  * @attr {boolean} autostart - start training as soon as the element is connected.
  * @attr {string} src - URL of a saved results.json to show instead of training (needs no WebGPU).
  * @attr {boolean} no-inspector - hide the built-in cell inspector (listen to `cell-select` to use your own).
@@ -556,7 +556,8 @@ export class SuperpositionPhaseDiagram extends LitElement {
     const plot = plotRect(width, height);
     const fig = this.figure;
     const spec = this.sweep.spec;
-    const theory = this.theory && spec && theoryApplies(spec) ? spec : undefined;
+    const variant = this.theory && spec ? theoryVariant(spec) : null;
+    const theory = spec && variant ? { spec, variant } : undefined;
     const focusedDetail = fig && this.focusVisible ? this.cellDetail(this.focusCell.xIndex, this.focusCell.yIndex) : undefined;
     const missingLabel = this.sweep.status === 'complete' ? 'diverged' : 'not trained yet';
     const marks = { ...(this.hover ? { hover: this.hover } : {}), ...(this.focusVisible ? { focus: this.focusCell } : {}), ...(this.selected ? { selected: this.selected } : {}), ...(theory ? { theory } : {}) };

@@ -143,7 +143,7 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
       const theory = theoryReport(spec, run);
       if (theory) {
         io.stderr(
-          `exact theory (n = 2, m = 1): ${theory.agreeing} of ${theory.compared} cells agree (${(100 * theory.fraction).toFixed(1)} %) ` +
+          `exact theory (n = ${spec.nFeatures}, m = ${spec.nHidden}): ${theory.agreeing} of ${theory.compared} cells agree (${(100 * theory.fraction).toFixed(1)} %) ` +
             `away from the phase boundaries; ${theory.nearBoundary} cells near a boundary not compared\n`,
         );
       }

@@ -19,8 +19,9 @@ import type { Regime } from '../science/regimes.js';
 import { BOUNDARY_KINDS, theoryBoundaryRatios, type TheoryVariant } from '../science/theory.js';
 
 function axesArePR(spec: SweepSpec): boolean {
-  const isP = (a: Axis | undefined) => a?.param === 'featureProbability';
-  const isR = (a: Axis | undefined) => a?.param === 'importance' && a.mode === 'last';
+  // A `features` selector sets only some features, so p or I would not be (p, …, p) and (1, …, 1, r).
+  const isP = (a: Axis | undefined) => a?.param === 'featureProbability' && !a.features;
+  const isR = (a: Axis | undefined) => a?.param === 'importance' && a.mode === 'last' && !a.features;
   return (isP(spec.x) && isR(spec.y)) || (isR(spec.x) && isP(spec.y));
 }
 
@@ -28,19 +29,21 @@ function axesArePR(spec: SweepSpec): boolean {
  * Which exact theory describes every cell of a spec's diagram: '2-1' for model `relu`, nFeatures 2,
  * nHidden 1; '3-2' for `relu`, nFeatures 3, nHidden 2; in both cases one axis sweeping
  * `featureProbability` (p of every feature) and the other `importance` with mode `last`
- * (I = (1, r) or (1, 1, r)), in either orientation. `null` otherwise.
+ * (I = (1, r) or (1, 1, r)), in either orientation, neither axis with a `features` selector, and
+ * independent data (the default). `null` otherwise.
  * @param spec a parsed spec (`parseSpec`)
  */
 export function theoryVariant(spec: SweepSpec): TheoryVariant | null {
-  if ((spec.model ?? DEFAULT_MODEL) !== 'relu' || !axesArePR(spec)) return null;
+  if ((spec.model ?? DEFAULT_MODEL) !== 'relu' || (spec.data?.kind ?? 'independent') !== 'independent' || !axesArePR(spec)) return null;
   if (spec.nFeatures === 2 && spec.nHidden === 1) return '2-1';
   if (spec.nFeatures === 3 && spec.nHidden === 2) return '3-2';
   return null;
 }
 
 /**
- * Whether the exact n = 2, m = 1 theory describes every cell of a spec's diagram (the overlay the
- * element draws): {@link theoryVariant} is '2-1'.
+ * Whether the exact n = 2, m = 1 theory describes every cell of a spec's diagram:
+ * {@link theoryVariant} is '2-1'. (The element's overlay uses {@link theoryVariant}, so it also
+ * draws the n = 3, m = 2 boundaries.)
  * @param spec a parsed spec (`parseSpec`)
  */
 export function theoryApplies(spec: SweepSpec): boolean {

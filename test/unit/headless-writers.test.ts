@@ -8,6 +8,9 @@ import { selectSeeds } from '../../src/science/seeds.js';
 import { getPreset } from '../../src/science/presets.js';
 import type { ModelResults, ModelSet } from '../../src/science/types.js';
 import { buildCellsCsv, buildResultsJson, round6, writeOutputsAtomically } from '../../src/headless/writers.js';
+import { theoryReport } from '../../src/headless/report.js';
+import { Regime } from '../../src/science/regimes.js';
+import { theoryAgreement, theoryRegime, theoryRegime32, type TheoryCell } from '../../src/science/theory.js';
 import { buildFigure } from '../../src/render/figure-data.js';
 import type { GroupResult, SweepRun } from '../../src/headless/run-types.js';
 import { decodeGroupResults, encodeBytes, encodeNamedResults, encodeResultArrays, decodeFloat32 } from '../../src/headless/wire.js';
@@ -66,6 +69,53 @@ describe('results.json and cells.csv', () => {
   it('rounds to 6 significant digits and maps NaN to null', () => {
     expect(round6(Math.PI)).toBe(3.14159);
     expect(round6(NaN)).toBeNull();
+  });
+});
+
+describe('theoryReport', () => {
+  /** A fake run whose kept seeds' last feature is in `regimeOf(p, r)`, and the cells it should compare. */
+  function runWithRegimes(spec: SweepSpec, regimeOf: (p: number, r: number) => Regime): { run: SweepRun; cells: TheoryCell[] } {
+    const run = fakeRun(spec);
+    const cells: TheoryCell[] = [];
+    for (const { set, results, kept } of run.groups) {
+      const n = set.nFeatures;
+      set.points.forEach((point, pos) => {
+        const p = point.featureProbability[0]!;
+        const r = point.importance[n - 1]! / point.importance[0]!;
+        const regime = regimeOf(p, r);
+        const k = (pos * set.seeds + kept[pos]!) * n + n - 1;
+        results.featureNorm[k] = regime === Regime.notRepresented ? 0 : 1;
+        results.superposition[k] = regime === Regime.superposition ? 1 : 0;
+        cells.push({ featureProbability: p, relativeImportance: r, regime });
+      });
+    }
+    return { run, cells };
+  }
+
+  it('compares the 2→1 diagram with the 2→1 theory', () => {
+    const { run, cells } = runWithRegimes(tiny, theoryRegime);
+    const report = theoryReport(tiny, run)!;
+    expect(report).toEqual(theoryAgreement(cells, 0.2, '2-1'));
+    expect(report.compared).toBeGreaterThan(0);
+    expect(report.fraction).toBe(1);
+  });
+
+  it('compares an n = 3, m = 2 diagram (I = (1, 1, r)) with the 3→2 theory, on the last feature', () => {
+    const spec = parseSpec({ ...getPreset('tiny').spec, nFeatures: 3, nHidden: 2, seeds: 2, x: { param: 'featureProbability', min: 0.05, max: 1, count: 6 }, y: { param: 'importance', mode: 'last', min: 0.1, max: 10, count: 6 } });
+    const { run, cells } = runWithRegimes(spec, theoryRegime32);
+    const report = theoryReport(spec, run)!;
+    expect(report).toEqual(theoryAgreement(cells, 0.2, '3-2'));
+    expect(report.compared).toBeGreaterThan(10);
+    expect(report.fraction).toBe(1);
+    const none = runWithRegimes(spec, () => Regime.notRepresented);
+    const expected = theoryAgreement(none.cells, 0.2, '3-2');
+    expect(theoryReport(spec, none.run)).toEqual(expected);
+    expect(expected.agreeing).toBeLessThan(expected.compared);
+  });
+
+  it('is null for sweeps the theory does not describe', () => {
+    const spec = parseSpec({ ...getPreset('tiny').spec, nFeatures: 4, nHidden: 2 });
+    expect(theoryReport(spec, fakeRun(spec))).toBeNull();
   });
 });
 

@@ -5,6 +5,9 @@ import { BOUNDARY_KINDS, R_STAR_AT_P1, regimeFromRatios, theoryBoundaryRatios, t
 import { Regime } from '../../src/science/regimes.js';
 import { getPreset } from '../../src/science/presets.js';
 import { parseSpec } from '../../src/science/spec.js';
+import { renderTheory } from '../../src/components/diagram-chrome.js';
+import { axisFraction, axisRange } from '../../src/components/diagram-layout.js';
+import type { PhaseDiagramFigure } from '../../src/render/figure.js';
 
 const N_S: [Regime, Regime] = [Regime.notRepresented, Regime.superposition];
 const D_S: [Regime, Regime] = [Regime.dedicated, Regime.superposition];
@@ -145,6 +148,47 @@ describe('theoryVariant and theoryApplies', () => {
     expect(theoryApplies(parseSpec({ ...phase, y: { param: 'importance', mode: 'decay', min: 0.1, max: 10, count: 4 } }))).toBe(false);
     expect(theoryApplies(parseSpec({ ...phase, model: 'linear' }))).toBe(false);
     expect(theoryVariant(parseSpec({ ...phase, nFeatures: 3 }))).toBe(null);
+  });
+
+  it('null when an axis sets only some features or the data are not independent', () => {
+    const phase = getPreset('phase-2-1').spec;
+    const three = { ...phase, nFeatures: 3, nHidden: 2 };
+    expect(theoryVariant(parseSpec(three))).toBe('3-2');
+    expect(theoryVariant(parseSpec({ ...three, featureProbability: 0.1, x: { param: 'featureProbability', features: [2], min: 0.01, max: 1, count: 4 } }))).toBe(null);
+    expect(theoryVariant(parseSpec({ ...three, importance: { mode: 'uniform', value: 1 }, y: { param: 'importance', mode: 'last', features: [0], min: 0.1, max: 10, count: 4 } }))).toBe(null);
+    expect(theoryVariant(parseSpec({ ...phase, data: { kind: 'correlated', sets: [[0, 1]] } }))).toBe(null);
+    expect(theoryVariant(parseSpec({ ...phase, data: { kind: 'independent' } }))).toBe('2-1');
+  });
+});
+
+describe('renderTheory (the element\'s overlay)', () => {
+  const logSpaced = (lo: number, hi: number, n: number): number[] => Array.from({ length: n }, (_, i) => lo * Math.pow(hi / lo, i / (n - 1)));
+  const fig: PhaseDiagramFigure = {
+    title: 't',
+    values: new Float32Array(64),
+    xCount: 8,
+    yCount: 8,
+    x: { title: 'p', scale: 'log', values: logSpaced(0.01, 1, 8) },
+    y: { title: 'r', scale: 'log', values: logSpaced(0.1, 10, 8) },
+    coloring: { kind: 'continuous', label: 'l' },
+  };
+  const plot = { x: 50, y: 10, width: 400, height: 300 };
+  const pathOf = (t: unknown): string => (t as { values: unknown[] }).values[0] as string;
+  const expected = (variant: TheoryVariant): string => {
+    const pf = axisFraction(fig.x)!;
+    const rf = axisFraction(fig.y)!;
+    return boundaryPath(theoryBoundaries(axisRange(fig.x)!, axisRange(fig.y)!, 200, variant), (p, r) => [plot.x + pf(p) * plot.width, plot.y + plot.height - rf(r) * plot.height]);
+  };
+
+  it('draws the variant it is given: the 3→2 curves for an n = 3, m = 2 diagram, the 2→1 ones otherwise', () => {
+    const spec32 = parseSpec({ ...getPreset('phase-2-1').spec, nFeatures: 3, nHidden: 2 });
+    const spec21 = parseSpec(getPreset('phase-2-1').spec);
+    const d32 = pathOf(renderTheory(plot, fig, spec32, theoryVariant(spec32)!));
+    const d21 = pathOf(renderTheory(plot, fig, spec21, theoryVariant(spec21)!));
+    expect(d32).toBe(expected('3-2'));
+    expect(d21).toBe(expected('2-1'));
+    expect(d32.length).toBeGreaterThan(100);
+    expect(d32).not.toBe(d21);
   });
 });
 
