@@ -24,6 +24,13 @@ export const PRESET_SAMPLE_BUDGET = 2e9;
  * - `relu-vs-linear`: section "Demonstrating superposition" (n = 20, m = 5, I_i = 0.7^i, linear and ReLU)
  * - `phase-2-1`: section "Superposition as a phase change", the n = 2, m = 1 phase diagram
  * - `pentagon`: n = 5, m = 2, uniform importance, p = 0.05: a regular pentagon
+ * - `phase-3-2`: the n = 3, m = 2 phase diagram
+ * - `privileged-basis`: section "Superposition in a privileged basis" (hidden-relu, n = 10, m = 5)
+ * - `abs`, `abs-small`: section "Computation in superposition" (n = 100, m = 40; n = 3, m = 6)
+ * - `correlated`, `anticorrelated`: section "Correlated and anticorrelated features" (n = 4, m = 2, two pairs)
+ * - `non-uniform`: the pentagon with one feature's density swept
+ * - `feature-dimensionality`: n = 200, m = 20, 1/(1 − S) from 1 to 20
+ * - `dynamics`: the pentagon's training recorded every 100 steps
  * - `tiny`: a 4 × 4 phase grid that trains in seconds (end-to-end tests)
  */
 export const presets: Readonly<Record<string, Preset>> = {
@@ -67,7 +74,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     description:
       'Section "Superposition as a phase change": n = 2, m = 1; feature 1 has relative importance r (y, 0.1..10, log) ' +
       'and both features density p (x, 0.01..1, log); each cell is not represented, dedicated dimension or ' +
-      'superposition (compare with the exact theory, triple point r = 1, p = 4/7). 16 × 16 points × 4 seeds × ' +
+      'superposition (compare with the exact theory: superposition fills a wedge around r = 1 that narrows towards p = 1; there is no triple point). 16 × 16 points × 4 seeds × ' +
       '2500 steps × batch 512 = 1.3e9 samples (about 1 minute on SwiftShader, 2 cores); the paper uses more seeds and ' +
       'steps: raise --seeds/--steps/--batch-size for a cleaner diagram.',
     spec: {
@@ -95,6 +102,169 @@ export const presets: Readonly<Record<string, Preset>> = {
       importance: { mode: 'uniform', value: 1 },
       seeds: 8,
       training: { steps: 10_000, batchSize: 1024 },
+    },
+  },
+  'phase-3-2': {
+    description:
+      'Section "Superposition as a phase change", the n = 3, m = 2 diagram: features 0 and 1 have importance 1, ' +
+      'feature 2 (the extra feature) relative importance r (y, 0.1..10, log); all density p (x, 0.01..1, log). ' +
+      'Each cell is the extra feature\'s regime; compare with the exact 3 → 2 theory (--metric regime, the theory ' +
+      'overlay in the element). 12 × 12 points × 4 seeds × 2500 steps × batch 512 = 7.4e8 samples.',
+    spec: {
+      name: 'phase-3-2',
+      model: 'relu',
+      nFeatures: 3,
+      nHidden: 2,
+      x: { param: 'featureProbability', label: 'p = 1 − S', min: 0.01, max: 1, count: 12, scale: 'log' },
+      y: { param: 'importance', mode: 'last', label: 'relative importance r', min: 0.1, max: 10, count: 12, scale: 'log' },
+      seeds: 4,
+      training: { steps: 2500, batchSize: 512 },
+    },
+  },
+  'privileged-basis': {
+    description:
+      'Section "Superposition in a privileged basis": the hidden-relu model h = ReLU(W x), x\' = ReLU(Wᵀh + b), ' +
+      'n = 10, m = 5, importance 0.75^i, at 1 − S = 0.75, 0.35, 0.15, 0.1, 0.06, 0.02, 0.01. Dense: each neuron ' +
+      'carries one feature (neuronMaxShare ≈ 1, neuronFeatureCount ≈ 1); sparse: neurons carry several. ' +
+      '7 points × 8 seeds × 4000 steps × batch 256 = 5.7e7 samples (the paper keeps the best of up to 1000 seeds: --seeds).',
+    spec: {
+      name: 'privileged-basis',
+      model: 'hidden-relu',
+      nFeatures: 10,
+      nHidden: 5,
+      importance: { mode: 'decay', value: 0.75 },
+      x: { param: 'featureProbability', label: 'p = 1 − S', values: [0.75, 0.35, 0.15, 0.1, 0.06, 0.02, 0.01], scale: 'log' },
+      seeds: 8,
+      training: { steps: 4000, batchSize: 256 },
+    },
+  },
+  abs: {
+    description:
+      'Section "Computation in superposition": untied W1, W2 learn y = |x| on signed inputs U[−1, 1), n = 100, ' +
+      'm = 40, importance 0.8^i, at 1 − S = 1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001. Dense: neurons compute one ' +
+      'feature\'s |x| each; sparse: more features than neurons are computed (benefit > 0 for more than 40 / 2 ' +
+      'features). 7 points × 1 seed × 1500 steps × batch 128 = 1.3e6 samples at lr 3e-3 (the workgroup layout: a ' +
+      'few minutes on SwiftShader); the paper\'s budget: --steps 10000 --batch-size 1024 on a GPU.',
+    spec: {
+      name: 'abs',
+      model: 'abs',
+      data: { kind: 'signed' },
+      nFeatures: 100,
+      nHidden: 40,
+      importance: { mode: 'decay', value: 0.8 },
+      x: { param: 'featureProbability', label: 'p = 1 − S', values: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001], scale: 'log' },
+      seeds: 1,
+      training: { steps: 1500, batchSize: 128, learningRate: 3e-3 },
+      evalBatchSize: 4096,
+    },
+  },
+  'abs-small': {
+    description:
+      'Computing |x| with more neurons than features: n = 3, m = 6, signed inputs, importance 0.8^i. With two ' +
+      'neurons per feature, ReLU(x) + ReLU(−x) = |x| is exact: dense points reach benefit ≈ 1 for every feature. ' +
+      '4 points × 4 seeds × 4000 steps × batch 256 = 1.6e7 samples.',
+    spec: {
+      name: 'abs-small',
+      model: 'abs',
+      data: { kind: 'signed' },
+      nFeatures: 3,
+      nHidden: 6,
+      importance: { mode: 'decay', value: 0.8 },
+      x: { param: 'featureProbability', label: 'p = 1 − S', values: [1, 0.3, 0.1, 0.03], scale: 'log' },
+      seeds: 4,
+      training: { steps: 4000, batchSize: 256 },
+    },
+  },
+  correlated: {
+    description:
+      'Section "Correlated and anticorrelated features": n = 4, m = 2, two correlated pairs {0, 1} and {2, 3} ' +
+      '(each pair switches on together), uniform importance, at 1 − S = 0.3, 0.1, 0.03. Correlated features ' +
+      'prefer to be orthogonal (a pair splits across the two dimensions, its features at ±90°; the other pair ' +
+      'takes the opposite directions). 3 points × 8 seeds × 3000 steps × batch 256 = 1.8e7 samples.',
+    spec: {
+      name: 'correlated',
+      model: 'relu',
+      data: { kind: 'correlated', sets: [[0, 1], [2, 3]] },
+      nFeatures: 4,
+      nHidden: 2,
+      importance: { mode: 'uniform', value: 1 },
+      x: { param: 'featureProbability', label: 'p = 1 − S', values: [0.3, 0.1, 0.03], scale: 'log' },
+      seeds: 8,
+      training: { steps: 3000, batchSize: 256 },
+    },
+  },
+  anticorrelated: {
+    description:
+      'Section "Correlated and anticorrelated features": n = 4, m = 2, two anticorrelated pairs {0, 1} and {2, 3} ' +
+      '(never both on), uniform importance, at 1 − S = 0.3, 0.1, 0.03. Anticorrelated features prefer to be ' +
+      'antipodal (W_0 ≈ −W_1, W_2 ≈ −W_3: superposition costs them no interference). 3 points × 8 seeds × 3000 ' +
+      'steps × batch 256 = 1.8e7 samples.',
+    spec: {
+      name: 'anticorrelated',
+      model: 'relu',
+      data: { kind: 'anticorrelated', sets: [[0, 1], [2, 3]] },
+      nFeatures: 4,
+      nHidden: 2,
+      importance: { mode: 'uniform', value: 1 },
+      x: { param: 'featureProbability', label: 'p = 1 − S', values: [0.3, 0.1, 0.03], scale: 'log' },
+      seeds: 8,
+      training: { steps: 3000, batchSize: 256 },
+    },
+  },
+  'non-uniform': {
+    description:
+      'Section "Geometry: non-uniform superposition": the pentagon (n = 5, m = 2, uniform importance, p = 0.05) ' +
+      'with feature 4\'s density swept from 0.005 to 0.5 (x, log) while the others stay at 0.05: the pentagon ' +
+      'deforms, then snaps to other arrangements (digons, the dense feature on its own) with a kink in the loss. ' +
+      '12 points × 8 seeds × 5000 steps × batch 512 = 2.5e8 samples.',
+    spec: {
+      name: 'non-uniform',
+      model: 'relu',
+      nFeatures: 5,
+      nHidden: 2,
+      featureProbability: 0.05,
+      importance: { mode: 'uniform', value: 1 },
+      x: { param: 'featureProbability', features: [4], label: 'p of feature 4', min: 0.005, max: 0.5, count: 12, scale: 'log' },
+      seeds: 8,
+      training: { steps: 5000, batchSize: 512 },
+    },
+  },
+  'feature-dimensionality': {
+    description:
+      'Section "Geometry: feature dimensionality" (the notebook\'s setting): n = 200, m = 20, uniform importance, ' +
+      '20 points of 1/(1 − S) from 1 to 20. m/‖W‖_F² sticks near 1 and 1/2; each feature\'s D_i clusters at 1, ' +
+      '1/2 (digons), 2/5 (pentagons) … and 0 (dropped). 20 points × 1 seed × 2000 steps × batch 256 at lr 3e-3 = ' +
+      '1e7 samples (about 15 minutes on SwiftShader: the workgroup layout); the paper: n = 400, m = 30 ' +
+      '(--config with those sizes) and --steps 10000 --batch-size 1024.',
+    spec: {
+      name: 'feature-dimensionality',
+      model: 'relu',
+      nFeatures: 200,
+      nHidden: 20,
+      importance: { mode: 'uniform', value: 1 },
+      // p = 1/k for k = 1 … 20: 1/(1 − S) from 1 to 20.
+      x: { param: 'featureProbability', label: 'p = 1 − S', values: Array.from({ length: 20 }, (_, k) => 1 / (k + 1)), scale: 'log' },
+      seeds: 1,
+      training: { steps: 2000, batchSize: 256, learningRate: 3e-3 },
+      evalBatchSize: 2048,
+    },
+  },
+  dynamics: {
+    description:
+      'Section "Learning dynamics": the pentagon setting (n = 5, m = 2, uniform importance, p = 0.05) with the ' +
+      'training recorded every 100 steps for the kept seed of 4: D_i moves in discrete jumps that line up with ' +
+      'drops in the loss, and W (recorded) shows the features rotating into the pentagon. 4 seeds × 10000 steps × ' +
+      'batch 256 = 1e7 samples, plus the kept seed retrained with recording.',
+    spec: {
+      name: 'dynamics',
+      model: 'relu',
+      nFeatures: 5,
+      nHidden: 2,
+      featureProbability: 0.05,
+      importance: { mode: 'uniform', value: 1 },
+      seeds: 4,
+      training: { steps: 10_000, batchSize: 256 },
+      record: { every: 100, metrics: ['loss', 'featureNorm', 'dimensionality', 'dimsPerFeature'], seeds: 'kept' },
     },
   },
   tiny: {

@@ -50,7 +50,7 @@ describe('training history', () => {
     const stream = modelStream(set.baseSeed, point.index, 2);
     const inst = { model: modelDefinition('relu'), data: dataDefinition('independent'), nFeatures: 5, nHidden: 2, training: set.training, stream, features: featureInputs(point.featureProbability, point.importance) };
     const start = evaluateAutoencoderReference(inst, initialTheta(inst.model, stream, 5, 2), 48);
-    expect(Math.abs(h.loss![(1 * 3 + 2) * R] - start.loss) / start.loss).toBeLessThan(1e-4);
+    expect(Math.abs(h.loss![(1 * 3 + 2) * R]! - start.loss) / start.loss).toBeLessThan(1e-4);
   });
 
   it('seeds: kept retrains only the kept seeds and reproduces their history bit for bit; the others stay NaN', async () => {

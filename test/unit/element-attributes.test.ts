@@ -42,7 +42,7 @@ describe('specFromAttributes', () => {
     [{ densityMin: 0 }, /density-min=0 is not allowed; allowed: \(0, 1\]/],
     [{ importanceMode: 'cubic' }, /importance-mode="cubic" is not allowed; allowed: log, linear/],
     [{ model: 'tanh' }, /model="tanh" is not allowed; allowed: relu, linear, hidden-relu, abs, relu-hidden-bias, linear-nobias/],
-    [{ preset: 'nope' }, /preset="nope" is not allowed; allowed: intro, relu-vs-linear, phase-2-1, pentagon, tiny/],
+    [{ preset: 'nope' }, /preset="nope" is not allowed; allowed: intro, relu-vs-linear, phase-2-1, pentagon, phase-3-2, .*, tiny/],
     [{ batchSize: 1.5 }, /batch-size=1\.5 is not allowed; allowed: integers 1\.\.65536/],
     [{ nHidden: 4, nFeatures: 3 }, /nHidden/],
   ])('rejects %o with an AttributeError naming it', (attrs, message) => {

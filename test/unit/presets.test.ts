@@ -4,7 +4,7 @@ import { SpecError, parseSpec, resolveSpec, resolveSpecGroups } from '../../src/
 
 describe('presets', () => {
   it('every preset parses and resolves within the default sample budget', () => {
-    expect(Object.keys(presets)).toEqual(['intro', 'relu-vs-linear', 'phase-2-1', 'pentagon', 'tiny']);
+    expect(Object.keys(presets)).toEqual(['intro', 'relu-vs-linear', 'phase-2-1', 'pentagon', 'phase-3-2', 'privileged-basis', 'abs', 'abs-small', 'correlated', 'anticorrelated', 'non-uniform', 'feature-dimensionality', 'dynamics', 'tiny']);
     for (const [name, { spec, description }] of Object.entries(presets)) {
       expect(() => parseSpec(spec), name).not.toThrow();
       expect(resolveSpecGroups(spec).length).toBeGreaterThan(0);
@@ -19,9 +19,32 @@ describe('presets', () => {
       'relu-vs-linear': [56, 56 * 3000 * 256],
       'phase-2-1': [1024, 1024 * 2500 * 512],
       pentagon: [8, 8 * 10000 * 1024],
+      'phase-3-2': [576, 576 * 2500 * 512],
+      'privileged-basis': [56, 56 * 4000 * 256],
+      abs: [7, 7 * 1500 * 128],
+      'abs-small': [16, 16 * 4000 * 256],
+      correlated: [24, 24 * 3000 * 256],
+      anticorrelated: [24, 24 * 3000 * 256],
+      'non-uniform': [96, 96 * 5000 * 512],
+      'feature-dimensionality': [20, 20 * 2000 * 256],
+      dynamics: [4, 4 * 10000 * 256],
       tiny: [16, 16 * 200 * 64],
     });
     for (const p of listPresets()) expect(p.totalSamples, p.name).toBeLessThanOrEqual(PRESET_SAMPLE_BUDGET);
+  });
+
+  it('the new experiments resolve to the kinds and settings the paper uses', () => {
+    const abs = resolveSpec(getPreset('abs').spec);
+    expect([abs.model, abs.data, abs.nFeatures, abs.nHidden]).toEqual(['abs', 'signed', 100, 40]);
+    expect(resolveSpec(getPreset('abs-small').spec).nHidden).toBe(6);
+    expect(resolveSpec(getPreset('privileged-basis').spec).model).toBe('hidden-relu');
+    expect(resolveSpec(getPreset('anticorrelated').spec).featureSets).toEqual([[0, 1], [2, 3]]);
+    const nu = resolveSpec(getPreset('non-uniform').spec);
+    expect(nu.points.every((p) => p.featureProbability.slice(0, 4).every((v) => v === 0.05))).toBe(true);
+    expect(nu.points[0]!.featureProbability[4]).toBeCloseTo(0.005, 12);
+    const fd = resolveSpec(getPreset('feature-dimensionality').spec);
+    expect(fd.points.map((p) => Math.round(1 / p.featureProbability[0]!))).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
+    expect(resolveSpec(getPreset('dynamics').spec).record).toMatchObject({ every: 100, seeds: 'kept', weights: true });
   });
 
   it('intro: n = 5, m = 2, I = 0.9^i, p = 1, 0.3, 0.1, 0.05', () => {
@@ -69,7 +92,7 @@ describe('presets', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(SpecError);
       expect((e as Error).message).toContain('"pentagram"');
-      expect((e as Error).message).toContain('intro, relu-vs-linear, phase-2-1, pentagon, tiny');
+      expect((e as Error).message).toContain('intro, relu-vs-linear, phase-2-1, pentagon, phase-3-2, privileged-basis');
     }
     expect(() => getPreset('toString')).toThrow(SpecError);
   });
