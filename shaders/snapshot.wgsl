@@ -7,8 +7,9 @@
 //
 // out[instance · (1 + F) + 0] = loss (of the snapshot's evaluation batch; NaN when none ran)
 // out[instance · (1 + F) + 1 + f] = metric for feature `feature` (F = 1) or feature f (F = N),
-// F = settings.featureCount. Metric codes (src/engine/snapshot-kernel.ts SNAPSHOT_METRICS):
-// 0 regime, 1 norm, 2 superposition, 3 dimensionality, 4 benefit, 5 loss, 6 dims per feature.
+// F = settings.featureCount. Metric codes (snapshotCode in src/science/metric-registry.ts):
+// 0 regime, 1 norm, 2 superposition, 3 dimensionality, 4 benefit, 5 loss, 6 dims per feature
+// (the codes of src/science/metric-registry.ts; test/unit/metric-registry.test.ts checks this line).
 
 override N: u32 = 5u;
 override WG: u32 = 64u;

@@ -6,7 +6,7 @@
  */
 import type { Engine } from '../engine/engine.js';
 import { findDiverged, trainModelSet } from '../engine/trainer.js';
-import type { SnapshotSelection } from '../engine/snapshot-kernel.js';
+import { SNAPSHOT_METRICS, type SnapshotMetric, type SnapshotSelection } from '../engine/snapshot-kernel.js';
 import type { TrainProgress, TrainSnapshot } from '../engine/types.js';
 import { metricOffsets, metricStride } from '../engine/layout.js';
 import { keptMetricOf, metricFromFields, shownFeatures, type FigureGroupView, type MetricChoice, type MetricName } from '../render/figure-data.js';
@@ -47,8 +47,10 @@ export interface LiveProgress extends TrainProgress {
 
 /** The snapshot selection a figure of `metric` needs. */
 export function selectionFor(spec: SweepSpec, metric: MetricChoice): SnapshotSelection {
+  // Per-neuron metrics have no snapshot code: live cells show them once a group finishes.
+  if (!(SNAPSHOT_METRICS as readonly string[]).includes(metric.name)) return { metric: 'loss', feature: 0, thresholds: spec.regime };
   const features = shownFeatures(spec, metric);
-  return { metric: metric.name, feature: features.length === 1 ? Math.max(0, features[0]!) : 'all', thresholds: spec.regime };
+  return { metric: metric.name as SnapshotMetric, feature: features.length === 1 ? Math.max(0, features[0]!) : 'all', thresholds: spec.regime };
 }
 
 /**

@@ -3,14 +3,16 @@
  * buffer, so a live view reads back (1 + F) floats per model (F = 1, or n for every feature)
  * instead of the weights.
  */
+import { SNAPSHOT_METRIC_NAMES } from '../science/metric-registry.js';
 import type { RegimeThresholds } from '../science/regimes.js';
 import type { Engine } from './engine.js';
 import { encodePass, getPipeline } from './pipeline.js';
 import { SettingsUniform } from './uniforms.js';
 
 /** Metrics a snapshot can gather, in the WGSL's code order. */
-export const SNAPSHOT_METRICS = ['regime', 'norm', 'superposition', 'dimensionality', 'benefit', 'loss', 'dimsPerFeature'] as const;
-export type SnapshotMetric = (typeof SNAPSHOT_METRICS)[number];
+export const SNAPSHOT_METRICS = SNAPSHOT_METRIC_NAMES as readonly SnapshotMetric[];
+/** The metrics with a snapshot code in the registry (src/science/metric-registry.ts). */
+export type SnapshotMetric = 'regime' | 'norm' | 'superposition' | 'dimensionality' | 'benefit' | 'loss' | 'dimsPerFeature';
 
 /** What one snapshot gathers. */
 export interface SnapshotSelection {

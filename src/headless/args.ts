@@ -3,6 +3,7 @@
  * a config file, so it can be unit-tested without a browser. Every problem becomes one
  * {@link CliError} whose message names the flag, the value and the allowed range.
  */
+import { METRIC_NAMES, METRICS } from '../science/metric-registry.js';
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -111,7 +112,7 @@ function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string;
     .option('--cols <n>', `values on the x axis (columns), integer ${FLAG_RANGES.cols[0]}..${FLAG_RANGES.cols[1]} (default: the spec's)`)
     .option('--rows <n>', `values on the y axis (rows), integer ${FLAG_RANGES.rows[0]}..${FLAG_RANGES.rows[1]} (default: the spec's)`)
     .option('--seed <n>', `base seed of the counter-based PRNG, integer 0..${FLAG_RANGES.seed[1]} (u32; default: the spec's, else 0)`)
-    .option('--metric <name>', 'metric drawn in phase-diagram.png: regime, norm, superposition, dimensionality, benefit (per feature; NAME:i picks feature i), loss, dimsPerFeature (default: regime of the last feature for two numeric axes, else norm of every feature)')
+    .option('--metric <name>', `metric drawn in phase-diagram.png: ${(['feature', 'model', 'neuron'] as const).map((per) => `${METRIC_NAMES.filter((m) => METRICS[m].per === per).join(', ')} (per ${per}${per === 'model' ? '' : `; NAME:${per === 'feature' ? 'i' : 'j'} picks ${per} ${per === 'feature' ? 'i' : 'j'}`}${per === 'neuron' ? '; models with a privileged hidden layer' : ''})`).join('; ')} (default: regime of the last feature for two numeric axes, else norm of every feature)`)
     .option('--quiet', 'no progress bar or summary on stderr (default: shown); warnings and the written paths still print')
     .action((opts: RawSweepOptions) => record({ command: 'sweep', options: validateSweepOptions(opts) }));
 

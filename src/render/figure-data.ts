@@ -9,6 +9,7 @@
  *   rows (top to bottom) are (model, feature) pairs for per-feature metrics (default `norm`: which features each
  *   model represents as p changes) or one row per model for per-model metrics.
  */
+import { checkMetricApplies, METRIC_NAMES, METRICS, type MetricName } from '../science/metric-registry.js';
 import { axisLabels, axisValues, type Axis, type SweepSpec } from '../science/spec.js';
 import { classifyFeature, type RegimeThresholds } from '../science/regimes.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
@@ -18,11 +19,13 @@ import type { FigureAxis, PhaseDiagramFigure } from './figure.js';
 import type { GroupResult } from '../headless/run-types.js';
 
 /** Metrics a figure can show. Per-feature ones take a feature index. */
-export const metricNames = ['regime', 'norm', 'superposition', 'dimensionality', 'benefit', 'loss', 'dimsPerFeature'] as const;
-export type MetricName = (typeof metricNames)[number];
+export const metricNames: readonly MetricName[] = METRIC_NAMES;
+export type { MetricName };
 
 /** Metrics with one value per feature (the rest have one per model). */
-export const perFeatureMetrics: readonly MetricName[] = ['regime', 'norm', 'superposition', 'dimensionality', 'benefit'];
+export const perFeatureMetrics: readonly MetricName[] = METRIC_NAMES.filter((m) => METRICS[m].per === 'feature');
+/** Metrics with one value per hidden neuron (NAME:j picks neuron j). */
+export const perNeuronMetrics: readonly MetricName[] = METRIC_NAMES.filter((m) => METRICS[m].per === 'neuron');
 
 /** A metric and, for per-feature metrics, an optional feature index (default: see {@link defaultMetric}). */
 export interface MetricChoice {
@@ -31,15 +34,7 @@ export interface MetricChoice {
 }
 
 /** Human-readable description of each metric (colour-bar label). */
-export const metricTitles: Record<MetricName, string> = {
-  regime: 'regime',
-  norm: 'feature norm ‖W_i‖',
-  superposition: 'superposition Σ_{j≠i} (Ŵ_i·W_j)²',
-  dimensionality: 'feature dimensionality D_i',
-  benefit: 'reconstruction benefit',
-  loss: 'final loss',
-  dimsPerFeature: 'dimensions per feature m / ‖W‖_F²',
-};
+export const metricTitles = Object.fromEntries(METRIC_NAMES.map((m) => [m, METRICS[m].title])) as Record<MetricName, string>;
 
 /**
  * Parses `NAME` or `NAME:FEATURE` (e.g. `regime`, `norm:0`).
@@ -49,12 +44,12 @@ export const metricTitles: Record<MetricName, string> = {
 export function parseMetric(text: string): MetricChoice {
   const [name, feature, extra] = text.split(':');
   if (!metricNames.includes(name as MetricName) || extra !== undefined) {
-    throw new Error(`--metric: ${JSON.stringify(text)} is not allowed; allowed: ${metricNames.join(', ')} (per-feature ones optionally as NAME:FEATURE, e.g. norm:0)`);
+    throw new Error(`--metric: ${JSON.stringify(text)} is not allowed; allowed: ${metricNames.join(', ')} (per-feature ones optionally as NAME:FEATURE, e.g. norm:0; per-neuron ones as NAME:NEURON)`);
   }
   const choice: MetricChoice = { name: name as MetricName };
   if (feature !== undefined) {
-    if (!perFeatureMetrics.includes(choice.name)) throw new Error(`--metric: ${name} has one value per model; it takes no feature index`);
-    if (!/^\d+$/.test(feature)) throw new Error(`--metric: feature index ${JSON.stringify(feature)} is not allowed; allowed: integers 0..nFeatures−1`);
+    if (METRICS[choice.name].per === 'model') throw new Error(`--metric: ${name} has one value per model; it takes no feature index`);
+    if (!/^\d+$/.test(feature)) throw new Error(`--metric: ${METRICS[choice.name].per} index ${JSON.stringify(feature)} is not allowed; allowed: integers 0..${METRICS[choice.name].per === 'neuron' ? 'nHidden' : 'nFeatures'}−1`);
     choice.feature = Number(feature);
   }
   return choice;
@@ -81,6 +76,16 @@ export function defaultMetric(spec: SweepSpec): MetricChoice {
  * @throws Error when the feature index is ≥ nFeatures.
  */
 export function checkMetric(spec: SweepSpec, m: MetricChoice): void {
+  const models = spec.x?.param === 'model' ? spec.x.values : spec.y?.param === 'model' ? spec.y.values : [spec.model ?? 'relu'];
+  try {
+    checkMetricApplies(m.name, models);
+  } catch (e) {
+    throw new Error(`--metric: ${(e as Error).message}`);
+  }
+  if (METRICS[m.name].per === 'neuron') {
+    if (m.feature !== undefined && m.feature >= spec.nHidden) throw new Error(`--metric: neuron index ${m.feature} is out of range; allowed: 0..${spec.nHidden - 1} (nHidden = ${spec.nHidden})`);
+    return;
+  }
   if (m.feature !== undefined && m.feature >= spec.nFeatures) {
     throw new Error(`--metric: feature index ${m.feature} is out of range; allowed: 0..${spec.nFeatures - 1} (nFeatures = ${spec.nFeatures})`);
   }
@@ -121,6 +126,7 @@ export function keptMetricOf(spec: SweepSpec, set: ModelSet, r: ModelResults, ke
   if (seed < 0) return NaN;
   const inst = pos * set.seeds + seed;
   const n = set.nFeatures;
+  if (METRICS[metric].per === 'neuron') return r.extra?.[metric]?.[inst * set.nHidden + feature] ?? NaN;
   return metricFromFields((field, i) => (i < 0 ? r[field][inst]! : r[field][inst * n + i]!), metric, feature, spec.regime);
 }
 
@@ -148,6 +154,9 @@ export function metricFromFields(read: (field: MetricField, feature: number) => 
       return read('benefit', feature);
     case 'regime':
       return classifyFeature(read('featureNorm', feature), read('superposition', feature), thresholds);
+    default:
+      // Per-neuron metrics live in ModelResults.extra, not in these fields (keptMetricOf reads them).
+      return NaN;
   }
 }
 
@@ -215,7 +224,9 @@ export function assembleFigure(spec: SweepSpec, groups: readonly FigureGroupView
   const base = { subtitle: subtitle(spec), ...(size ?? {}) };
   const map = figureCellMap(spec, groups, metric);
   const values = new Float32Array(map.xCount * map.yCount).fill(NaN);
-  const perFeature = perFeatureMetrics.includes(metric.name);
+  const perNeuron = METRICS[metric.name].per === 'neuron';
+  const perFeature = perFeatureMetrics.includes(metric.name) || perNeuron;
+  const unit = perNeuron ? 'neuron' : 'feature';
   const features = shownFeatures(spec, metric);
   groups.forEach((g, gi) =>
     g.set.points.forEach((_, pos) => {
@@ -228,7 +239,7 @@ export function assembleFigure(spec: SweepSpec, groups: readonly FigureGroupView
 
   if (num.length === 2) {
     const feature = features[0]!;
-    const what = metric.name === 'regime' ? `Regime of feature ${feature}${feature === n - 1 ? ' (the last)' : ''}` : `${metricTitles[metric.name]}${perFeature ? ` of feature ${feature}` : ''}`;
+    const what = metric.name === 'regime' ? `Regime of feature ${feature}${feature === n - 1 ? ' (the last)' : ''}` : `${metricTitles[metric.name]}${perFeature ? ` of ${unit} ${feature}` : ''}`;
     return {
       ...base,
       title: `${what}: ${modelText} model, n = ${n}, m = ${spec.nHidden}`,
@@ -250,7 +261,7 @@ export function assembleFigure(spec: SweepSpec, groups: readonly FigureGroupView
     }),
   );
   const x: FigureAxis = col ? figureAxis(col.axis) : { title: '', scale: 'category', labels: [modelText] };
-  const yTitle = perFeature ? (groups.length > 1 ? 'model, feature i' : 'feature i') : 'model';
+  const yTitle = perFeature ? (groups.length > 1 ? `model, ${unit} ${perNeuron ? 'j' : 'i'}` : `${unit} ${perNeuron ? 'j' : 'i'}`) : 'model';
   return {
     ...base,
     title: `${metricTitles[metric.name]}: ${modelText} model${groups.length > 1 ? 's' : ''}, n = ${n}, m = ${spec.nHidden}`,
@@ -268,8 +279,9 @@ export function assembleFigure(spec: SweepSpec, groups: readonly FigureGroupView
  * the chosen one or every feature for per-feature metrics, and [−1] for per-model metrics.
  */
 export function shownFeatures(spec: SweepSpec, metric: MetricChoice): number[] {
-  const n = spec.nFeatures;
-  const perFeature = perFeatureMetrics.includes(metric.name);
+  const perNeuron = METRICS[metric.name].per === 'neuron';
+  const n = perNeuron ? spec.nHidden : spec.nFeatures;
+  const perFeature = perFeatureMetrics.includes(metric.name) || perNeuron;
   if (numericAxes(spec).length === 2) return [metric.feature ?? n - 1];
   if (!perFeature) return [-1];
   return metric.feature !== undefined ? [metric.feature] : Array.from({ length: n }, (_, i) => i);
