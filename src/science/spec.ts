@@ -262,7 +262,7 @@ export const regimeThresholdsSchema = z.strictObject({
   superpositionThreshold: z.number().gte(0, { error: 'allowed: >= 0' }).default(0.1).describe('default 0.1'),
 });
 
-/** Metrics a training history can record (docs/science.md "Learning dynamics"). */
+/** Metrics a training history can record (docs/science.md "Experiments", learning dynamics). */
 export const RECORD_METRICS = ['loss', 'featureNorm', 'superposition', 'dimensionality', 'dimsPerFeature'] as const;
 
 /** Training dynamics: the loss and chosen metrics every `every` steps (the paper's "Learning dynamics"). */
