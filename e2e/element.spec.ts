@@ -373,7 +373,7 @@ test.describe('superposition-phase-diagram', () => {
 
   test('a bad attribute shows a message naming it and fires sweep-error; fixing it recovers', async ({ page }) => {
     const event = await openAndWait(page, 'preset=tiny&n-features=1&autostart', 'sweep-error');
-    expect(event.detail).toMatchObject({ name: 'AttributeError', message: 'n-features=1 is not allowed; allowed: integers 2..64' });
+    expect(event.detail).toMatchObject({ name: 'AttributeError', message: 'n-features=1 is not allowed; allowed: integers 2..1024' });
     const box = page.locator('superposition-phase-diagram').locator('[part=message]');
     await expect(box).toContainText('n-features=1 is not allowed');
     const done = await eventFrom(page, 'sweep-complete', () => page.evaluate(() => document.getElementById('d0')!.setAttribute('n-features', '2')));

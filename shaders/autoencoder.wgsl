@@ -2,7 +2,8 @@
 // any model kind on any data kind, at any size the device's limits allow (n up to thousands,
 // m up to hundreds). Owner: src/engine/autoencoder-kernel.ts. Mirrored in float64 by
 // src/science/autoencoder-reference.ts. This file names no model or data kind: a pipeline's source
-// is prng.wgsl + one shaders/models/<kind>.wgsl + one shaders/data/<kind>.wgsl + this file.
+// is prng.wgsl + optimizer.wgsl + one shaders/models/<kind>.wgsl + one shaders/data/<kind>.wgsl +
+// this file.
 //
 // Interface a model module provides (src/science/models/contract.ts has the symbols):
 //   const MODEL_TIED: bool            D = Eᵀ (θ holds W) instead of separate W1 [m, n], W2 [n, m]
@@ -133,25 +134,6 @@ fn outputPre(t: u32, i: u32) -> f32 {
   return s;
 }
 
-fn scheduleFactor(step: u32) -> f32 {
-  let t = f32(step);
-  let T = f32(settings.totalSteps);
-  if (SCHEDULE == 1u) { return 1.0 - t / T; }
-  if (SCHEDULE == 2u) { return select(cos(1.5707963267948966 * t / (T - 1.0)), 1.0, settings.totalSteps <= 1u); }
-  return 1.0;
-}
-
-struct AdamStep {
-  lr: f32,
-  bc1: f32,
-  bc2: f32,
-}
-
-fn adamStep(step: u32) -> AdamStep {
-  let t = f32(step + 1u);
-  return AdamStep(settings.learningRate * scheduleFactor(step), 1.0 - pow(settings.beta1, t), 1.0 - pow(settings.beta2, t));
-}
-
 // Adam/AdamW on θ[k] with its accumulated gradient (PyTorch's order: decoupled decay, then the
 // bias-corrected step); clears the gradient for the next step.
 fn update(k: u32, a: AdamStep) {
@@ -159,20 +141,13 @@ fn update(k: u32, a: AdamStep) {
   grad[base + k] = 0.0;
 }
 
+// Adam/AdamW on θ[k] (optimizer.wgsl's adam4 on one lane), its moments kept in moment1/moment2.
 fn applyAdam(k: u32, gradient: f32, a: AdamStep) {
   let index = base + k;
-  var p = param(k);
-  var g = gradient;
-  if (ADAMW) {
-    p = p * (1.0 - a.lr * settings.weightDecay);
-  } else {
-    g = g + settings.weightDecay * p;
-  }
-  let m = settings.beta1 * moment1[index] + (1.0 - settings.beta1) * g;
-  let v = settings.beta2 * moment2[index] + (1.0 - settings.beta2) * g * g;
-  moment1[index] = m;
-  moment2[index] = v;
-  setParam(k, p - a.lr * (m / a.bc1) / (sqrt(v / a.bc2) + settings.epsilon));
+  let u = adam4(vec4f(param(k)), vec4f(gradient), vec4f(moment1[index]), vec4f(moment2[index]), a);
+  moment1[index] = u.m.x;
+  moment2[index] = u.v.x;
+  setParam(k, u.value.x);
 }
 
 fn addGrad(k: u32, v: f32) { grad[base + k] += v; }

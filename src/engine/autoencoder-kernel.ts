@@ -10,6 +10,7 @@ import type { TrainingSettings } from '../science/types.js';
 import type { Engine } from './engine.js';
 import { DeviceLimitError } from './errors.js';
 import { getPipeline, recordDispatch } from './pipeline.js';
+import { trainSettings as trainSettingsValues } from './train-kernel.js';
 import { SettingsUniform } from './uniforms.js';
 
 /** Shape of one autoencoder pipeline: layout, sizes, invocations and whether θ sits in workgroup memory. */
@@ -103,7 +104,7 @@ function source(engine: Engine, shape: AutoencoderShape): string {
   const data = engine.shaders.data[shape.data.kind];
   if (model === undefined) throw new Error(`no WGSL module shaders/models/${shape.model.kind}.wgsl`);
   if (data === undefined) throw new Error(`no WGSL module shaders/data/${shape.data.kind}.wgsl`);
-  return engine.shaders.prng + model + data + engine.shaders.autoencoder;
+  return engine.shaders.prng + engine.shaders.optimizer + model + data + engine.shaders.autoencoder;
 }
 
 export class AutoencoderKernel {
@@ -166,19 +167,7 @@ export class AutoencoderKernel {
   /** Writes the settings of steps [firstStep, firstStep + stepCount) and records one dispatch; submit right after. */
   encodeTrain(encoder: GPUCommandEncoder, instanceCount: number, firstStep: number, stepCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
     if (!this.trainBindGroup) throw new Error('AutoencoderKernel.bind() must be called before encodeTrain()');
-    const t = this.training;
-    this.trainSettings.write({
-      instanceCount,
-      firstStep,
-      stepCount,
-      totalSteps: t.steps,
-      learningRate: t.learningRate,
-      beta1: t.beta1,
-      beta2: t.beta2,
-      epsilon: t.epsilon,
-      weightDecay: t.weightDecay,
-      rowStride: dispatch.rowStride,
-    });
+    this.trainSettings.write(trainSettingsValues(this.training, instanceCount, firstStep, stepCount, dispatch.rowStride));
     recordDispatch(encoder, `${this.label}.train`, this.trainPipeline, this.trainBindGroup, dispatch);
   }
 

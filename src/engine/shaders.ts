@@ -11,6 +11,8 @@ export interface ShaderSources {
   /** Registers-layout helpers (featureBlock, drawFour), prepended to train and evaluate after prng. */
   blocks: string;
   snapshot: string;
+  /** Adam/AdamW and the schedules, prepended to every training driver after prng. */
+  optimizer: string;
   /** The autoencoder drivers (workgroup layout), which name no model or data kind. */
   autoencoder: string;
   /** One module per model kind, by kind name (shaders/models/<kind>.wgsl). */

@@ -32,6 +32,25 @@ const ENTRY_POINTS: Record<Exclude<KernelLayout, 'workgroup' | 'invocation'>, st
 
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
 
+/**
+ * The values of a training driver's `Settings` uniform (train.wgsl, autoencoder.wgsl) for steps
+ * [firstStep, firstStep + stepCount) of `instanceCount` instances, `rowStride` per dispatch row.
+ */
+export function trainSettings(t: TrainingSettings, instanceCount: number, firstStep: number, stepCount: number, rowStride: number): Record<string, number> {
+  return {
+    instanceCount,
+    firstStep,
+    stepCount,
+    totalSteps: t.steps,
+    learningRate: t.learningRate,
+    beta1: t.beta1,
+    beta2: t.beta2,
+    epsilon: t.epsilon,
+    weightDecay: t.weightDecay,
+    rowStride,
+  };
+}
+
 export class TrainKernel {
   /** The WGSL `Settings` struct's uniform. */
   private readonly settings: SettingsUniform;
@@ -48,7 +67,7 @@ export class TrainKernel {
 
   static async create(engine: Engine, config: TrainKernelConfig): Promise<TrainKernel> {
     const { training } = config;
-    const code = engine.shaders.prng + engine.shaders.blocks + engine.shaders.train;
+    const code = engine.shaders.prng + engine.shaders.optimizer + engine.shaders.blocks + engine.shaders.train;
     const pipeline = await getPipeline(engine, {
       label: `train.${config.layout}`,
       code,
@@ -90,19 +109,7 @@ export class TrainKernel {
    */
   encode(encoder: GPUCommandEncoder, instanceCount: number, firstStep: number, stepCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
     if (!this.bindGroup) throw new Error('TrainKernel.bind() must be called before encode()');
-    const t = this.config.training;
-    this.settings.write({
-      instanceCount,
-      firstStep,
-      stepCount,
-      totalSteps: t.steps,
-      learningRate: t.learningRate,
-      beta1: t.beta1,
-      beta2: t.beta2,
-      epsilon: t.epsilon,
-      weightDecay: t.weightDecay,
-      rowStride: dispatch.rowStride,
-    });
+    this.settings.write(trainSettings(this.config.training, instanceCount, firstStep, stepCount, dispatch.rowStride));
     recordDispatch(encoder, `train.${this.config.layout}`, this.pipeline, this.bindGroup, dispatch);
   }
 

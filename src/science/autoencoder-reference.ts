@@ -9,12 +9,12 @@
  *   d_i   = 2 I_i (x'_i − t_i) / B · φ_o'(out_pre_i)          (∂loss/∂out_pre)
  *   dh_j  = (Σ_i D_ij d_i) · φ_h'(h_pre_j)                      (∂loss/∂h_pre)
  *   ∂E_ji += dh_j x_i,  ∂D_ij += d_i h_j (tied: both into W_ji),  ∂b_i += d_i,  ∂b_h,j += dh_j
- * Adam/AdamW exactly as reference.ts (PyTorch's order), on every parameter.
+ * Adam/AdamW from optimizer.ts (PyTorch's order), on every parameter.
  */
 import { drawFeature, featureInputs, targetVariance, type DataDefinition } from './data/contract.js';
 import { activate, parameterCount, slope, targetOf, tensorLayout, type ModelDefinition } from './models/contract.js';
 import { EVAL_STEP, evaluationStream, initialNormal, type Stream } from './prng.js';
-import { scheduleFactor } from './reference.js';
+import { adamStep } from './optimizer.js';
 import type { TrainingSettings } from './types.js';
 
 /** One model to train: its kinds, size, training settings, stream and per-feature inputs. */
@@ -129,22 +129,6 @@ export function batchLossGradient(inst: AutoencoderInstance, theta: ArrayLike<nu
     }
   }
   return loss / B;
-}
-
-/** One Adam/AdamW update of θ in place (PyTorch's order: decoupled decay, then the bias-corrected step). */
-export function adamStep(t: TrainingSettings, step: number, theta: Float64Array, g: Float64Array, m1: Float64Array, m2: Float64Array): void {
-  const lr = t.learningRate * scheduleFactor(t.schedule, step, t.steps);
-  const bc1 = 1 - Math.pow(t.beta1, step + 1);
-  const bc2 = 1 - Math.pow(t.beta2, step + 1);
-  for (let k = 0; k < theta.length; k++) {
-    let value = theta[k]!;
-    let grad = g[k]!;
-    if (t.optimizer === 'adamw') value *= 1 - lr * t.weightDecay;
-    else grad += t.weightDecay * value;
-    m1[k] = t.beta1 * m1[k]! + (1 - t.beta1) * grad;
-    m2[k] = t.beta2 * m2[k]! + (1 - t.beta2) * grad * grad;
-    theta[k] = value - (lr * (m1[k]! / bc1)) / (Math.sqrt(m2[k]! / bc2) + t.epsilon);
-  }
 }
 
 /** Trains one model for `steps` steps (default all) from its initialisation; returns θ (float64). */

@@ -7,6 +7,7 @@
  * Model (docs/science.md "Models"): h = W x, x' = ReLU(Wᵀh + b) (`linear`: x' = Wᵀh + b).
  * Loss: (1/B) Σ_e Σ_i I_i (x_i − x'_i)².
  */
+import { adamStep } from './optimizer.js';
 import { draw, EVAL_STEP, evaluationStream, initialW, modelStream, unit, type Stream } from './prng.js';
 import type { ModelKind, ModelSet, TrainingSettings } from './types.js';
 
@@ -45,12 +46,7 @@ export function referenceInstance(set: ModelSet, instance: number): ReferenceIns
   };
 }
 
-/** Learning-rate factor at 0-based step t of T (the notebook's schedules). */
-export function scheduleFactor(schedule: TrainingSettings['schedule'], t: number, T: number): number {
-  if (schedule === 'linear') return 1 - t / T;
-  if (schedule === 'cosine') return T <= 1 ? 1 : Math.cos((0.5 * Math.PI * t) / (T - 1));
-  return 1;
-}
+export { scheduleFactor } from './optimizer.js';
 
 const scratch = new Uint32Array(4);
 
@@ -159,19 +155,7 @@ export function trainReference(inst: ReferenceInstance, steps = inst.training.st
   const ws = workspace(inst);
   for (let step = 0; step < steps; step++) {
     batchGradient(inst, theta, step, g, ws);
-    // Adam / AdamW, PyTorch's order: decoupled decay, then the bias-corrected step.
-    const lr = t.learningRate * scheduleFactor(t.schedule, step, t.steps);
-    const bc1 = 1 - Math.pow(t.beta1, step + 1);
-    const bc2 = 1 - Math.pow(t.beta2, step + 1);
-    for (let k = 0; k < P; k++) {
-      let value = theta[k]!;
-      let grad = g[k]!;
-      if (t.optimizer === 'adamw') value *= 1 - lr * t.weightDecay;
-      else grad += t.weightDecay * value;
-      m1[k] = t.beta1 * m1[k]! + (1 - t.beta1) * grad;
-      m2[k] = t.beta2 * m2[k]! + (1 - t.beta2) * grad * grad;
-      theta[k] = value - (lr * (m1[k]! / bc1)) / (Math.sqrt(m2[k]! / bc2) + t.epsilon);
-    }
+    adamStep(t, step, theta, g, m1, m2);
   }
   return { W: theta.slice(0, m * n), b: theta.slice(m * n) };
 }
