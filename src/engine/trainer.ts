@@ -14,12 +14,17 @@ import { metricOffsets, metricStride } from './layout.js';
 import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
 import { trainAutoencoderSet } from './autoencoder-trainer.js';
+import { flopsPerSample, modelDefinition } from '../science/models/index.js';
 import type { TrainOptions, TrainOutcome, TrainProgress } from './types.js';
 
 /** Seconds one training submit should take: short enough for a responsive page and far under GPU watchdogs. */
 const TARGET_SUBMIT_SECONDS = 0.25;
-/** Samples in the first submit, before any measurement. */
-const FIRST_SUBMIT_SAMPLES = 2 ** 21;
+/**
+ * FLOPs of the first submit, before any measurement (then sized by the measured time): ~2·10⁸ is
+ * 0.1–0.5 s on SwiftShader's two cores, so the first progress report and a cancel land within
+ * about a second at every model size (for n = 5, m = 2 this is about 2²⁰ samples).
+ */
+const FIRST_SUBMIT_FLOPS = 2e8;
 
 const now = (): number => performance.now() / 1000;
 
@@ -218,7 +223,7 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
     const snapshotEvery = options.snapshot?.intervalSeconds ?? DEFAULT_SNAPSHOT_SECONDS;
     let lastSnapshot = now();
     const samplesPerStep = chunk.count * training.batchSize;
-    let stepsPerDispatch = options.stepsPerDispatch ?? Math.max(1, Math.round(FIRST_SUBMIT_SAMPLES / samplesPerStep));
+    let stepsPerDispatch = options.stepsPerDispatch ?? Math.max(1, Math.round(FIRST_SUBMIT_FLOPS / (samplesPerStep * flopsPerSample(modelDefinition(set.model), n, m))));
     // Stopped mid-chunk: one last snapshot with the full metric records, so a live view keeps (and
     // can recolour) what was trained; then the usual CancelledError.
     const stop = async (step: number): Promise<never> => {
