@@ -157,3 +157,51 @@ test('--backend node (dawn.node) trains the same models as the Chromium backend'
   }
   expect(existsSync(join(viaNode, 'phase-diagram.png'))).toBe(true);
 });
+
+test('every model kind through the Chromium backend: abs on signed data writes W1, W2 and b, per-neuron metrics, a recorded history and a per-neuron PNG; a metric that does not apply is refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'superposition-e2e-abs-'));
+  const config = join(dir, 'abs.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      model: 'abs',
+      data: { kind: 'signed' },
+      nFeatures: 3,
+      nHidden: 6,
+      importance: { mode: 'decay', value: 0.8 },
+      x: { param: 'featureProbability', values: [1, 0.1] },
+      seeds: 2,
+      training: { steps: 40, batchSize: 32, learningRate: 0.01 },
+      evalBatchSize: 128,
+      record: { every: 20, metrics: ['loss', 'dimensionality'], seeds: 'kept' },
+    }),
+  );
+  const out = join(dir, 'out');
+  const r = cli(['sweep', '--config', config, '--out', out, '--metric', 'neuronFeatureCount', '--quiet']);
+  expect(r.status, r.stderr).toBe(0);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  expect(results.format).toBe('superposition-webgpu/results@2');
+  expect(results.groups[0].layout).toBe('invocation');
+  expect(results.cells).toHaveLength(4);
+  for (const c of results.cells) {
+    expect(Object.keys(c.params)).toEqual(['W1', 'W2', 'b']);
+    expect(c.params.W1.shape).toEqual([6, 3]);
+    expect(c.params.W2.shape).toEqual([3, 6]);
+    expect(c.extra.neuronFeatureCount).toHaveLength(6);
+    expect(c.extra['W2.featureNorm']).toHaveLength(3);
+    // Only the kept seeds were retrained with recording.
+    if (c.kept) {
+      expect(c.history.steps).toEqual([0, 20, 40]);
+      expect(c.history.loss).toHaveLength(3);
+      expect(c.history.dimensionality[2]).toHaveLength(3);
+    } else {
+      expect(c.history).toBeUndefined();
+    }
+  }
+  const png = PNG.sync.read(readFileSync(join(out, 'phase-diagram.png')));
+  expect(png.width).toBeGreaterThan(100);
+  const refused = cli(['sweep', '--preset', 'tiny', '--out', join(dir, 'refused'), '--metric', 'neuronMaxShare', '--quiet']);
+  expect(refused.status).not.toBe(0);
+  expect(refused.stderr).toContain('metric neuronMaxShare does not apply to the relu model (it has no privileged hidden basis); metrics that apply: regime, norm');
+  expect(existsSync(join(dir, 'refused'))).toBe(false);
+});
