@@ -182,6 +182,7 @@ test('every model kind through the Chromium backend: abs on signed data writes W
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
   expect(results.format).toBe('superposition-webgpu/results@2');
   expect(results.groups[0].layout).toBe('invocation');
+  expect(results.groups[0].layoutDetail).toMatch(/^invocation: \d+ models per workgroup$/);
   expect(results.cells).toHaveLength(4);
   for (const c of results.cells) {
     expect(Object.keys(c.params)).toEqual(['W1', 'W2', 'b']);

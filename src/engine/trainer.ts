@@ -315,7 +315,7 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
   const instances = set.points.length * set.seeds;
   const clock = new ProgressClock(set, instances, plan.chunks.length, options.onProgress);
   let chunkIndex = 0;
-  const { results, trainSeconds } = await trainAutoencoderSet(engine, set, plan, {
+  const { results, trainSeconds, shape } = await trainAutoencoderSet(engine, set, plan, {
     signal: options.signal,
     stepsPerDispatch: options.stepsPerDispatch,
     onSteps: (count, steps, seconds) => {
@@ -334,6 +334,7 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
   return {
     results,
     layout: plan.layout,
+    layoutDetail: shape.mode === 'invocation' ? `invocation: ${shape.workgroupSize} models per workgroup` : `workgroup: ${shape.workgroupSize} invocations, tile ${shape.tile} examples, θ in ${shape.sharedParams ? 'workgroup memory' : 'storage'}`,
     chunks: plan.chunks.length,
     timings: { trainSeconds, evaluateSeconds: totalSeconds - trainSeconds, totalSeconds },
     samplesPerSecond: trainSeconds > 0 ? (instances * set.training.steps * set.training.batchSize) / trainSeconds : 0,
@@ -413,6 +414,7 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
   return {
     results,
     layout: plan.layout,
+    layoutDetail: `${plan.layout}: ${plan.workgroupSize} ${plan.layout === 'per-workgroup' ? 'invocations per model' : 'models per workgroup'}`,
     chunks: plan.chunks.length,
     timings: { trainSeconds: clock.trainSeconds, evaluateSeconds: totalSeconds - clock.trainSeconds, totalSeconds },
     samplesPerSecond: clock.trainSeconds > 0 ? (instances * set.training.steps * set.training.batchSize) / clock.trainSeconds : 0,

@@ -112,6 +112,11 @@ export interface DeviceInfo {
 export interface TrainOutcome {
   results: ModelResults;
   layout: KernelLayout;
+  /**
+   * The layout's parameters that change float32 summation order, e.g. "workgroup: 256
+   * invocations, tile 9 examples, θ in storage" (they depend only on the spec and the device).
+   */
+  layoutDetail: string;
   chunks: number;
   /** Seconds: training dispatches, evaluation + metrics, read-back. */
   timings: { trainSeconds: number; evaluateSeconds: number; totalSeconds: number };

@@ -159,7 +159,7 @@ function decodeRun(spec: SweepSpec, wire: Extract<WireRunResult, { ok: true }>, 
     const set = sets[k]!;
     const results = decodeGroupResults(g);
     if (results.count !== set.points.length * set.seeds) throw new Error(`group ${k}: ${results.count} instances returned, expected ${set.points.length * set.seeds}`);
-    return { set, results, kept: decodeInt32(g.kept), layout: g.layout, chunks: g.chunks, timings: g.timings, samplesPerSecond: g.samplesPerSecond };
+    return { set, results, kept: decodeInt32(g.kept), layout: g.layout, ...(g.layoutDetail ? { layoutDetail: g.layoutDetail } : {}), chunks: g.chunks, timings: g.timings, samplesPerSecond: g.samplesPerSecond };
   });
   return { backend, device: wire.device, groups, timings: { acquireSeconds: wire.timings.acquireSeconds, totalSeconds } };
 }

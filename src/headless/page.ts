@@ -46,6 +46,7 @@ async function run(specJson: unknown, options: WireRunOptions = {}): Promise<Wir
         ...encodeNamedResults(g.results),
         kept: encodeBytes(g.kept),
         layout: g.layout,
+        ...(g.layoutDetail ? { layoutDetail: g.layoutDetail } : {}),
         chunks: g.chunks,
         timings: g.timings,
         samplesPerSecond: g.samplesPerSecond,

@@ -10,6 +10,8 @@ export interface GroupResult {
   /** Kept seed index per point of `set.points` (lowest final loss; −1 when every seed diverged). */
   kept: Int32Array;
   layout: KernelLayout;
+  /** TrainOutcome.layoutDetail (absent from older page builds). */
+  layoutDetail?: string;
   chunks: number;
   /** Seconds. */
   timings: { trainSeconds: number; evaluateSeconds: number; totalSeconds: number };

@@ -31,6 +31,7 @@ export async function trainGroups(engine: Engine, sets: readonly ModelSet[], opt
       results: outcome.results,
       kept: selectSeeds(set, outcome.results.loss),
       layout: outcome.layout,
+      layoutDetail: outcome.layoutDetail,
       chunks: outcome.chunks,
       timings: outcome.timings,
       samplesPerSecond: outcome.samplesPerSecond,

@@ -74,6 +74,7 @@ export interface WireGroup {
   /** base64 int32: the kept seed index per grid point of this group (selectSeeds). */
   kept: string;
   layout: KernelLayout;
+  layoutDetail?: string;
   chunks: number;
   timings: { trainSeconds: number; evaluateSeconds: number; totalSeconds: number };
   samplesPerSecond: number;

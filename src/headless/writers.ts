@@ -206,6 +206,7 @@ export function* resultsJsonChunks(spec: SweepSpec, run: SweepRun, meta: Results
       model: g.set.model,
       instances: g.results.count,
       layout: g.layout,
+      layoutDetail: g.layoutDetail ?? null,
       chunks: g.chunks,
       timings: roundValues(g.timings),
       samplesPerSecond: round6(g.samplesPerSecond),
