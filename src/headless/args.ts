@@ -228,10 +228,38 @@ function overrideCount(spec: Record<string, unknown>, key: 'x' | 'y', count: num
  *   SpecError (message names the path, value and allowed range)
  */
 export function buildSweepSpec(o: SweepOptions): { spec: SweepSpec; metric: MetricChoice } {
+  return buildSweepSpecs(o)[0]!;
+}
+
+/**
+ * Every sweep a run trains: one, or for a preset with a `series` (sweeps one spec cannot hold,
+ * e.g. another nFeatures) one per spec, each with the subfolder of --out it is written to
+ * (the spec's name). The CLI flags apply to each.
+ * @throws CliError as {@link buildSweepSpec}
+ */
+export function buildSweepSpecs(o: SweepOptions): { spec: SweepSpec; metric: MetricChoice; subdir?: string }[] {
+  if (o.preset !== undefined) {
+    let preset;
+    try {
+      preset = getPreset(o.preset);
+    } catch (e) {
+      if (e instanceof SpecError) throw new CliError(e.message);
+      throw e;
+    }
+    if (preset.series) {
+      return [preset.spec, ...preset.series].map((raw) => ({ ...finishSpec(raw, o), subdir: String(raw.name) }));
+    }
+    return [finishSpec(preset.spec, o)];
+  }
+  return [finishSpec(undefined, o)];
+}
+
+/** Applies the CLI's overrides to `preset` (or the --config file when undefined) and validates it. */
+function finishSpec(preset: SweepSpecInput | undefined, o: SweepOptions): { spec: SweepSpec; metric: MetricChoice } {
   try {
     let raw: SweepSpecInput;
-    if (o.preset !== undefined) {
-      raw = getPreset(o.preset).spec;
+    if (preset !== undefined) {
+      raw = preset;
     } else {
       const text = readConfig(o.config!);
       try {

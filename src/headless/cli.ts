@@ -14,7 +14,8 @@
 import { divergedCount, theoryReport } from './report.js';
 import { listPresets } from '../science/presets.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
-import { buildSweepSpec, checkOutDir, CliError, parseCliArgs, type SweepOptions } from './args.js';
+import { buildSweepSpecs, checkOutDir, CliError, parseCliArgs, type SweepOptions } from './args.js';
+import { join } from 'node:path';
 import { buildFigure, type MetricChoice } from '../render/figure-data.js';
 import { createProgressReporter } from './progress.js';
 import { NoChromiumError, PageError, RunCancelledError } from './errors.js';
@@ -109,7 +110,7 @@ async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoi
 
 /** Runs `sweep` with validated options. @returns the exit code */
 async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
-  const { spec, metric } = buildSweepSpec(o);
+  const sweeps = buildSweepSpecs(o);
   checkOutDir(o.out);
 
   const controller = new AbortController();
@@ -122,37 +123,46 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    const { run, png } = await trainAndDraw(spec, o, metric, controller.signal, io);
-    const files: OutputFile[] = [
-      { name: OUTPUT_FILES.json, data: resultsJsonChunks(spec, run, { metric, png: png !== null }) },
-      { name: OUTPUT_FILES.csv, data: buildCellsCsv(spec, run) },
-    ];
-    if (png) files.push({ name: OUTPUT_FILES.png, data: png });
-    const paths = await writeOutputsAtomically(o.out, files);
-    // Not a progress report: --quiet keeps it.
-    const diverged = divergedCount(run);
-    if (diverged > 0) io.stderr(`warning: ${diverged} model(s) diverged (NaN/Inf) and were not kept; lower training.learningRate\n`);
-    if (!o.quiet) {
-      const instances = run.groups.reduce((a, g) => a + g.results.count, 0);
-      const samples = run.groups.reduce((a, g) => a + g.results.count * g.set.training.steps * g.set.training.batchSize, 0);
-      const d = run.device;
-      io.stderr(
-        `trained ${instances} models (${compact(samples)} samples) in ${run.timings.totalSeconds.toFixed(1)} s on ` +
-          `${[d.vendor, d.architecture, d.description].filter(Boolean).join(' ') || 'unknown adapter'} (${run.backend})\n`,
-      );
-      const theory = theoryReport(spec, run);
-      if (theory) {
-        io.stderr(
-          `exact theory (n = ${spec.nFeatures}, m = ${spec.nHidden}): ${theory.agreeing} of ${theory.compared} cells agree (${(100 * theory.fraction).toFixed(1)} %) ` +
-            `away from the phase boundaries; ${theory.nearBoundary} cells near a boundary not compared\n`,
-        );
-      }
+    for (const { spec, metric, subdir } of sweeps) {
+      const out = subdir ? join(o.out, subdir) : o.out;
+      if (subdir && !o.quiet) io.stderr(`${subdir}:\n`);
+      await sweepOne(spec, metric, { ...o, out }, controller.signal, io);
     }
-    io.stdout(`wrote:\n${paths.map((p) => `  ${p}\n`).join('')}`);
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** Trains one sweep and writes its files into o.out. */
+async function sweepOne(spec: SweepSpec, metric: MetricChoice, o: SweepOptions, signal: AbortSignal, io: CliIO): Promise<void> {
+  const { run, png } = await trainAndDraw(spec, o, metric, signal, io);
+  const files: OutputFile[] = [
+    { name: OUTPUT_FILES.json, data: resultsJsonChunks(spec, run, { metric, png: png !== null }) },
+    { name: OUTPUT_FILES.csv, data: buildCellsCsv(spec, run) },
+  ];
+  if (png) files.push({ name: OUTPUT_FILES.png, data: png });
+  const paths = await writeOutputsAtomically(o.out, files);
+  // Not a progress report: --quiet keeps it.
+  const diverged = divergedCount(run);
+  if (diverged > 0) io.stderr(`warning: ${diverged} model(s) diverged (NaN/Inf) and were not kept; lower training.learningRate\n`);
+  if (!o.quiet) {
+    const instances = run.groups.reduce((a, g) => a + g.results.count, 0);
+    const samples = run.groups.reduce((a, g) => a + g.results.count * g.set.training.steps * g.set.training.batchSize, 0);
+    const d = run.device;
+    io.stderr(
+      `trained ${instances} models (${compact(samples)} samples) in ${run.timings.totalSeconds.toFixed(1)} s on ` +
+        `${[d.vendor, d.architecture, d.description].filter(Boolean).join(' ') || 'unknown adapter'} (${run.backend})\n`,
+    );
+    const theory = theoryReport(spec, run);
+    if (theory) {
+      io.stderr(
+        `exact theory (n = ${spec.nFeatures}, m = ${spec.nHidden}): ${theory.agreeing} of ${theory.compared} cells agree (${(100 * theory.fraction).toFixed(1)} %) ` +
+          `away from the phase boundaries; ${theory.nearBoundary} cells near a boundary not compared\n`,
+      );
+    }
+  }
+  io.stdout(`wrote:\n${paths.map((p) => `  ${p}\n`).join('')}`);
 }
 
 /**

@@ -9,10 +9,29 @@
  */
 import { resolveSpecGroups, SpecError, type SweepSpecInput } from './spec.js';
 
-/** A named experiment: a description (what it shows and its budget) and its spec. */
+/**
+ * A named experiment: a description (what it shows and its budget) and its spec; `series` holds
+ * further sweeps of the same experiment that one grid cannot hold (another nFeatures). The CLI
+ * writes the spec and each of the series into DIR/<spec.name>/; the element trains `spec`.
+ */
 export interface Preset {
   description: string;
   spec: SweepSpecInput;
+  series?: SweepSpecInput[];
+}
+
+/** One polygons sweep: k features in 2-D, uniform (value 1) and decaying (0.8^i) importance, two densities. */
+function polygon(k: number): SweepSpecInput {
+  return {
+    name: `polygons-${k}`,
+    model: 'relu',
+    nFeatures: k,
+    nHidden: 2,
+    x: { param: 'featureProbability', label: 'p = 1 − S', values: [0.1, 0.03], scale: 'log' },
+    y: { param: 'importance', mode: 'decay', label: 'importance decay (1 = uniform)', values: [0.8, 1], scale: 'log' },
+    seeds: 8,
+    training: { steps: 5000, batchSize: 512 },
+  };
 }
 
 /** Samples one preset may train by default (≈ 200 s at 1e7 samples/s on SwiftShader). */
@@ -267,6 +286,15 @@ export const presets: Readonly<Record<string, Preset>> = {
       record: { every: 100, metrics: ['loss', 'featureNorm', 'dimensionality', 'dimsPerFeature'], seeds: 'kept' },
     },
   },
+  polygons: {
+    description:
+      'Polygons (the replications\' figures; section "Geometry"): n = 3 … 8 features in m = 2, uniform and ' +
+      'decaying (0.8^i) importance, at p = 0.1 and 0.03. Sparse uniform features form regular polygons (angle gaps ' +
+      '360°/k between represented features); decaying importance drops the least important ones. Six sweeps (one ' +
+      'per n, written to DIR/polygons-k/) of 4 points × 8 seeds × 5000 steps × batch 512 = 4.9e8 samples in all.',
+    spec: polygon(5),
+    series: [3, 4, 6, 7, 8].map(polygon),
+  },
   tiny: {
     description:
       'A 4 × 4 version of the n = 2, m = 1 phase diagram with 1 seed, 200 steps and batch 64 (2e5 samples): ' +
@@ -310,8 +338,8 @@ export interface PresetSummary {
 
 /** Every preset with its size, in definition order. */
 export function listPresets(): PresetSummary[] {
-  return Object.entries(presets).map(([name, { description, spec }]) => {
-    const sets = resolveSpecGroups(spec);
+  return Object.entries(presets).map(([name, { description, spec, series }]) => {
+    const sets = [spec, ...(series ?? [])].flatMap((s) => resolveSpecGroups(s));
     let instances = 0;
     let totalSamples = 0;
     for (const s of sets) {

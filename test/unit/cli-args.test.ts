@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSweepSpec, checkOutDir, CliError, parseCliArgs, validateSweepOptions, type SweepOptions } from '../../src/headless/args.js';
+import { buildSweepSpec, buildSweepSpecs, checkOutDir, CliError, parseCliArgs, validateSweepOptions, type SweepOptions } from '../../src/headless/args.js';
 import { parseMetric } from '../../src/render/figure-data.js';
 import { describeError, presetsTable } from '../../src/headless/cli.js';
 
@@ -94,6 +94,12 @@ describe('buildSweepSpec', () => {
     expect(spec.x && 'count' in spec.x && spec.x.count).toBe(3);
     expect(spec.y && 'count' in spec.y && spec.y.count).toBe(2);
     expect(metric).toEqual({ name: 'regime' });
+  });
+
+  it('a preset with a series gives one spec per sweep, each with its subfolder, every override applied', () => {
+    const sweeps = buildSweepSpecs(base({ preset: 'polygons', steps: 7 }));
+    expect(sweeps.map((w) => [w.subdir, w.spec.nFeatures, w.spec.training.steps])).toEqual([5, 3, 4, 6, 7, 8].map((k) => [`polygons-${k}`, k, 7]));
+    expect(buildSweepSpecs(base({ preset: 'tiny' })).map((w) => w.subdir)).toEqual([undefined]);
   });
 
   it('applies --grid to both axes', () => {

@@ -4,7 +4,7 @@ import { SpecError, parseSpec, resolveSpec, resolveSpecGroups } from '../../src/
 
 describe('presets', () => {
   it('every preset parses and resolves within the default sample budget', () => {
-    expect(Object.keys(presets)).toEqual(['intro', 'relu-vs-linear', 'phase-2-1', 'pentagon', 'phase-3-2', 'privileged-basis', 'abs', 'abs-small', 'correlated', 'anticorrelated', 'non-uniform', 'feature-dimensionality', 'dynamics', 'tiny']);
+    expect(Object.keys(presets)).toEqual(['intro', 'relu-vs-linear', 'phase-2-1', 'pentagon', 'phase-3-2', 'privileged-basis', 'abs', 'abs-small', 'correlated', 'anticorrelated', 'non-uniform', 'feature-dimensionality', 'dynamics', 'polygons', 'tiny']);
     for (const [name, { spec, description }] of Object.entries(presets)) {
       expect(() => parseSpec(spec), name).not.toThrow();
       expect(resolveSpecGroups(spec).length).toBeGreaterThan(0);
@@ -28,6 +28,7 @@ describe('presets', () => {
       'non-uniform': [96, 96 * 5000 * 512],
       'feature-dimensionality': [20, 20 * 2000 * 256],
       dynamics: [4, 4 * 10000 * 256],
+      polygons: [6 * 32, 6 * 32 * 5000 * 512],
       tiny: [16, 16 * 200 * 64],
     });
     for (const p of listPresets()) expect(p.totalSamples, p.name).toBeLessThanOrEqual(PRESET_SAMPLE_BUDGET);
@@ -45,6 +46,14 @@ describe('presets', () => {
     const fd = resolveSpec(getPreset('feature-dimensionality').spec);
     expect(fd.points.map((p) => Math.round(1 / p.featureProbability[0]!))).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
     expect(resolveSpec(getPreset('dynamics').spec).record).toMatchObject({ every: 100, seeds: 'kept', weights: true });
+  });
+
+  it('polygons: one sweep per n = 3 … 8 in m = 2, uniform and decaying importance', () => {
+    const p = getPreset('polygons');
+    const specs = [p.spec, ...p.series!];
+    expect(specs.map((s) => [s.name, s.nFeatures, s.nHidden])).toEqual([5, 3, 4, 6, 7, 8].map((k) => [`polygons-${k}`, k, 2]));
+    const set = resolveSpec(specs[0]!);
+    expect(set.points.map((q) => q.importance[4])).toEqual([0.8 ** 4, 0.8 ** 4, 1, 1]);
   });
 
   it('intro: n = 5, m = 2, I = 0.9^i, p = 1, 0.3, 0.1, 0.05', () => {
