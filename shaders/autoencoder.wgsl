@@ -1,6 +1,7 @@
-// Autoencoder drivers, `workgroup` layout: train (trainWorkgroup) and evaluate (evaluateWorkgroup)
-// any model kind on any data kind, at any size the device's limits allow (n up to thousands,
-// m up to hundreds). Owner: src/engine/autoencoder-kernel.ts. Mirrored in float64 by
+// Autoencoder drivers: train and evaluate any model kind on any data kind, in two layouts:
+// `workgroup` (trainWorkgroup, evaluateWorkgroup: one workgroup per model, any size the device's
+// workgroup memory allows; the engine takes n ≤ 1024, m ≤ 256) and `invocation` (trainInvocation,
+// evaluateInvocation, at the end of this file: one invocation per model, small models). Owner: src/engine/autoencoder-kernel.ts. Mirrored in float64 by
 // src/science/autoencoder-reference.ts. This file names no model or data kind: a pipeline's source
 // is prng.wgsl + optimizer.wgsl + one shaders/models/<kind>.wgsl + one shaders/data/<kind>.wgsl +
 // this file.
