@@ -16,7 +16,7 @@ describe('presets', () => {
     const sizes = Object.fromEntries(listPresets().map((p) => [p.name, [p.instances, p.totalSamples]]));
     expect(sizes).toEqual({
       intro: [16, 16 * 5000 * 1024],
-      'relu-vs-linear': [56, 56 * 3000 * 256],
+      'relu-vs-linear': [56, 56 * 5000 * 512],
       'phase-2-1': [1024, 1024 * 2500 * 512],
       pentagon: [8, 8 * 10000 * 1024],
       'phase-3-2': [576, 576 * 2500 * 512],
