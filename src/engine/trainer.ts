@@ -328,18 +328,8 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
       clock.report(chunkIndex++);
     },
   });
-  const totalSeconds = now() - started;
-  const diverged = findDiverged(results);
-  for (const c of diverged) results.loss[c] = NaN;
-  return {
-    results,
-    layout: plan.layout,
-    layoutDetail: shape.mode === 'invocation' ? `invocation: ${shape.workgroupSize} models per workgroup` : `workgroup: ${shape.workgroupSize} invocations, tile ${shape.tile} examples, θ in ${shape.sharedParams ? 'workgroup memory' : 'storage'}`,
-    chunks: plan.chunks.length,
-    timings: { trainSeconds, evaluateSeconds: totalSeconds - trainSeconds, totalSeconds },
-    samplesPerSecond: trainSeconds > 0 ? (instances * set.training.steps * set.training.batchSize) / trainSeconds : 0,
-    diverged,
-  };
+  const layoutDetail = shape.mode === 'invocation' ? `invocation: ${shape.workgroupSize} models per workgroup` : `workgroup: ${shape.workgroupSize} invocations, tile ${shape.tile} examples, θ in ${shape.sharedParams ? 'workgroup memory' : 'storage'}`;
+  return finishOutcome(set, results, plan, layoutDetail, trainSeconds, started);
 }
 
 /** Instances whose loss, W or b is not finite. */
@@ -405,19 +395,26 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
     kernels.snapshotEvaluate?.destroy();
     kernels.snapshot?.destroy();
   }
+  return finishOutcome(set, results, plan, `${plan.layout}: ${plan.workgroupSize} ${plan.layout === 'per-workgroup' ? 'invocations per model' : 'models per workgroup'}`, clock.trainSeconds, started);
+}
+
+/**
+ * The outcome of a finished run. The evaluation of NaN weights can come out finite (WGSL's
+ * max(0, NaN) may return 0, hiding the NaN behind the ReLU), so a diverged model's loss is set to
+ * NaN here: seed selection then skips it, and a point whose seeds all diverged shows as diverged.
+ */
+function finishOutcome(set: ModelSet, results: ModelResults, plan: SweepPlan, layoutDetail: string, trainSeconds: number, started: number): TrainOutcome {
+  const instances = set.points.length * set.seeds;
   const totalSeconds = now() - started;
   const diverged = findDiverged(results);
-  // The evaluation of NaN weights can come out finite (WGSL's max(0, NaN) may return 0, hiding the
-  // NaN behind the ReLU), so a diverged model's loss is set to NaN here: seed selection then skips
-  // it, and a point whose seeds all diverged shows as diverged, not as a trained cell.
   for (const c of diverged) results.loss[c] = NaN;
   return {
     results,
     layout: plan.layout,
-    layoutDetail: `${plan.layout}: ${plan.workgroupSize} ${plan.layout === 'per-workgroup' ? 'invocations per model' : 'models per workgroup'}`,
+    layoutDetail,
     chunks: plan.chunks.length,
-    timings: { trainSeconds: clock.trainSeconds, evaluateSeconds: totalSeconds - clock.trainSeconds, totalSeconds },
-    samplesPerSecond: clock.trainSeconds > 0 ? (instances * set.training.steps * set.training.batchSize) / clock.trainSeconds : 0,
+    timings: { trainSeconds, evaluateSeconds: totalSeconds - trainSeconds, totalSeconds },
+    samplesPerSecond: trainSeconds > 0 ? (instances * set.training.steps * set.training.batchSize) / trainSeconds : 0,
     diverged,
   };
 }
