@@ -135,6 +135,26 @@ test.describe('superposition-phase-diagram', () => {
     }
   });
 
+  test('model="hidden-relu" trains on the generic drivers: every cell gets its regime colour, and the per-neuron metric recolours without retraining', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const done = await openAndWait(page, 'preset=tiny&model=hidden-relu&autostart');
+    expect(done.detail).toMatchObject({ instances: 16, source: 'trained', diverged: 0 });
+    const grid = await expectedRegimes(page);
+    await expectCellColours(page, grid);
+    const kinds = await page.evaluate(() => {
+      const r = (document.getElementById('d0') as any).results();
+      return { model: r.groups[0].model, params: Object.keys(r.groups[0].results.params), extra: Object.keys(r.groups[0].results.extra) };
+    });
+    expect(kinds).toEqual({ model: 'hidden-relu', params: ['W', 'b'], extra: ['neuronMaxShare', 'neuronFeatureCount'] });
+    await page.evaluate(() => document.getElementById('d0')!.setAttribute('metric', 'neuron-max-share'));
+    const el = page.locator('superposition-phase-diagram');
+    await expect(el.locator('[part=status]')).toContainText('Trained 16 models');
+    // The figure (its grid's accessible name) now shows the per-neuron metric of neuron 0 (m = 1).
+    await expect(el.getByRole('grid')).toHaveAttribute('aria-label', /^neuron's largest feature share .* of neuron 0: hidden-relu model, n = 2, m = 1\./);
+    expect(errors).toEqual([]);
+  });
+
   test('hover shows the tooltip and a crosshair with the cell’s values', async ({ page }) => {
     await openAndWait(page, 'preset=tiny&autostart');
     const grid = await expectedRegimes(page);
