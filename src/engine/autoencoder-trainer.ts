@@ -114,6 +114,9 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
     let trainSeconds = 0;
     // Training: steps per submit from FLOPs first, then from the measured time.
     let stepsPerDispatch = options.stepsPerDispatch ?? Math.max(1, Math.floor(FIRST_SUBMIT_FLOPS / (flopsPerExample * kernel.batchSize)));
+    // Seconds per step of the last submit (0 before the first): how long to let the GPU work
+    // before polling for it (Engine.waitForSubmitted).
+    let secondsPerStep = 0;
     const record = options.record;
     const recordError = record ? buffer(device, 'autoencoder.record.squaredError', count * n * 4, storage | GPUBufferUsage.COPY_SRC) : undefined;
     const recordTheta = record ? buffer(device, 'autoencoder.record.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
@@ -139,8 +142,9 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
       kernel.encodeTrain(encoder, count, step, stepCount, dispatch);
       const started = now();
       device.queue.submit([encoder.finish()]);
-      await engine.guard(device.queue.onSubmittedWorkDone());
+      await engine.waitForSubmitted(secondsPerStep * stepCount);
       const seconds = now() - started;
+      secondsPerStep = seconds / stepCount;
       trainSeconds += seconds;
       step += stepCount;
       options.onSteps?.(stepCount, seconds);

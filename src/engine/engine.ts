@@ -100,6 +100,20 @@ export class Engine {
    * Awaits `promise`, but rejects with DeviceLostError if the device is lost first and with
    * the first uncaptured GPU error afterwards.
    */
+  /**
+   * Waits until the work submitted so far is done. `expectedSeconds` (the caller's estimate of the
+   * submit's duration) lets the Node runtime sleep for most of it first: dawn.node keeps the main
+   * thread polling while a GPU promise is pending, which on a CPU adapter takes one of the cores
+   * that SwiftShader computes on. In browsers the wait is a plain promise.
+   * @throws as {@link guard}
+   */
+  async waitForSubmitted(expectedSeconds = 0): Promise<void> {
+    if (this.info.runtime === 'node' && expectedSeconds > 0.02) {
+      await new Promise((resolve) => setTimeout(resolve, expectedSeconds * 800));
+    }
+    await this.guard(this.device.queue.onSubmittedWorkDone());
+  }
+
   async guard<T>(promise: Promise<T>): Promise<T> {
     const result = await Promise.race([promise, this.lost.then((e) => Promise.reject(e))]);
     this.throwIfFailed();

@@ -242,6 +242,8 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
       throw new CancelledError();
     };
     let step = 0;
+    // Seconds per step of the last submit (0 before the first).
+    let expected = 0;
     while (step < training.steps) {
       if (options.signal?.aborted) await stop(step);
       const stepCount = Math.min(stepsPerDispatch, training.steps - step);
@@ -249,8 +251,9 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
       kernels.train.encode(encoder, chunk.count, step, stepCount, trainDispatch);
       const started = now();
       device.queue.submit([encoder.finish()]);
-      await engine.guard(device.queue.onSubmittedWorkDone());
+      await engine.waitForSubmitted(expected * stepCount);
       const seconds = now() - started;
+      expected = seconds / stepCount;
       clock.trainSeconds += seconds;
       clock.modelStepsDone += stepCount * chunk.count;
       step += stepCount;
