@@ -58,6 +58,12 @@ export interface AutoencoderChunkOptions {
    * hands θ and the summed squared errors ([instance · n + i]) to onRecord.
    */
   record?: { every: number; evalBatchSize: number; onRecord: (step: number, theta: Float32Array, squaredError: Float32Array) => void };
+  /**
+   * Live views: about every `intervalSeconds` of training (checked after each submit), evaluates
+   * examples 0 … evalBatchSize − 1 and hands θ and the summed squared errors to onLive, like a
+   * record but at times, not steps (for display only: results never depend on it).
+   */
+  live?: { intervalSeconds: number; evalBatchSize: number; onLive: (step: number, theta: Float32Array, squaredError: Float32Array) => void };
 }
 
 /** Reads `bytes` of each (source, readback) pair after one submit; returns copies. */
@@ -118,20 +124,27 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
     // before polling for it (Engine.waitForSubmitted).
     let secondsPerStep = 0;
     const record = options.record;
-    const recordError = record ? buffer(device, 'autoencoder.record.squaredError', count * n * 4, storage | GPUBufferUsage.COPY_SRC) : undefined;
-    const recordTheta = record ? buffer(device, 'autoencoder.record.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
-    const recordRead = record ? buffer(device, 'autoencoder.record.squaredError.readback', count * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
+    const live = options.live;
+    const probes = record !== undefined || live !== undefined;
+    const recordError = probes ? buffer(device, 'autoencoder.record.squaredError', count * n * 4, storage | GPUBufferUsage.COPY_SRC) : undefined;
+    const recordTheta = probes ? buffer(device, 'autoencoder.record.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
+    const recordRead = probes ? buffer(device, 'autoencoder.record.squaredError.readback', count * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
     extra.push(...[recordError, recordTheta, recordRead].filter((b): b is GPUBuffer => b !== undefined));
-    const takeRecord = async (step: number): Promise<void> => {
-      const encoder = device.createCommandEncoder({ label: 'autoencoder.record' });
+    // θ and the squared errors of the first `examples` evaluation examples, now.
+    const probe = async (examples: number): Promise<[Float32Array, Float32Array]> => {
+      const encoder = device.createCommandEncoder({ label: 'autoencoder.probe' });
       encoder.clearBuffer(recordError!);
-      kernel.encodeEvaluate(encoder, { ...buffers, squaredError: recordError! }, count, 0, record!.evalBatchSize, dispatch);
+      kernel.encodeEvaluate(encoder, { ...buffers, squaredError: recordError! }, count, 0, examples, dispatch);
       const [theta, squaredError] = await readBack(engine, encoder, [
         [buffers.theta, recordTheta!, count * P * 4],
         [recordError!, recordRead!, count * n * 4],
       ]);
-      record!.onRecord(step, theta!, squaredError!);
+      return [theta!, squaredError!];
     };
+    const takeRecord = async (step: number): Promise<void> => {
+      record!.onRecord(step, ...(await probe(record!.evalBatchSize)));
+    };
+    let lastLive = now();
     if (record) await takeRecord(0);
     for (let step = 0; step < options.steps; ) {
       if (options.signal?.aborted) throw new CancelledError();
@@ -149,6 +162,10 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
       step += stepCount;
       options.onSteps?.(stepCount, seconds);
       if (record && (step % record.every === 0 || step === options.steps)) await takeRecord(step);
+      if (live && step < options.steps && now() - lastLive >= live.intervalSeconds) {
+        live.onLive(step, ...(await probe(live.evalBatchSize)));
+        lastLive = now();
+      }
       if (options.stepsPerDispatch === undefined && seconds > 0) stepsPerDispatch = resize(stepCount, seconds);
     }
     // Evaluation in example ranges (forward only: about a third of a training sample's FLOPs).
@@ -339,7 +356,18 @@ function recorder(set: ModelSet, history: TrainingHistory, instances: readonly n
  * chunk (plan.chunks).
  * @throws CancelledError, DeviceLostError, GPUValidationError as {@link runAutoencoderChunk}
  */
-export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: SweepPlan, options: { signal?: AbortSignal; stepsPerDispatch?: number; onSteps?: (instances: number, steps: number, seconds: number) => void; onChunkDone?: (chunk: Chunk) => void; workgroupSize?: number; sharedParams?: boolean; tile?: number }): Promise<{ results: ModelResults; trainSeconds: number; shape: AutoencoderShape }> {
+export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: SweepPlan, options: {
+    signal?: AbortSignal;
+    stepsPerDispatch?: number;
+    onSteps?: (instances: number, steps: number, seconds: number) => void;
+    /** After each chunk's evaluation, with its final θ and summed squared errors (set.evalBatchSize examples). */
+    onChunkDone?: (chunk: Chunk, theta: Float32Array, squaredError: Float32Array) => void;
+    workgroupSize?: number;
+    sharedParams?: boolean;
+    tile?: number;
+    /** Live views of each chunk (see AutoencoderChunkOptions.live), with the chunk. */
+    live?: { intervalSeconds: number; evalBatchSize: number; onLive: (chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array) => void };
+  }): Promise<{ results: ModelResults; trainSeconds: number; shape: AutoencoderShape }> {
   const model = modelDefinition(set.model);
   const data = dataDefinition(set.data ?? 'independent');
   const shape =
@@ -363,12 +391,13 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
         stepsPerDispatch: options.stepsPerDispatch,
         onSteps: (steps, seconds) => options.onSteps?.(chunk.count, steps, seconds),
         ...(recordAll ? { record: recorder(set, results.history!, members, P) } : {}),
+        ...(options.live ? { live: { intervalSeconds: options.live.intervalSeconds, evalBatchSize: Math.min(options.live.evalBatchSize, set.evalBatchSize), onLive: (step, theta, squaredError) => options.live!.onLive(chunk, step, theta, squaredError) } } : {}),
       });
       trainSeconds += out.trainSeconds;
       for (let c = 0; c < chunk.count; c++) {
         storeAutoencoderResult(set, results, chunk.start + c, out.theta.subarray(c * P, (c + 1) * P), out.squaredError.subarray(c * set.nFeatures, (c + 1) * set.nFeatures));
       }
-      options.onChunkDone?.(chunk);
+      options.onChunkDone?.(chunk, out.theta, out.squaredError);
     }
     if (set.record?.seeds === 'kept') {
       // Retrain the kept seed of every point with recording on: the same streams, shape and

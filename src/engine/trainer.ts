@@ -9,13 +9,17 @@ import type { Engine } from './engine.js';
 import { CancelledError } from './errors.js';
 import { EvaluateKernel } from './evaluate-kernel.js';
 import { GeometryKernel } from './geometry-kernel.js';
-import { checkSelection, SnapshotKernel, snapshotStride, type SnapshotSelection } from './snapshot-kernel.js';
+import { checkSelection, SNAPSHOT_METRICS, SnapshotKernel, snapshotStride, type SnapshotSelection } from './snapshot-kernel.js';
 import { metricOffsets, metricStride } from './layout.js';
 import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
 import { trainAutoencoderSet } from './autoencoder-trainer.js';
+import { featureInputs, summariseEvaluation } from '../science/autoencoder-reference.js';
+import { dataDefinition } from '../science/data/index.js';
+import { geometry } from '../science/metrics.js';
+import { classifyFeature } from '../science/regimes.js';
 import { flopsPerSample, modelDefinition } from '../science/models/index.js';
-import type { TrainOptions, TrainOutcome, TrainProgress } from './types.js';
+import type { TrainOptions, TrainOutcome, TrainProgress, TrainSnapshot } from './types.js';
 
 /** Seconds one training submit should take: short enough for a responsive page and far under GPU watchdogs. */
 const TARGET_SUBMIT_SECONDS = 0.25;
@@ -311,14 +315,80 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
 }
 
 /**
- * The workgroup layout (any model or data kind, any size). Live snapshots are not taken on this
- * layout: a live view gets each chunk's results when it finishes.
+ * Builds a live TrainSnapshot of a chunk on the autoencoder layouts from θ and the summed squared
+ * errors of `evalBatchSize` evaluation examples: the full metric records (metricOffsets layout;
+ * geometry of W's columns computed here in float64) and the selection gathered from them as
+ * shaders/snapshot.wgsl gathers it (regime classified with the selection's thresholds).
+ */
+export function autoencoderSnapshot(set: ModelSet, chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array, evalBatchSize: number, selection: SnapshotSelection, final = false): TrainSnapshot {
+  const n = set.nFeatures;
+  const m = set.nHidden;
+  const S = metricStride(n);
+  const o = metricOffsets(n);
+  const P = theta.length / chunk.count;
+  const model = modelDefinition(set.model);
+  const data = dataDefinition(set.data ?? 'independent');
+  const stride = snapshotStride(selection, n);
+  const metrics = new Float32Array(chunk.count * S);
+  const gathered = new Float32Array(chunk.count * stride);
+  const code = SNAPSHOT_METRICS.indexOf(selection.metric);
+  for (let c = 0; c < chunk.count; c++) {
+    const instance = chunk.start + c;
+    const point = set.points[Math.floor(instance / set.seeds)]!;
+    const evaluation = summariseEvaluation({ model, data, features: featureInputs(point.featureProbability, point.importance, set.featureSets ?? []), nFeatures: n }, squaredError.subarray(c * n, (c + 1) * n), evalBatchSize);
+    const g = geometry(theta.subarray(c * P, c * P + m * n), n, m);
+    const r = c * S;
+    metrics[r + o.loss] = evaluation.loss;
+    metrics[r + o.dimsPerFeature] = g.dimsPerFeature;
+    metrics.set(g.norms, r + o.featureNorm);
+    metrics.set(g.superposition, r + o.superposition);
+    metrics.set(g.dimensionality, r + o.dimensionality);
+    metrics.set(evaluation.benefit, r + o.benefit);
+    gathered[c * stride] = evaluation.loss;
+    const value = (i: number): number => {
+      switch (SNAPSHOT_METRICS[code]) {
+        case 'regime':
+          return classifyFeature(g.norms[i]!, g.superposition[i]!, selection.thresholds);
+        case 'norm':
+          return g.norms[i]!;
+        case 'superposition':
+          return g.superposition[i]!;
+        case 'dimensionality':
+          return g.dimensionality[i]!;
+        case 'benefit':
+          return evaluation.benefit[i]!;
+        case 'loss':
+          return evaluation.loss;
+        default:
+          return g.dimsPerFeature;
+      }
+    };
+    if (selection.feature === 'all') for (let i = 0; i < n; i++) gathered[c * stride + 1 + i] = value(i);
+    else gathered[c * stride + 1] = value(selection.feature);
+  }
+  return { start: chunk.start, count: chunk.count, stride, data: gathered, selection, step, steps: set.training.steps, final, stopped: false, metrics };
+}
+
+/**
+ * The autoencoder layouts (any model or data kind, any size). With options.snapshot, live
+ * snapshots come from θ and a small evaluation about every intervalSeconds (autoencoderSnapshot).
  */
 async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan, options: TrainOptions, started: number): Promise<TrainOutcome> {
   const instances = set.points.length * set.seeds;
   const clock = new ProgressClock(set, instances, plan.chunks.length, options.onProgress);
   let chunkIndex = 0;
+  const snap = options.snapshot;
+  const liveEvalBatch = Math.min(snap?.evalBatchSize ?? DEFAULT_SNAPSHOT_EVAL_BATCH, set.evalBatchSize);
   const { results, trainSeconds, shape } = await trainAutoencoderSet(engine, set, plan, {
+    ...(snap
+      ? {
+          live: {
+            intervalSeconds: snap.intervalSeconds ?? DEFAULT_SNAPSHOT_SECONDS,
+            evalBatchSize: liveEvalBatch,
+            onLive: (chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array) => snap.onSnapshot(autoencoderSnapshot(set, chunk, step, theta, squaredError, liveEvalBatch, snap.select())),
+          },
+        }
+      : {}),
     signal: options.signal,
     stepsPerDispatch: options.stepsPerDispatch,
     onSteps: (count, steps, seconds) => {
@@ -326,9 +396,10 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
       clock.modelStepsDone += count * steps;
       clock.report(chunkIndex);
     },
-    onChunkDone: (chunk) => {
+    onChunkDone: (chunk, theta, squaredError) => {
       clock.instancesDone += chunk.count;
       clock.report(chunkIndex++);
+      if (snap) snap.onSnapshot(autoencoderSnapshot(set, chunk, set.training.steps, theta, squaredError, set.evalBatchSize, snap.select(), true));
     },
   });
   const layoutDetail = shape.mode === 'invocation' ? `invocation: ${shape.workgroupSize} models per workgroup` : `workgroup: ${shape.workgroupSize} invocations, tile ${shape.tile} examples, θ in ${shape.sharedParams ? 'workgroup memory' : 'storage'}`;

@@ -197,3 +197,30 @@ describe('trainModelSet on the autoencoder layouts', () => {
     a.results.loss.forEach((v, k) => expect(Math.abs(b.results.loss[k]! - v) / v).toBeLessThan(LOSS_TOLERANCE));
   });
 });
+
+describe('live snapshots on the autoencoder layouts', () => {
+  it('a hidden-relu run with snapshots: every snapshot carries full metric records; the final one equals the results, and snapshots do not change the results', async () => {
+    const { resolveSpec } = await import('../../src/science/spec.js');
+    const { trainModelSet } = await import('../../src/engine/trainer.js');
+    const { metricOffsets, metricStride } = await import('../../src/engine/layout.js');
+    const set = resolveSpec({ model: 'hidden-relu', nFeatures: 4, nHidden: 2, x: { param: 'featureProbability', values: [0.1, 0.5] }, seeds: 2, training: { steps: 40, batchSize: 32, learningRate: 1e-2 }, evalBatchSize: 64 });
+    const snapshots: import('../../src/engine/types.js').TrainSnapshot[] = [];
+    const plain = await trainModelSet(engine, set, { stepsPerDispatch: 4 });
+    const live = await trainModelSet(engine, set, {
+      stepsPerDispatch: 4,
+      snapshot: { select: () => ({ metric: 'norm', feature: 'all', thresholds: { normThreshold: 0.5, superpositionThreshold: 0.1 } }), onSnapshot: (s) => snapshots.push(s), intervalSeconds: 0, evalBatchSize: 16 },
+    });
+    expect(Array.from(live.results.W)).toEqual(Array.from(plain.results.W));
+    expect(snapshots.length).toBeGreaterThan(2);
+    expect(snapshots.filter((s) => !s.final).every((s) => s.step < 40 && s.metrics!.length === 4 * metricStride(4))).toBe(true);
+    const last = snapshots[snapshots.length - 1]!;
+    expect(last.final).toBe(true);
+    const o = metricOffsets(4);
+    for (let c = 0; c < 4; c++) {
+      expect(last.metrics![c * metricStride(4) + o.loss]).toBeCloseTo(live.results.loss[c]!, 6);
+      for (let i = 0; i < 4; i++) {
+        expect(last.data[c * 5 + 1 + i]).toBeCloseTo(live.results.featureNorm[c * 4 + i]!, 6);
+      }
+    }
+  });
+});
