@@ -4,23 +4,14 @@
  * instead of the weights.
  */
 import { SNAPSHOT_METRIC_NAMES } from '../science/metric-registry.js';
-import type { RegimeThresholds } from '../science/regimes.js';
 import type { Engine } from './engine.js';
+import type { SnapshotMetric, SnapshotSelection } from './types.js';
 import { encodePass, getPipeline } from './pipeline.js';
 import { SettingsUniform } from './uniforms.js';
 
 /** Metrics a snapshot can gather, in the WGSL's code order. */
 export const SNAPSHOT_METRICS = SNAPSHOT_METRIC_NAMES as readonly SnapshotMetric[];
-/** The metrics with a snapshot code in the registry (src/science/metric-registry.ts). */
-export type SnapshotMetric = 'regime' | 'norm' | 'superposition' | 'dimensionality' | 'benefit' | 'loss' | 'dimsPerFeature';
-
-/** What one snapshot gathers. */
-export interface SnapshotSelection {
-  metric: SnapshotMetric;
-  /** Feature index (0 … n−1) of a per-feature metric, or `all` for every feature. Ignored by per-model metrics. */
-  feature: number | 'all';
-  thresholds: RegimeThresholds;
-}
+export type { SnapshotMetric, SnapshotSelection };
 
 /** Floats per instance in a snapshot: the loss, then 1 value (or n when `feature` is `all`). */
 export function snapshotStride(selection: Pick<SnapshotSelection, 'feature'>, nFeatures: number): number {

@@ -1,6 +1,17 @@
 /** Public types of the WebGPU engine. */
 import type { ModelResults } from '../science/types.js';
-import type { SnapshotSelection } from './snapshot-kernel.js';
+import type { RegimeThresholds } from '../science/regimes.js';
+
+/** The metrics with a snapshot code in the registry (src/science/metric-registry.ts), gathered by shaders/snapshot.wgsl. */
+export type SnapshotMetric = 'regime' | 'norm' | 'superposition' | 'dimensionality' | 'benefit' | 'loss' | 'dimsPerFeature';
+
+/** What one live snapshot gathers. */
+export interface SnapshotSelection {
+  metric: SnapshotMetric;
+  /** Feature index (0 … n−1) of a per-feature metric, or `all` for every feature. Ignored by per-model metrics. */
+  feature: number | 'all';
+  thresholds: RegimeThresholds;
+}
 
 /**
  * Kernel layouts (see shaders/train.wgsl): one invocation per model with loops over n and m
