@@ -12,6 +12,7 @@ import { gridShape, parseSpec, parseSpecText, resolveSpecGroups, SpecError, type
 import { checkMetric, defaultMetric, parseMetric, type MetricChoice } from '../render/figure-data.js';
 import type { BackendName } from './run-types.js';
 import { estimateResultsJsonBytes } from './writers.js';
+import { modelDefinition, parameterCount } from '../science/models/index.js';
 
 /** A user error: printed as one line, exit code 2 (1 is for failures during the run). */
 export class CliError extends Error {
@@ -318,7 +319,16 @@ export const MAX_RESULTS_JSON_BYTES = 512 * 2 ** 20;
 export function checkSweepSize(spec: SweepSpec): void {
   const { xCount, yCount } = gridShape(spec);
   const instances = xCount * yCount * spec.seeds;
-  const perInstance = estimateResultsJsonBytes(spec.nFeatures, spec.nHidden, 1);
+  // Beyond W and b: the untied W2, a hidden bias, per-neuron metrics, W2's geometry and a recorded
+  // history (every record's metrics and W), for the largest model kind of the spec.
+  const n = spec.nFeatures;
+  const m = spec.nHidden;
+  const kinds = spec.x?.param === 'model' ? spec.x.values : spec.y?.param === 'model' ? spec.y.values : [spec.model ?? 'relu'];
+  const extraParams = Math.max(...kinds.map((k) => parameterCount(modelDefinition(k), n, m) - (m * n + n) + 2 * m + 3 * n));
+  const r = spec.record;
+  const records = r ? Math.floor(spec.training.steps / r.every) + 2 : 0;
+  const perRecord = r ? r.metrics.reduce((a, k) => a + (k === 'loss' || k === 'dimsPerFeature' ? 1 : n), 0) + ((r.weights ?? m * n <= 1024) ? m * n : 0) : 0;
+  const perInstance = estimateResultsJsonBytes(n, m, 1, extraParams + records * perRecord);
   const max = Math.min(MAX_CLI_INSTANCES, Math.floor(MAX_RESULTS_JSON_BYTES / perInstance));
   if (instances > max) {
     throw new CliError(

@@ -234,11 +234,13 @@ export function buildResultsJson(spec: SweepSpec, run: SweepRun, meta: ResultsMe
 
 /**
  * A rough upper estimate of results.json's size in bytes (≈ 12 bytes per number), used to refuse
- * sweeps whose output would not fit in memory before anything is trained.
+ * sweeps whose output would not fit in memory before anything is trained. `extraNumbersPerCell`
+ * counts what a cell holds beyond W, b and the per-feature metrics (other tensors, per-neuron
+ * metrics, a recorded history).
  */
-export function estimateResultsJsonBytes(nFeatures: number, nHidden: number, instances: number): number {
+export function estimateResultsJsonBytes(nFeatures: number, nHidden: number, instances: number, extraNumbersPerCell = 0): number {
   const n = nFeatures;
-  const numbersPerCell = nHidden * n + 7 * n + (n <= GRAM_MAX_FEATURES ? n * n : 0) + 8;
+  const numbersPerCell = nHidden * n + 7 * n + (n <= GRAM_MAX_FEATURES ? n * n : 0) + 8 + extraNumbersPerCell;
   return instances * (numbersPerCell * 12 + 250);
 }
 

@@ -183,3 +183,15 @@ describe('cli helpers', () => {
     expect(describeError(Object.assign(new Error('x'), { name: 'NoAdapterError' }))[1]).toBe(1);
   });
 });
+
+describe('checkSweepSize', () => {
+  it('counts what a cell holds beyond W and b: the same grid with a recorded history is refused, naming the model count and the maximum', async () => {
+    const { checkSweepSize } = await import('../../src/headless/args.js');
+    const { parseSpec } = await import('../../src/science/spec.js');
+    const grid = { x: { param: 'featureProbability', min: 0.01, max: 1, count: 100, scale: 'log' }, y: { param: 'importance', mode: 'uniform', min: 0.5, max: 2, count: 50, scale: 'log' }, seeds: 4 } as const;
+    const plain = parseSpec({ nFeatures: 20, nHidden: 5, ...grid });
+    expect(() => checkSweepSize(plain)).not.toThrow();
+    const recorded = parseSpec({ nFeatures: 20, nHidden: 5, ...grid, training: { steps: 10000 }, record: { every: 100, metrics: ['loss', 'dimensionality'] } });
+    expect(() => checkSweepSize(recorded)).toThrow(/the sweep has 20000 models .*allowed: at most \d+ at n = 20, m = 5/);
+  });
+});
