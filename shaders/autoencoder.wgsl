@@ -228,9 +228,8 @@ fn trainWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_i
       // The next tile's step 1 overwrites xs only at owned entries, which step 5 alone reads;
       // its step 2 comes after a barrier.
     }
-    // Owners of j may still read D in step 4 of the last tile (for tied models the entries
-    // the owners of i are about to update).
-    workgroupBarrier();
+    // Step 4's barrier already separates every read of D from the updates below, and step 5
+    // touches only the owner's own gradient entries, so no barrier is needed here.
     // Each owner updates its own entries: feature i's E column, D row and b_i; hidden j's b_h.
     let a = adamStep(step);
     for (var i = lid; i < N; i += WG) {

@@ -14,6 +14,7 @@ import { selectSeeds } from '../science/seeds.js';
 import { recordSteps, type ModelResults, type ModelSet, type NamedTensor, type TrainingHistory } from '../science/types.js';
 import type { Engine } from './engine.js';
 import { AutoencoderKernel, chooseAutoencoderShape, invocationShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
+import { findDiverged } from './diverged.js';
 import { CancelledError } from './errors.js';
 import type { Chunk, SweepPlan } from './planner.js';
 
@@ -130,11 +131,27 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
     const recordTheta = probes ? buffer(device, 'autoencoder.record.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
     const recordRead = probes ? buffer(device, 'autoencoder.record.squaredError.readback', count * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
     extra.push(...[recordError, recordTheta, recordRead].filter((b): b is GPUBuffer => b !== undefined));
-    // θ and the squared errors of the first `examples` evaluation examples, now.
+    // Evaluation ranges are whole tiles, so every example lands in the same tile (and every float32
+    // sum in the same order) however the ranges are sized.
+    const tile = kernel.shape.tile;
+    const align = (examples: number): number => Math.max(tile, Math.floor(examples / tile) * tile);
+    // Examples per evaluation submit before any measurement (a forward pass is about a third of a
+    // training sample's FLOPs).
+    const firstRange = align(Math.floor((3 * FIRST_SUBMIT_FLOPS) / flopsPerExample));
+    // θ and the squared errors of the first `examples` evaluation examples, now (in submits of
+    // `firstRange` examples, like the final evaluation).
     const probe = async (examples: number): Promise<[Float32Array, Float32Array]> => {
-      const encoder = device.createCommandEncoder({ label: 'autoencoder.probe' });
+      let encoder = device.createCommandEncoder({ label: 'autoencoder.probe' });
       encoder.clearBuffer(recordError!);
-      kernel.encodeEvaluate(encoder, { ...buffers, squaredError: recordError! }, count, 0, examples, dispatch);
+      for (let first = 0; first < examples; first += firstRange) {
+        const exampleCount = Math.min(firstRange, examples - first);
+        kernel.encodeEvaluate(encoder, { ...buffers, squaredError: recordError! }, count, first, exampleCount, dispatch);
+        if (first + exampleCount < examples) {
+          device.queue.submit([encoder.finish()]);
+          await engine.waitForSubmitted();
+          encoder = device.createCommandEncoder({ label: 'autoencoder.probe' });
+        }
+      }
       const [theta, squaredError] = await readBack(engine, encoder, [
         [buffers.theta, recordTheta!, count * P * 4],
         [recordError!, recordRead!, count * n * 4],
@@ -166,14 +183,15 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
         live.onLive(step, ...(await probe(live.evalBatchSize)));
         lastLive = now();
       }
-      if (options.stepsPerDispatch === undefined && seconds > 0) stepsPerDispatch = resize(stepCount, seconds);
+      // A submit cut short by a record step or the end says little about the right size, unless
+      // it was already too slow: then shrink from it.
+      const informative = stepCount === stepsPerDispatch || seconds > TARGET_SUBMIT_SECONDS;
+      if (options.stepsPerDispatch === undefined && seconds > 0 && informative) stepsPerDispatch = resize(stepCount, seconds);
     }
     // Evaluation in example ranges (forward only: about a third of a training sample's FLOPs).
     // Ranges are whole tiles, so every example lands in the same tile (and every float32 sum in
     // the same order) however the ranges are sized.
-    const tile = kernel.shape.tile;
-    const align = (examples: number): number => Math.max(tile, Math.floor(examples / tile) * tile);
-    let examplesPerDispatch = align(options.examplesPerDispatch ?? Math.floor((3 * FIRST_SUBMIT_FLOPS) / flopsPerExample));
+    let examplesPerDispatch = options.examplesPerDispatch !== undefined ? align(options.examplesPerDispatch) : firstRange;
     for (let first = 0; first < options.evalBatchSize; ) {
       if (options.signal?.aborted) throw new CancelledError();
       const exampleCount = Math.min(examplesPerDispatch, options.evalBatchSize - first);
@@ -402,7 +420,11 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
     if (set.record?.seeds === 'kept') {
       // Retrain the kept seed of every point with recording on: the same streams, shape and
       // steps, so the same θ bit for bit (checked below), now with its history.
-      const kept = selectSeeds(set, results.loss);
+      // Diverged models first get a NaN loss (their evaluation can come out finite behind the
+      // ReLU), exactly as the outcome will, so this picks the seed the results keep.
+      const loss = Float32Array.from(results.loss);
+      for (const c of findDiverged(results)) loss[c] = NaN;
+      const kept = selectSeeds(set, loss);
       const members = [...kept].flatMap((seed, pos) => (seed >= 0 ? [pos * set.seeds + seed] : []));
       const chunkSize = plan.instancesPerChunk;
       for (let start = 0; start < members.length; start += chunkSize) {

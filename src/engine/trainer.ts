@@ -14,6 +14,7 @@ import { metricOffsets, metricStride } from './layout.js';
 import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
 import { trainAutoencoderSet } from './autoencoder-trainer.js';
+import { findDiverged } from './diverged.js';
 import { featureInputs, summariseEvaluation } from '../science/autoencoder-reference.js';
 import { dataDefinition } from '../science/data/index.js';
 import { geometry } from '../science/metrics.js';
@@ -406,22 +407,7 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
   return finishOutcome(set, results, plan, layoutDetail, trainSeconds, started);
 }
 
-/** Instances whose loss, W or b is not finite. */
-export function findDiverged(results: ModelResults): number[] {
-  const { count, nFeatures: n, nHidden: m } = results;
-  const out: number[] = [];
-  for (let c = 0; c < count; c++) {
-    let ok = Number.isFinite(results.loss[c]!);
-    for (let k = c * m * n; ok && k < (c + 1) * m * n; k++) ok = Number.isFinite(results.W[k]!);
-    for (let k = c * n; ok && k < (c + 1) * n; k++) ok = Number.isFinite(results.b[k]!);
-    for (const t of Object.values(results.params ?? {})) {
-      const size = t.data.length / count;
-      for (let k = c * size; ok && k < (c + 1) * size; k++) ok = Number.isFinite(t.data[k]!);
-    }
-    if (!ok) out.push(c);
-  }
-  return out;
-}
+export { findDiverged } from './diverged.js';
 
 /**
  * Trains every instance of `set` (points × seeds) on the engine's device.

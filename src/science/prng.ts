@@ -12,7 +12,8 @@
  * pcg4d is a bijection on 128 bits (each of its steps is invertible), so two models of a run can
  * only share data if their counter words are equal: a model's stream is its (grid point, seed
  * index) pair held in separate words, never a 32-bit hash of them (65 536 points × 10 seeds gave
- * 75 colliding hashes). This bounds seedIndex < 65 535 and n ≤ 131 072 (feature >> 1 < 2¹⁶).
+ * 75 colliding hashes). This bounds seedIndex < 65 535 and n < 65 536 (the initialisation ORs the
+ * column index itself into the seed word; the data only feature >> 1).
  * The evaluation batch is keyed by the grid point alone ({@link EVAL_SEED}), so every seed of a
  * point is scored on the same examples and "lowest loss" compares models, not samples.
  *

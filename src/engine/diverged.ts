@@ -1,0 +1,19 @@
+/** Which trained models diverged (NaN or infinite loss or parameters). */
+import type { ModelResults } from '../science/types.js';
+
+/** Instances whose loss, W or b is not finite. */
+export function findDiverged(results: ModelResults): number[] {
+  const { count, nFeatures: n, nHidden: m } = results;
+  const out: number[] = [];
+  for (let c = 0; c < count; c++) {
+    let ok = Number.isFinite(results.loss[c]!);
+    for (let k = c * m * n; ok && k < (c + 1) * m * n; k++) ok = Number.isFinite(results.W[k]!);
+    for (let k = c * n; ok && k < (c + 1) * n; k++) ok = Number.isFinite(results.b[k]!);
+    for (const t of Object.values(results.params ?? {})) {
+      const size = t.data.length / count;
+      for (let k = c * size; ok && k < (c + 1) * size; k++) ok = Number.isFinite(t.data[k]!);
+    }
+    if (!ok) out.push(c);
+  }
+  return out;
+}
