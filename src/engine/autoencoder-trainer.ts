@@ -1,5 +1,5 @@
 /**
- * Runs one chunk of models on the `workgroup` layout (shaders/autoencoder.wgsl): training in
+ * Runs one chunk of models on the `workgroup` or `invocation` layout (shaders/autoencoder.wgsl): training in
  * submits sized to about a quarter second (or one step, when a step takes longer), then the
  * evaluation split into example ranges sized the same way, so the first progress report and any
  * cancel land within about a second for every model size. Reads back θ and the per-feature
@@ -14,6 +14,7 @@ import { selectSeeds } from '../science/seeds.js';
 import { recordSteps, type ModelResults, type ModelSet, type NamedTensor, type TrainingHistory } from '../science/types.js';
 import type { Engine } from './engine.js';
 import { AutoencoderKernel, chooseAutoencoderShape, invocationShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
+import { createBuffer, readBack } from './buffers.js';
 import { findDiverged } from './diverged.js';
 import { CancelledError } from './errors.js';
 import type { Chunk, SweepPlan } from './planner.js';
@@ -28,12 +29,6 @@ const FIRST_SUBMIT_FLOPS = 2e8;
 
 const now = (): number => performance.now() / 1000;
 
-/** A GPU buffer of at least `size` bytes (rounded up to 4, at least 16), filled with `data` when given. */
-function buffer(device: GPUDevice, label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer {
-  const b = device.createBuffer({ label, size: Math.max(16, Math.ceil(size / 4) * 4), usage });
-  if (data) device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
-  return b;
-}
 
 /** Inputs of one chunk: stream words (2 u32 per instance), feature inputs (4n floats per instance), initial θ (P per instance). */
 export interface AutoencoderChunkInputs {
@@ -67,18 +62,6 @@ export interface AutoencoderChunkOptions {
   live?: { intervalSeconds: number; evalBatchSize: number; onLive: (step: number, theta: Float32Array, squaredError: Float32Array) => void };
 }
 
-/** Reads `bytes` of each (source, readback) pair after one submit; returns copies. */
-async function readBack(engine: Engine, encoder: GPUCommandEncoder, pairs: [GPUBuffer, GPUBuffer, number][]): Promise<Float32Array[]> {
-  for (const [from, to, bytes] of pairs) encoder.copyBufferToBuffer(from, 0, to, 0, bytes);
-  engine.device.queue.submit([encoder.finish()]);
-  await engine.guard(Promise.all(pairs.map(([, to]) => to.mapAsync(GPUMapMode.READ))));
-  return pairs.map(([, to, bytes]) => {
-    const out = new Float32Array(to.getMappedRange(0, bytes).slice(0));
-    to.unmap();
-    return out;
-  });
-}
-
 /**
  * Dispatch shape: one workgroup per instance (workgroup mode) or one invocation per instance
  * (invocation mode), rows of at most maxPerDimension workgroups; rowStride = instances per row.
@@ -102,16 +85,16 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
   const P = inputs.theta.length / count;
   const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
   const buffers: AutoencoderBuffers = {
-    keys: buffer(device, 'autoencoder.keys', inputs.keys.byteLength, storage, inputs.keys),
-    features: buffer(device, 'autoencoder.features', inputs.features.byteLength, storage, inputs.features),
-    theta: buffer(device, 'autoencoder.theta', inputs.theta.byteLength, storage | GPUBufferUsage.COPY_SRC, inputs.theta),
-    moment1: buffer(device, 'autoencoder.moment1', count * P * 4, storage),
-    moment2: buffer(device, 'autoencoder.moment2', count * P * 4, storage),
-    grad: buffer(device, 'autoencoder.grad', count * P * 4, storage),
-    squaredError: buffer(device, 'autoencoder.squaredError', count * n * 4, storage | GPUBufferUsage.COPY_SRC),
+    keys: createBuffer(device, 'autoencoder.keys', inputs.keys.byteLength, storage, inputs.keys),
+    features: createBuffer(device, 'autoencoder.features', inputs.features.byteLength, storage, inputs.features),
+    theta: createBuffer(device, 'autoencoder.theta', inputs.theta.byteLength, storage | GPUBufferUsage.COPY_SRC, inputs.theta),
+    moment1: createBuffer(device, 'autoencoder.moment1', count * P * 4, storage),
+    moment2: createBuffer(device, 'autoencoder.moment2', count * P * 4, storage),
+    grad: createBuffer(device, 'autoencoder.grad', count * P * 4, storage),
+    squaredError: createBuffer(device, 'autoencoder.squaredError', count * n * 4, storage | GPUBufferUsage.COPY_SRC),
   };
-  const readTheta = buffer(device, 'autoencoder.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-  const readError = buffer(device, 'autoencoder.squaredError.readback', count * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const readTheta = createBuffer(device, 'autoencoder.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const readError = createBuffer(device, 'autoencoder.squaredError.readback', count * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
   const extra: GPUBuffer[] = [];
   try {
     const dispatch = autoencoderDispatch(kernel.shape, count, engine.info.limits.maxComputeWorkgroupsPerDimension);
@@ -127,32 +110,42 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
     const record = options.record;
     const live = options.live;
     const probes = record !== undefined || live !== undefined;
-    const recordError = probes ? buffer(device, 'autoencoder.record.squaredError', count * n * 4, storage | GPUBufferUsage.COPY_SRC) : undefined;
-    const recordTheta = probes ? buffer(device, 'autoencoder.record.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
-    const recordRead = probes ? buffer(device, 'autoencoder.record.squaredError.readback', count * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
+    const recordError = probes ? createBuffer(device, 'autoencoder.record.squaredError', count * n * 4, storage | GPUBufferUsage.COPY_SRC) : undefined;
+    const recordTheta = probes ? createBuffer(device, 'autoencoder.record.theta.readback', count * P * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
+    const recordRead = probes ? createBuffer(device, 'autoencoder.record.squaredError.readback', count * n * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
     extra.push(...[recordError, recordTheta, recordRead].filter((b): b is GPUBuffer => b !== undefined));
     // Evaluation ranges are whole tiles, so every example lands in the same tile (and every float32
     // sum in the same order) however the ranges are sized.
     const tile = kernel.shape.tile;
     const align = (examples: number): number => Math.max(tile, Math.floor(examples / tile) * tile);
-    // Examples per evaluation submit before any measurement (a forward pass is about a third of a
-    // training sample's FLOPs).
-    const firstRange = align(Math.floor((3 * FIRST_SUBMIT_FLOPS) / flopsPerExample));
-    // θ and the squared errors of the first `examples` evaluation examples, now (in submits of
-    // `firstRange` examples, like the final evaluation).
-    const probe = async (examples: number): Promise<[Float32Array, Float32Array]> => {
-      let encoder = device.createCommandEncoder({ label: 'autoencoder.probe' });
-      encoder.clearBuffer(recordError!);
-      for (let first = 0; first < examples; first += firstRange) {
-        const exampleCount = Math.min(firstRange, examples - first);
-        kernel.encodeEvaluate(encoder, { ...buffers, squaredError: recordError! }, count, first, exampleCount, dispatch);
-        if (first + exampleCount < examples) {
-          device.queue.submit([encoder.finish()]);
-          await engine.waitForSubmitted();
-          encoder = device.createCommandEncoder({ label: 'autoencoder.probe' });
-        }
+    // Examples per evaluation submit: from FLOPs first (a forward pass is about a third of a
+    // training sample's), then from the measured time.
+    let examplesPerDispatch = align(options.examplesPerDispatch ?? Math.floor((3 * FIRST_SUBMIT_FLOPS) / flopsPerExample));
+    let secondsPerExample = 0;
+    // Adds the squared errors of evaluation examples [0, examples) into `target`, in tile-aligned
+    // submits (one invocation never loops over the whole batch; a cancel lands between submits).
+    const evaluateInto = async (target: GPUBuffer, examples: number): Promise<void> => {
+      for (let first = 0; first < examples; ) {
+        if (options.signal?.aborted) throw new CancelledError();
+        const exampleCount = Math.min(examplesPerDispatch, examples - first);
+        const encoder = device.createCommandEncoder({ label: 'autoencoder.evaluate' });
+        kernel.encodeEvaluate(encoder, { ...buffers, squaredError: target }, count, first, exampleCount, dispatch);
+        const started = now();
+        device.queue.submit([encoder.finish()]);
+        await engine.waitForSubmitted(secondsPerExample * exampleCount);
+        const seconds = now() - started;
+        secondsPerExample = seconds / exampleCount;
+        first += exampleCount;
+        if (options.examplesPerDispatch === undefined && seconds > 0) examplesPerDispatch = align(resize(exampleCount, seconds));
       }
-      const [theta, squaredError] = await readBack(engine, encoder, [
+    };
+    // θ and the squared errors of the first `examples` evaluation examples, now.
+    const probe = async (examples: number): Promise<[Float32Array, Float32Array]> => {
+      const clear = device.createCommandEncoder({ label: 'autoencoder.probe.clear' });
+      clear.clearBuffer(recordError!);
+      device.queue.submit([clear.finish()]);
+      await evaluateInto(recordError!, examples);
+      const [theta, squaredError] = await readBack(engine, device.createCommandEncoder({ label: 'autoencoder.probe.readback' }), [
         [buffers.theta, recordTheta!, count * P * 4],
         [recordError!, recordRead!, count * n * 4],
       ]);
@@ -188,32 +181,12 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
       const informative = stepCount === stepsPerDispatch || seconds > TARGET_SUBMIT_SECONDS;
       if (options.stepsPerDispatch === undefined && seconds > 0 && informative) stepsPerDispatch = resize(stepCount, seconds);
     }
-    // Evaluation in example ranges (forward only: about a third of a training sample's FLOPs).
-    // Ranges are whole tiles, so every example lands in the same tile (and every float32 sum in
-    // the same order) however the ranges are sized.
-    let examplesPerDispatch = options.examplesPerDispatch !== undefined ? align(options.examplesPerDispatch) : firstRange;
-    for (let first = 0; first < options.evalBatchSize; ) {
-      if (options.signal?.aborted) throw new CancelledError();
-      const exampleCount = Math.min(examplesPerDispatch, options.evalBatchSize - first);
-      const encoder = device.createCommandEncoder({ label: 'autoencoder.evaluate' });
-      kernel.encodeEvaluate(encoder, buffers, count, first, exampleCount, dispatch);
-      const started = now();
-      device.queue.submit([encoder.finish()]);
-      await engine.guard(device.queue.onSubmittedWorkDone());
-      const seconds = now() - started;
-      first += exampleCount;
-      if (options.examplesPerDispatch === undefined && seconds > 0) examplesPerDispatch = align(resize(exampleCount, seconds));
-    }
-    const encoder = device.createCommandEncoder({ label: 'autoencoder.readback' });
-    encoder.copyBufferToBuffer(buffers.theta, 0, readTheta, 0, count * P * 4);
-    encoder.copyBufferToBuffer(buffers.squaredError, 0, readError, 0, count * n * 4);
-    device.queue.submit([encoder.finish()]);
-    await engine.guard(Promise.all([readTheta.mapAsync(GPUMapMode.READ), readError.mapAsync(GPUMapMode.READ)]));
-    const theta = new Float32Array(readTheta.getMappedRange(0, count * P * 4).slice(0));
-    const squaredError = new Float32Array(readError.getMappedRange(0, count * n * 4).slice(0));
-    readTheta.unmap();
-    readError.unmap();
-    return { theta, squaredError, trainSeconds };
+    await evaluateInto(buffers.squaredError, options.evalBatchSize);
+    const [theta, squaredError] = await readBack(engine, device.createCommandEncoder({ label: 'autoencoder.readback' }), [
+      [buffers.theta, readTheta, count * P * 4],
+      [buffers.squaredError, readError, count * n * 4],
+    ]);
+    return { theta: theta!, squaredError: squaredError!, trainSeconds };
   } finally {
     for (const b of [...Object.values(buffers), readTheta, readError, ...extra]) b.destroy();
   }

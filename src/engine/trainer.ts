@@ -15,6 +15,7 @@ import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
 import { trainAutoencoderSet } from './autoencoder-trainer.js';
 import { findDiverged } from './diverged.js';
+import { createBuffer } from './buffers.js';
 import { featureInputs, summariseEvaluation } from '../science/autoencoder-reference.js';
 import { dataDefinition } from '../science/data/index.js';
 import { geometry } from '../science/metrics.js';
@@ -128,12 +129,7 @@ class ProgressClock {
   }
 }
 
-/** A GPU buffer of at least `size` bytes (rounded up to 4, at least 16), filled with `data` when given. */
-export function createBuffer(device: GPUDevice, label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer {
-  const buffer = device.createBuffer({ label, size: Math.max(16, Math.ceil(size / 4) * 4), usage });
-  if (data) device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
-  return buffer;
-}
+export { createBuffer };
 
 /** What one snapshot does besides the gather (see {@link takeSnapshot}). */
 interface SnapshotRequest {
