@@ -223,6 +223,16 @@ export function autoencoderInputs(set: ModelSet, instances: readonly number[]): 
   return { count: chunk.count, keys, features, theta };
 }
 
+/**
+ * Loss, per-feature mean squared error and benefit of `instance` of `set` from its summed squared
+ * errors over `examples` evaluation examples (autoencoder-reference.ts summariseEvaluation).
+ */
+export function instanceEvaluation(set: ModelSet, instance: number, squaredError: ArrayLike<number>, examples: number): ReturnType<typeof summariseEvaluation> {
+  const point = set.points[Math.floor(instance / set.seeds)]!;
+  const features = featureInputs(point.featureProbability, point.importance, set.featureSets ?? []);
+  return summariseEvaluation({ model: modelDefinition(set.model), data: dataDefinition(set.data ?? 'independent'), features, nFeatures: set.nFeatures }, squaredError, examples);
+}
+
 /** Results arrays for `count` instances of the set's model, with its named tensors and extra metrics. */
 export function allocateAutoencoderResults(set: ModelSet, count: number): ModelResults {
   const model = modelDefinition(set.model);
@@ -264,10 +274,8 @@ export function storeAutoencoderResult(set: ModelSet, results: ModelResults, ins
   const model = modelDefinition(set.model);
   const n = set.nFeatures;
   const m = set.nHidden;
-  const point = set.points[Math.floor(instance / set.seeds)]!;
   for (const t of tensorLayout(model, n, m)) results.params![t.name]!.data.set(theta.subarray(t.offset, t.offset + t.size), instance * t.size);
-  const features = featureInputs(point.featureProbability, point.importance, set.featureSets ?? []);
-  const evaluation = summariseEvaluation({ model, data: dataDefinition(set.data ?? 'independent'), features, nFeatures: n }, squaredError, set.evalBatchSize);
+  const evaluation = instanceEvaluation(set, instance, squaredError, set.evalBatchSize);
   results.loss[instance] = evaluation.loss;
   results.benefit.set(evaluation.benefit, instance * n);
   const W = theta.subarray(0, m * n);
@@ -314,11 +322,7 @@ function storeRecord(set: ModelSet, history: TrainingHistory, instance: number, 
   const R = history.steps.length;
   const at = instance * R + r;
   const W = theta.subarray(0, m * n);
-  if (history.loss) {
-    const point = set.points[Math.floor(instance / set.seeds)]!;
-    const features = featureInputs(point.featureProbability, point.importance, set.featureSets ?? []);
-    history.loss[at] = summariseEvaluation({ model: modelDefinition(set.model), data: dataDefinition(set.data ?? 'independent'), features, nFeatures: n }, squaredError, set.record!.evalBatchSize).loss;
-  }
+  if (history.loss) history.loss[at] = instanceEvaluation(set, instance, squaredError, set.record!.evalBatchSize).loss;
   if (history.featureNorm || history.superposition || history.dimensionality || history.dimsPerFeature) {
     const g = geometry(W, n, m);
     history.featureNorm?.set(g.norms, at * n);

@@ -9,17 +9,15 @@ import type { Engine } from './engine.js';
 import { CancelledError } from './errors.js';
 import { EvaluateKernel } from './evaluate-kernel.js';
 import { GeometryKernel } from './geometry-kernel.js';
-import { checkSelection, SNAPSHOT_METRICS, SnapshotKernel, snapshotStride, type SnapshotSelection } from './snapshot-kernel.js';
+import { checkSelection, SnapshotKernel, snapshotStride, type SnapshotSelection } from './snapshot-kernel.js';
 import { metricOffsets, metricStride } from './layout.js';
 import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
-import { trainAutoencoderSet } from './autoencoder-trainer.js';
+import { instanceEvaluation, trainAutoencoderSet } from './autoencoder-trainer.js';
 import { findDiverged } from './diverged.js';
 import { createBuffer } from './buffers.js';
-import { featureInputs, summariseEvaluation } from '../science/autoencoder-reference.js';
-import { dataDefinition } from '../science/data/index.js';
 import { geometry } from '../science/metrics.js';
-import { classifyFeature } from '../science/regimes.js';
+import { metricFromFields } from '../science/metric-registry.js';
 import { flopsPerSample, modelDefinition } from '../science/models/index.js';
 import type { TrainOptions, TrainOutcome, TrainProgress, TrainSnapshot } from './types.js';
 
@@ -323,16 +321,11 @@ export function autoencoderSnapshot(set: ModelSet, chunk: Chunk, step: number, t
   const S = metricStride(n);
   const o = metricOffsets(n);
   const P = theta.length / chunk.count;
-  const model = modelDefinition(set.model);
-  const data = dataDefinition(set.data ?? 'independent');
   const stride = snapshotStride(selection, n);
   const metrics = new Float32Array(chunk.count * S);
   const gathered = new Float32Array(chunk.count * stride);
-  const code = SNAPSHOT_METRICS.indexOf(selection.metric);
   for (let c = 0; c < chunk.count; c++) {
-    const instance = chunk.start + c;
-    const point = set.points[Math.floor(instance / set.seeds)]!;
-    const evaluation = summariseEvaluation({ model, data, features: featureInputs(point.featureProbability, point.importance, set.featureSets ?? []), nFeatures: n }, squaredError.subarray(c * n, (c + 1) * n), evalBatchSize);
+    const evaluation = instanceEvaluation(set, chunk.start + c, squaredError.subarray(c * n, (c + 1) * n), evalBatchSize);
     const g = geometry(theta.subarray(c * P, c * P + m * n), n, m);
     const r = c * S;
     metrics[r + o.loss] = evaluation.loss;
@@ -341,25 +334,9 @@ export function autoencoderSnapshot(set: ModelSet, chunk: Chunk, step: number, t
     metrics.set(g.superposition, r + o.superposition);
     metrics.set(g.dimensionality, r + o.dimensionality);
     metrics.set(evaluation.benefit, r + o.benefit);
+    // The selection, gathered from the record just filled (what shaders/snapshot.wgsl gathers).
+    const value = (i: number): number => metricFromFields((field, f) => metrics[r + o[field] + Math.max(0, f)]!, selection.metric, i, selection.thresholds);
     gathered[c * stride] = evaluation.loss;
-    const value = (i: number): number => {
-      switch (SNAPSHOT_METRICS[code]) {
-        case 'regime':
-          return classifyFeature(g.norms[i]!, g.superposition[i]!, selection.thresholds);
-        case 'norm':
-          return g.norms[i]!;
-        case 'superposition':
-          return g.superposition[i]!;
-        case 'dimensionality':
-          return g.dimensionality[i]!;
-        case 'benefit':
-          return evaluation.benefit[i]!;
-        case 'loss':
-          return evaluation.loss;
-        default:
-          return g.dimsPerFeature;
-      }
-    };
     if (selection.feature === 'all') for (let i = 0; i < n; i++) gathered[c * stride + 1 + i] = value(i);
     else gathered[c * stride + 1] = value(selection.feature);
   }

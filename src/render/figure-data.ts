@@ -9,9 +9,8 @@
  *   rows (top to bottom) are (model, feature) pairs for per-feature metrics (default `norm`: which features each
  *   model represents as p changes) or one row per model for per-model metrics.
  */
-import { checkMetricApplies, METRIC_NAMES, METRICS, type MetricName } from '../science/metric-registry.js';
+import { checkMetricApplies, metricFromFields, METRIC_NAMES, METRICS, type MetricField, type MetricName } from '../science/metric-registry.js';
 import { axisLabels, axisValues, type Axis, type SweepSpec } from '../science/spec.js';
-import { classifyFeature, type RegimeThresholds } from '../science/regimes.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
 import { regimeColors, regimeLabels } from './colormap.js';
 import { isEvenlySpaced } from './ticks.js';
@@ -130,35 +129,7 @@ export function keptMetricOf(spec: SweepSpec, set: ModelSet, r: ModelResults, ke
   return metricFromFields((field, i) => (i < 0 ? r[field][inst]! : r[field][inst * n + i]!), metric, feature, spec.regime);
 }
 
-/** The fields of one model's results: per model (`loss`, `dimsPerFeature`) or per feature (the rest). */
-export type MetricField = 'loss' | 'dimsPerFeature' | 'featureNorm' | 'superposition' | 'dimensionality' | 'benefit';
-
-/**
- * The value of `metric` for `feature` of one model, from any store of its fields: the one place
- * that maps metric names to result fields and classifies regimes (src/science/regimes.ts).
- * @param read a field's value: per-model fields are read with feature −1
- */
-export function metricFromFields(read: (field: MetricField, feature: number) => number, metric: MetricName, feature: number, thresholds: RegimeThresholds): number {
-  switch (metric) {
-    case 'loss':
-      return read('loss', -1);
-    case 'dimsPerFeature':
-      return read('dimsPerFeature', -1);
-    case 'norm':
-      return read('featureNorm', feature);
-    case 'superposition':
-      return read('superposition', feature);
-    case 'dimensionality':
-      return read('dimensionality', feature);
-    case 'benefit':
-      return read('benefit', feature);
-    case 'regime':
-      return classifyFeature(read('featureNorm', feature), read('superposition', feature), thresholds);
-    default:
-      // Per-neuron metrics live in ModelResults.extra, not in these fields (keptMetricOf reads them).
-      return NaN;
-  }
-}
+export { metricFromFields, type MetricField };
 
 function coloring(metric: MetricName, values: Float32Array): PhaseDiagramFigure['coloring'] {
   if (metric === 'regime') return { kind: 'categorical', colors: [...regimeColors], labels: [...regimeLabels] };

@@ -5,6 +5,7 @@
  * applies to (src/science/models/contract.ts `metrics`).
  */
 import { modelDefinition, type MetricFamily } from './models/index.js';
+import { classifyFeature, type RegimeThresholds } from './regimes.js';
 
 export interface MetricInfo {
   /** One value per feature (NAME:i picks feature i), per model, or per hidden neuron (NAME:j). */
@@ -53,3 +54,34 @@ export function checkMetricApplies(metric: MetricName, models: readonly string[]
     }
   }
 }
+
+/** The fields of one model's results: per model (`loss`, `dimsPerFeature`) or per feature (the rest). */
+export type MetricField = 'loss' | 'dimsPerFeature' | 'featureNorm' | 'superposition' | 'dimensionality' | 'benefit';
+
+/**
+ * The value of `metric` for `feature` of one model, from any store of its fields: the one place
+ * that maps metric names to result fields and classifies regimes (regimes.ts).
+ * @param read a field's value: per-model fields are read with feature −1
+ */
+export function metricFromFields(read: (field: MetricField, feature: number) => number, metric: MetricName, feature: number, thresholds: RegimeThresholds): number {
+  switch (metric) {
+    case 'loss':
+      return read('loss', -1);
+    case 'dimsPerFeature':
+      return read('dimsPerFeature', -1);
+    case 'norm':
+      return read('featureNorm', feature);
+    case 'superposition':
+      return read('superposition', feature);
+    case 'dimensionality':
+      return read('dimensionality', feature);
+    case 'benefit':
+      return read('benefit', feature);
+    case 'regime':
+      return classifyFeature(read('featureNorm', feature), read('superposition', feature), thresholds);
+    default:
+      // Per-neuron metrics live in ModelResults.extra, not in these fields (keptMetricOf reads them).
+      return NaN;
+  }
+}
+
