@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getPreset } from '../science/presets.js';
-import { gridShape, parseSpec, parseSpecText, resolveSpecGroups, SpecError, type SweepSpec, type SweepSpecInput } from '../science/spec.js';
+import { gridShape, parseSpec, parseSpecText, resolveSpecGroups, SpecError, specModelKinds, type SweepSpec, type SweepSpecInput } from '../science/spec.js';
 import { checkMetric, defaultMetric, parseMetric, type MetricChoice } from '../render/figure-data.js';
 import type { BackendName } from './run-types.js';
 import { estimateResultsJsonBytes } from './writers.js';
@@ -323,7 +323,7 @@ export function checkSweepSize(spec: SweepSpec): void {
   // history (every record's metrics and W), for the largest model kind of the spec.
   const n = spec.nFeatures;
   const m = spec.nHidden;
-  const kinds = spec.x?.param === 'model' ? spec.x.values : spec.y?.param === 'model' ? spec.y.values : [spec.model ?? 'relu'];
+  const kinds = specModelKinds(spec);
   const extraParams = Math.max(...kinds.map((k) => parameterCount(modelDefinition(k), n, m) - (m * n + n) + 2 * m + 3 * n));
   const r = spec.record;
   const records = r ? Math.floor(spec.training.steps / r.every) + 2 : 0;

@@ -10,7 +10,7 @@
  *   model represents as p changes) or one row per model for per-model metrics.
  */
 import { checkMetricApplies, metricFromFields, METRIC_NAMES, METRICS, type MetricField, type MetricName } from '../science/metric-registry.js';
-import { axisLabels, axisValues, type Axis, type SweepSpec } from '../science/spec.js';
+import { axisLabels, axisValues, specModelKinds, type Axis, type SweepSpec } from '../science/spec.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
 import { regimeColors, regimeLabels } from './colormap.js';
 import { isEvenlySpaced } from './ticks.js';
@@ -75,7 +75,7 @@ export function defaultMetric(spec: SweepSpec): MetricChoice {
  * @throws Error when the feature index is ≥ nFeatures.
  */
 export function checkMetric(spec: SweepSpec, m: MetricChoice): void {
-  const models = spec.x?.param === 'model' ? spec.x.values : spec.y?.param === 'model' ? spec.y.values : [spec.model ?? 'relu'];
+  const models = specModelKinds(spec);
   try {
     checkMetricApplies(m.name, models);
   } catch (e) {

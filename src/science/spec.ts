@@ -323,10 +323,17 @@ function plural(k: number, word: string): string {
   return `${k} ${word}${k === 1 ? '' : 's'}`;
 }
 
+/** The model kinds a spec trains: a model axis' values, else `model` (default {@link DEFAULT_MODEL}). */
+export function specModelKinds(spec: { model?: SpecModelKind | undefined; x?: Axis | undefined; y?: Axis | undefined }): SpecModelKind[] {
+  if (spec.x?.param === 'model') return [...spec.x.values];
+  if (spec.y?.param === 'model') return [...spec.y.values];
+  return [spec.model ?? DEFAULT_MODEL];
+}
+
 /** Cross-field rules that one field's schema cannot express. */
 function checkSpec(spec: SpecObject, ctx: z.RefinementCtx): void {
   const n = spec.nFeatures;
-  const modelKinds = spec.x?.param === 'model' ? spec.x.values : spec.y?.param === 'model' ? spec.y.values : [spec.model ?? DEFAULT_MODEL];
+  const modelKinds = specModelKinds(spec);
   const wideAllowed = modelKinds.every((k) => modelDefinition(k).allowsWideHidden);
   if (spec.nHidden >= n && !wideAllowed) {
     ctx.addIssue({
