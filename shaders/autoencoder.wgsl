@@ -45,19 +45,6 @@ override SHARED_PARAMS: bool = false;
 override SHARED_P: u32 = 1u;   // length of `sp`: P with SHARED_PARAMS, else 1
 override TILE: u32 = 1u;       // examples per tile
 
-struct Settings {
-  instanceCount: u32,
-  firstStep: u32,      // global index of the first step in this dispatch
-  stepCount: u32,      // steps in this dispatch
-  totalSteps: u32,     // T, for the schedule
-  learningRate: f32,
-  beta1: f32,
-  beta2: f32,
-  epsilon: f32,
-  weightDecay: f32,
-  rowStride: u32,      // workgroups (instances) per dispatch row
-}
-
 struct EvalSettings {
   instanceCount: u32,
   rowStride: u32,
@@ -65,7 +52,6 @@ struct EvalSettings {
   exampleCount: u32,
 }
 
-@group(0) @binding(0) var<uniform> settings: Settings;
 @group(0) @binding(1) var<storage, read> keys: array<vec2u>;
 @group(0) @binding(2) var<storage, read> features: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> theta: array<f32>;

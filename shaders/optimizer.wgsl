@@ -1,9 +1,24 @@
-// Optimiser shared by every training driver (train.wgsl, autoencoder.wgsl): the notebook's
+// Optimiser shared by every training driver (train.wgsl, autoencoder.wgsl): their `Settings`
+// uniform at binding 0 (written by src/engine/train-kernel.ts trainSettings), the notebook's
 // learning-rate schedules and Adam/AdamW in PyTorch's order. Mirrored in float64 by
 // src/science/optimizer.ts.
 // Expects from the including driver: overrides SCHEDULE (0 constant, 1 linear, 2 cosine) and
-// ADAMW (bool), and a uniform `settings` with members totalSteps, learningRate, beta1, beta2,
-// epsilon, weightDecay.
+// ADAMW (bool).
+
+struct Settings {
+  instanceCount: u32,
+  firstStep: u32,      // global index of the first step in this dispatch
+  stepCount: u32,      // steps in this dispatch
+  totalSteps: u32,     // T, for the schedule
+  learningRate: f32,
+  beta1: f32,
+  beta2: f32,
+  epsilon: f32,
+  weightDecay: f32,
+  rowStride: u32,      // instances per dispatch row (2-D dispatch when > 65535 workgroups)
+}
+
+@group(0) @binding(0) var<uniform> settings: Settings;
 
 fn scheduleFactor(step: u32) -> f32 {
   let t = f32(step);

@@ -31,20 +31,6 @@ const MAX_N: u32 = 64u;
 const MAX_M: u32 = 16u;
 const MAX_P: u32 = MAX_M * MAX_N + MAX_N;
 
-struct Settings {
-  instanceCount: u32,
-  firstStep: u32,      // global index of the first step in this dispatch
-  stepCount: u32,      // steps in this dispatch
-  totalSteps: u32,     // T, for the schedule
-  learningRate: f32,
-  beta1: f32,
-  beta2: f32,
-  epsilon: f32,
-  weightDecay: f32,
-  rowStride: u32,      // instances per dispatch row (2-D dispatch when > 65535 workgroups)
-}
-
-@group(0) @binding(0) var<uniform> settings: Settings;
 @group(0) @binding(1) var<storage, read> keys: array<vec2u>;        // stream words per instance (prng.wgsl)
 @group(0) @binding(2) var<storage, read> features: array<vec2f>;    // (p_i, I_i) at [instance · N + i]
 @group(0) @binding(3) var<storage, read_write> theta: array<f32>;
