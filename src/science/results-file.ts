@@ -194,11 +194,7 @@ export function parseResultsJson(json: unknown, source = 'results.json'): Loaded
     if (seen[inst]) fail(`${at} repeats model "${model}", gridIndex ${String(gridIndex)}, seedIndex ${String(seed)}`);
     seen[inst] = 1;
 
-    const num = (v: unknown, where: string): number => {
-      if (v === null) return NaN;
-      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where} is ${preview(v)}; expected a number or null`);
-      return v;
-    };
+    const num = (v: unknown, where: string): number => readNumber(v, where, fail);
     const vector = (key: string, expected: number, what: string): unknown[] => {
       const v = rec[key];
       if (!Array.isArray(v)) fail(`${at}.${key} is ${preview(v)}; expected an array of ${expected} numbers`);
@@ -288,6 +284,13 @@ export function parseResultsJson(json: unknown, source = 'results.json'): Loaded
   return out;
 }
 
+/** A number of the file: a finite number, or `null` for NaN (how the writer stores NaN and ±Infinity). */
+function readNumber(v: unknown, where: string, fail: (message: string) => never): number {
+  if (v === null) return NaN;
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where} is ${preview(v)}; expected a number or null`);
+  return v;
+}
+
 /** Reads one cell's `history` into group.results.history (allocated, NaN, on first use). */
 function readHistory(h: Record<string, unknown>, group: LoadedGroup, inst: number, at: string, fail: (message: string) => never): void {
   const { nFeatures: n, nHidden: m, count } = group.results;
@@ -296,11 +299,7 @@ function readHistory(h: Record<string, unknown>, group: LoadedGroup, inst: numbe
   const R = steps.length;
   const history = (group.results.history ??= { steps: steps as number[] });
   if (JSON.stringify(history.steps) !== JSON.stringify(steps)) fail(`${at}.steps differ from other cells' ([${history.steps.join(', ')}])`);
-  const num = (v: unknown, where: string): number => {
-    if (v === null) return NaN;
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${where} is ${preview(v)}; expected a number or null`);
-    return v;
-  };
+  const num = (v: unknown, where: string): number => readNumber(v, where, fail);
   const widths: Record<string, number> = { loss: 1, dimsPerFeature: 1, featureNorm: n, superposition: n, dimensionality: n, W: m * n };
   for (const [key, width] of Object.entries(widths)) {
     const values = h[key];
