@@ -39,6 +39,15 @@ export const INVOCATION_MAX_FEATURES = 64;
 export const INVOCATION_MAX_HIDDEN = 64;
 export const INVOCATION_MAX_PARAMS = 2128;
 
+/**
+ * @throws DeviceLimitError naming the limits when a model does not fit the invocation mode's private arrays
+ */
+export function requireInvocationMode(model: ModelDefinition, n: number, m: number): void {
+  if (fitsInvocationMode(model, n, m)) return;
+  const P = parameterCount(model, n, m);
+  throw new DeviceLimitError('invocation layout', P, INVOCATION_MAX_PARAMS, `the invocation layout holds n ≤ ${INVOCATION_MAX_FEATURES}, m ≤ ${INVOCATION_MAX_HIDDEN} and ${INVOCATION_MAX_PARAMS} parameters; got n = ${n}, m = ${m}, ${P} parameters`);
+}
+
 /** Whether a model fits the invocation mode's private arrays. */
 export function fitsInvocationMode(model: ModelDefinition, n: number, m: number): boolean {
   return n <= INVOCATION_MAX_FEATURES && m <= INVOCATION_MAX_HIDDEN && parameterCount(model, n, m) <= INVOCATION_MAX_PARAMS;
@@ -52,9 +61,7 @@ const INVOCATION_TILE = 64;
  * @throws DeviceLimitError when n or m exceed the private arrays
  */
 export function invocationShape(model: ModelDefinition, data: DataDefinition, n: number, m: number, workgroupSize: number): AutoencoderShape {
-  if (!fitsInvocationMode(model, n, m)) {
-    throw new DeviceLimitError('invocation layout', parameterCount(model, n, m), INVOCATION_MAX_PARAMS, `the invocation layout holds n ≤ ${INVOCATION_MAX_FEATURES}, m ≤ ${INVOCATION_MAX_HIDDEN} and ${INVOCATION_MAX_PARAMS} parameters; got n = ${n}, m = ${m}, ${parameterCount(model, n, m)} parameters`);
-  }
+  requireInvocationMode(model, n, m);
   return { mode: 'invocation', model, data, nFeatures: n, nHidden: m, workgroupSize, sharedParams: false, tile: INVOCATION_TILE };
 }
 

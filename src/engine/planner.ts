@@ -6,7 +6,7 @@
 import { dataDefinition } from '../science/data/index.js';
 import { modelDefinition, parameterCount, type ModelDefinition } from '../science/models/index.js';
 import type { DataKind, ModelKind } from '../science/types.js';
-import { fitsInvocationMode, INVOCATION_MAX_PARAMS } from './autoencoder-kernel.js';
+import { fitsInvocationMode, requireInvocationMode } from './autoencoder-kernel.js';
 import { DeviceLimitError } from './errors.js';
 import { MAX_FEATURES, MAX_HIDDEN, metricStride, paramCount } from './layout.js';
 import type { DeviceInfo, KernelLayout } from './types.js';
@@ -207,8 +207,6 @@ function planAutoencoder(input: PlanInput, info: DeviceInfo, layout: 'workgroup'
   if (perChunk < 1) throw new DeviceLimitError('maxStorageBufferBindingSize', largestBinding, limits.maxStorageBufferBindingSize, `one model needs a ${largestBinding}-byte buffer; the device allows ${limits.maxStorageBufferBindingSize}`);
   const chunks: Chunk[] = [];
   for (let start = 0; start < instances; start += perChunk) chunks.push({ start, count: Math.min(perChunk, instances - start) });
-  if (layout === 'invocation' && !fitsInvocationMode(definitionOf(input), n, m)) {
-    throw new DeviceLimitError('invocation layout', P, INVOCATION_MAX_PARAMS, `the invocation layout holds n ≤ 64, m ≤ 64 and ${INVOCATION_MAX_PARAMS} parameters; got n = ${n}, m = ${m}, ${P} parameters`);
-  }
+  if (layout === 'invocation') requireInvocationMode(definitionOf(input), n, m);
   return { layout, workgroupSize: 0, invocationWorkgroupSize: invocationWorkgroupSize(instances), paramCount: P, metricStride: 0, bytesPerInstance, instancesPerChunk: perChunk, chunks };
 }
