@@ -7,6 +7,7 @@ import { signed } from './signed.js';
 
 export * from './contract.js';
 
+/** Every data kind's name, in the order the spec schema lists them. */
 export const DATA_KINDS = ['independent', 'signed', 'correlated', 'anticorrelated'] as const;
 export type DataKindName = (typeof DATA_KINDS)[number];
 

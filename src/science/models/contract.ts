@@ -98,6 +98,7 @@ export function flopsPerSample(def: ModelDefinition, nFeatures: number, nHidden:
   return 2 * 3 * 2 * mn + 10 * nFeatures + 4 * nHidden;
 }
 
+/** φ(v) of an activation: max(v, 0) for `relu`, v for `identity` (the WGSL modules' modelHidden/modelOutput). */
 export function activate(a: Activation, v: number): number {
   return a === 'relu' ? Math.max(v, 0) : v;
 }
@@ -107,6 +108,7 @@ export function slope(a: Activation, v: number): number {
   return a === 'relu' ? (v > 0 ? 1 : 0) : 1;
 }
 
+/** The reconstruction target t(x) of one feature value: x, or |x| for the abs model (modelTarget in WGSL). */
 export function targetOf(def: ModelDefinition, x: number): number {
   return def.target === 'abs' ? Math.abs(x) : x;
 }

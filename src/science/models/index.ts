@@ -12,6 +12,7 @@ import { reluHiddenBias } from './relu-hidden-bias.js';
 
 export * from './contract.js';
 
+/** Every model kind's name, in the order the CLI, the spec schema and the element list them. */
 export const MODEL_KINDS = ['relu', 'linear', 'hidden-relu', 'abs', 'relu-hidden-bias', 'linear-nobias'] as const;
 export type ModelKindName = (typeof MODEL_KINDS)[number];
 
