@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync, statSync, accessSync, constants as fsConstants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getPreset } from '../science/presets.js';
+import { FIGURE_NAMES } from '../figures/registry.js';
 import { gridShape, parseSpec, parseSpecText, resolveSpecGroups, SpecError, specModelKinds, type SweepSpec, type SweepSpecInput } from '../science/spec.js';
 import { checkMetric, defaultMetric, parseMetric, type MetricChoice } from '../render/figure-data.js';
 import type { BackendName } from './run-types.js';
@@ -51,6 +52,8 @@ export interface RawSweepOptions {
   seed?: string;
   metric?: string;
   quiet?: boolean;
+  scale?: string;
+  figures?: boolean;
 }
 
 /** Validated `sweep` options. */
@@ -72,11 +75,43 @@ export interface SweepOptions {
   seed?: number;
   metric?: MetricChoice;
   quiet: boolean;
+  /** Device pixels per CSS pixel of the figure PNGs (default 2). */
+  scale?: number;
+  /** Write the figures (PNG and SVG) beside the results (default true; --no-figures turns it off). */
+  figures?: boolean;
+}
+
+/** Validated `figure` options. */
+export interface FigureOptions {
+  /** The results.json to draw from. */
+  results: string;
+  /** Registry name (src/figures/registry.ts). */
+  figure: string;
+  /** Output file; its extension (.png, .svg or .gif) picks the format. */
+  out: string;
+  /** Device pixels per CSS pixel of PNG and GIF output. */
+  scale: number;
+}
+
+/** Range of --scale: device pixels per CSS pixel of PNG figures (1 = 96 dpi, 2 = 192 dpi …). */
+export const SCALE_RANGE = [0.5, 8] as const;
+
+/**
+ * Parses --scale. @throws CliError naming the value and the range.
+ */
+export function parseScale(text: string | undefined, fallback = 2): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!/^\s*[0-9.]+\s*$/.test(text) || !(v >= SCALE_RANGE[0] && v <= SCALE_RANGE[1])) {
+    throw new CliError(`--scale: ${JSON.stringify(text)} is out of range; allowed: numbers ${SCALE_RANGE[0]}..${SCALE_RANGE[1]} (device pixels per CSS pixel; 2 ≈ 192 dpi)`);
+  }
+  return v;
 }
 
 /** Result of parsing argv. */
 export type ParsedCommand =
   | { command: 'sweep'; options: SweepOptions }
+  | { command: 'figure'; options: FigureOptions }
   | { command: 'presets' }
   /** Help, version, or a commander usage error: print `stdout`/`stderr` and exit with `exitCode`. */
   | { command: 'exit'; exitCode: number; stdout: string; stderr: string };
@@ -115,7 +150,18 @@ function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string;
     .option('--seed <n>', `base seed of the counter-based PRNG, integer 0..${FLAG_RANGES.seed[1]} (u32; default: the spec's, else 0)`)
     .option('--metric <name>', `metric drawn in phase-diagram.png: ${(['feature', 'model', 'neuron'] as const).map((per) => `${METRIC_NAMES.filter((m) => METRICS[m].per === per).join(', ')} (per ${per}${per === 'model' ? '' : `; NAME:${per === 'feature' ? 'i' : 'j'} picks ${per} ${per === 'feature' ? 'i' : 'j'}`}${per === 'neuron' ? '; models with a privileged hidden layer' : ''})`).join('; ')} (default: regime of the last feature for two numeric axes, else norm of every feature)`)
     .option('--quiet', 'no progress bar or summary on stderr (default: shown); warnings and the written paths still print')
+    .option('--scale <n>', `device pixels per CSS pixel of the figure PNGs, ${SCALE_RANGE[0]}..${SCALE_RANGE[1]} (default 2, about 192 dpi); SVGs are vector`)
+    .option('--no-figures', "don't write the preset's figures (NAME.png and NAME.svg; see `superposition figure --help`)")
     .action((opts: RawSweepOptions) => record({ command: 'sweep', options: validateSweepOptions(opts) }));
+
+  program
+    .command('figure')
+    .description('Redraw a figure from a saved results.json without training: PNG, SVG (vector) or, for animated figures, GIF.')
+    .argument('<results>', 'a results.json written by `superposition sweep`')
+    .requiredOption('--figure <name>', `which figure: ${FIGURE_NAMES.join(', ')}`)
+    .requiredOption('--out <file>', 'output file: .png, .svg or .gif (animated figures); replaced only when drawing succeeded')
+    .option('--scale <n>', `device pixels per CSS pixel of PNG/GIF output, ${SCALE_RANGE[0]}..${SCALE_RANGE[1]} (default 2)`)
+    .action((results: string, opts: { figure: string; out: string; scale?: string }) => record({ command: 'figure', options: validateFigureOptions(results, opts) }));
 
   program
     .command('presets')
@@ -149,6 +195,16 @@ export function parseCliArgs(argv: string[]): ParsedCommand {
 }
 
 /**
+ * Checks `figure` flags: a known figure name, an output extension of .png, .svg or .gif, a scale in range.
+ * @throws CliError naming the value and what is allowed
+ */
+export function validateFigureOptions(results: string, raw: { figure: string; out: string; scale?: string }): FigureOptions {
+  if (!FIGURE_NAMES.includes(raw.figure)) throw new CliError(`--figure: ${JSON.stringify(raw.figure)} is not a figure; allowed: ${FIGURE_NAMES.join(', ')}`);
+  if (!/\.(png|svg|gif)$/i.test(raw.out)) throw new CliError(`--out: ${JSON.stringify(raw.out)} must end in .png, .svg or .gif`);
+  return { results, figure: raw.figure, out: raw.out, scale: parseScale(raw.scale) };
+}
+
+/**
  * Checks raw sweep flags: exactly one of --preset/--config, integer ranges, --grid not with
  * --cols/--rows, a known metric name.
  * @throws CliError naming the flag, value and allowed range
@@ -178,6 +234,8 @@ export function validateSweepOptions(raw: RawSweepOptions): SweepOptions {
     backend,
     fromGrid: grid !== undefined,
     quiet: raw.quiet ?? false,
+    scale: parseScale(raw.scale),
+    figures: raw.figures ?? true,
   };
   if (raw.preset !== undefined) o.preset = raw.preset;
   if (raw.config !== undefined) o.config = raw.config;

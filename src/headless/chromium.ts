@@ -10,9 +10,10 @@ import { chromium, type Browser } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import type { PhaseDiagramFigure } from '../render/figure.js';
+import { sceneToJson, type Scene } from '../figures/scene.js';
 import { chromiumArgs, chromiumPath } from './chromium-path.js';
 import { NoChromiumError, PageError, RunCancelledError } from './errors.js';
-import { decodeBytes, decodeGroupResults, decodeInt32, encodeBytes, type WireFigure, type WireProgress, type WireRenderResult, type WireRunResult } from './wire.js';
+import { decodeBytes, decodeGroupResults, decodeInt32, encodeBytes, type WireFigure, type WireProgress, type WireRenderResult, type WireRunResult, type WireSceneResult } from './wire.js';
 import type { BackendRunOptions, GroupResult, SweepRun } from './run-types.js';
 
 /** The repository root (what Vite serves). */
@@ -31,6 +32,12 @@ export interface HeadlessBrowser {
   run(spec: SweepSpec, options?: BackendRunOptions): Promise<SweepRun>;
   /** Draws a figure in the page; returns the PNG bytes. @throws PageError */
   render(figure: PhaseDiagramFigure): Promise<Uint8Array>;
+  /**
+   * Draws a figure scene in the page (regl matrices under the SVG marks) at `scale` device pixels
+   * per CSS pixel; returns the PNG, and with `frames` every animation frame's RGBA pixels.
+   * @throws PageError
+   */
+  renderScene(scene: Scene, scale: number, frames?: boolean): Promise<{ png: Uint8Array; width: number; height: number; frames?: Uint8Array[] }>;
   /** Closes the page, the browser and the server. Idempotent. */
   close(): Promise<void>;
 }
@@ -141,6 +148,13 @@ export async function openHeadlessBrowser(options: OpenOptions = {}): Promise<He
           const result = (await page.evaluate(([f]) => window.superpositionHeadless!.render(f), [wireFigure] as const)) as WireRenderResult;
           if (!result.ok) throw new PageError(result.error.name, result.error.message);
           return decodeBytes(result.png);
+        }),
+      renderScene: (scene, scale, frames = false) =>
+        guard(async () => {
+          const json = sceneToJson(scene);
+          const result = (await page.evaluate(([j, s, f]) => window.superpositionHeadless!.renderScene(j, s, f), [json, scale, frames] as const)) as WireSceneResult;
+          if (!result.ok) throw new PageError(result.error.name, result.error.message);
+          return { png: decodeBytes(result.png), width: result.width, height: result.height, ...(result.frames ? { frames: result.frames.map(decodeBytes) } : {}) };
         }),
       close,
     };

@@ -14,8 +14,16 @@
 import { divergedCount, theoryReport } from './report.js';
 import { listPresets } from '../science/presets.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
-import { buildSweepSpecs, checkOutDir, CliError, parseCliArgs, type SweepOptions } from './args.js';
-import { join } from 'node:path';
+import { buildSweepSpecs, checkOutDir, CliError, parseCliArgs, type FigureOptions, type SweepOptions } from './args.js';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { getPreset } from '../science/presets.js';
+import { parseResultsJson, ResultsFileError } from '../science/results-file.js';
+import { drawFigure } from '../figures/registry.js';
+import { FigureError } from '../figures/input.js';
+import { sceneToSvg } from '../figures/svg.js';
+import { drawFigures, encodeGif, figureFiles } from './figure-files.js';
+import type { HeadlessBrowser } from './chromium.js';
 import { buildFigure, type MetricChoice } from '../render/figure-data.js';
 import { createProgressReporter } from './progress.js';
 import { NoChromiumError, PageError, RunCancelledError } from './errors.js';
@@ -71,18 +79,33 @@ export function presetsTable(): string {
   return [line(header), ...rows.map(line)].join('\n') + '\n' + 'instances = grid points × seeds; samples = instances × steps × batch size\n';
 }
 
-/** Trains with the chosen backend and draws the PNG (null when Chromium is missing on the node backend). */
-async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoice, signal: AbortSignal, io: CliIO): Promise<{ run: SweepRun; png: Uint8Array | null }> {
+/** What a sweep draws: the phase-diagram PNG (null without Chromium) and the figure files. */
+interface Drawn {
+  run: SweepRun;
+  png: Uint8Array | null;
+  figures: OutputFile[];
+}
+
+/**
+ * Trains with the chosen backend, then draws the phase-diagram PNG and the figures `figureNames`
+ * (undefined: all that fit; [] none). Without Chromium on the node backend only the SVG figures are written.
+ */
+async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoice, figureNames: readonly string[] | undefined, signal: AbortSignal, io: CliIO): Promise<Drawn> {
   const progress = createProgressReporter(resolveSpecGroups(spec), o.quiet);
   const { openHeadlessBrowser } = await import('./chromium.js');
+  const warn = (message: string) => io.stderr(`superposition: warning: ${message}\n`);
+  const draw = async (run: SweepRun, browser: HeadlessBrowser | null): Promise<Drawn> => {
+    const scenes = drawFigures({ spec, groups: run.groups }, figureNames, warn);
+    const figures = await figureFiles(scenes, browser, o.scale ?? 2);
+    return { run, png: browser ? await browser.render(buildFigure(spec, run.groups, metric)) : null, figures };
+  };
   try {
     if (o.backend === 'chromium') {
       const browser = await openHeadlessBrowser({ signal });
       try {
         const run = await browser.run(spec, { onProgress: (p) => progress.update(p), signal });
         progress.stop();
-        const png = await browser.render(buildFigure(spec, run.groups, metric));
-        return { run, png };
+        return await draw(run, browser);
       } finally {
         await browser.close();
       }
@@ -95,11 +118,11 @@ async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoi
       browser = await openHeadlessBrowser({ signal });
     } catch (e) {
       if (!(e instanceof NoChromiumError)) throw e;
-      io.stderr(`superposition: warning: ${OUTPUT_FILES.png} not written: drawing the PNG needs Chromium. ${e.message}\n`);
-      return { run, png: null };
+      warn(`${OUTPUT_FILES.png} and the figure PNGs not written: drawing them needs Chromium (the SVG figures are written). ${e.message}`);
+      return await draw(run, null);
     }
     try {
-      return { run, png: await browser.render(buildFigure(spec, run.groups, metric)) };
+      return await draw(run, browser);
     } finally {
       await browser.close();
     }
@@ -123,10 +146,11 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
+    const figureNames = o.figures === false ? [] : o.preset !== undefined ? getPreset(o.preset).figures : undefined;
     for (const { spec, metric, subdir } of sweeps) {
       const out = subdir ? join(o.out, subdir) : o.out;
       if (subdir && !o.quiet) io.stderr(`${subdir}:\n`);
-      await sweepOne(spec, metric, { ...o, out }, controller.signal, io);
+      await sweepOne(spec, metric, figureNames, { ...o, out }, controller.signal, io);
     }
     return 0;
   } finally {
@@ -135,13 +159,14 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
 }
 
 /** Trains one sweep and writes its files into o.out. */
-async function sweepOne(spec: SweepSpec, metric: MetricChoice, o: SweepOptions, signal: AbortSignal, io: CliIO): Promise<void> {
-  const { run, png } = await trainAndDraw(spec, o, metric, signal, io);
+async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: readonly string[] | undefined, o: SweepOptions, signal: AbortSignal, io: CliIO): Promise<void> {
+  const { run, png, figures } = await trainAndDraw(spec, o, metric, figureNames, signal, io);
   const files: OutputFile[] = [
     { name: OUTPUT_FILES.json, data: resultsJsonChunks(spec, run, { metric, png: png !== null }) },
     { name: OUTPUT_FILES.csv, data: buildCellsCsv(spec, run) },
   ];
   if (png) files.push({ name: OUTPUT_FILES.png, data: png });
+  files.push(...figures);
   const paths = await writeOutputsAtomically(o.out, files);
   // Not a progress report: --quiet keeps it.
   const diverged = divergedCount(run);
@@ -166,6 +191,46 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, o: SweepOptions, 
 }
 
 /**
+ * Runs `figure`: loads RESULTS.json, draws the figure and writes it as SVG, PNG or GIF (PNG and GIF
+ * through headless Chromium). @returns the exit code
+ * @throws CliError (exit 2) for an unreadable or invalid results file, or a figure that does not fit
+ */
+async function figureCommand(o: FigureOptions, io: CliIO): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(o.results, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${JSON.stringify(o.results)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let scene;
+  try {
+    const loaded = parseResultsJson(JSON.parse(text), o.results);
+    scene = drawFigure(o.figure, loaded);
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new CliError(`${o.results} is not JSON: ${e.message}`);
+    if (e instanceof ResultsFileError || e instanceof FigureError) throw new CliError(e.message);
+    throw e;
+  }
+  const ext = extname(o.out).toLowerCase();
+  let data: string | Uint8Array;
+  if (ext === '.svg') data = sceneToSvg(scene);
+  else {
+    if (ext === '.gif' && !(scene.frames && scene.frames.length > 1)) throw new CliError(`--out: figure ${o.figure} is not animated; write .png or .svg`);
+    const { openHeadlessBrowser } = await import('./chromium.js');
+    const browser = await openHeadlessBrowser();
+    try {
+      const drawn = await browser.renderScene(scene, o.scale, ext === '.gif');
+      data = ext === '.gif' ? encodeGif(drawn.frames!, drawn.width, drawn.height) : drawn.png;
+    } finally {
+      await browser.close();
+    }
+  }
+  const paths = await writeOutputsAtomically(dirname(resolve(o.out)), [{ name: basename(o.out), data }]);
+  io.stdout(`wrote:\n${paths.map((p) => `  ${p}\n`).join('')}`);
+  return 0;
+}
+
+/**
  * Runs the CLI.
  * @param argv arguments after the program name, e.g. ['sweep', '--preset', 'tiny', '--out', 'out']
  * @returns the exit code (0 ok, 1 run failure, 2 bad input, 130 cancelled)
@@ -178,6 +243,7 @@ export async function main(argv: string[] = process.argv.slice(2), io: CliIO = d
       if (parsed.stderr) io.stderr(parsed.stderr);
       return parsed.exitCode;
     }
+    if (parsed.command === 'figure') return await figureCommand(parsed.options, io);
     if (parsed.command === 'presets') {
       io.stdout(presetsTable());
       return 0;

@@ -9,7 +9,9 @@ import { parseSpec, resolveSpecGroups } from '../science/spec.js';
 import { acquireDevice } from '../engine/device.js';
 import { trainGroups } from './train-groups.js';
 import { renderPhaseDiagramPNG } from '../render/figure.js';
-import { decodeFloat32, encodeBytes, encodeNamedResults, encodeResultArrays, type HeadlessPageApi, type WireError, type WireFigure, type WireGroup, type WireProgress, type WireRunOptions, type WireRunResult, type WireRenderResult } from './wire.js';
+import { sceneFromJson } from '../figures/scene.js';
+import { renderSceneFrames, renderScenePNG } from '../figures/raster.js';
+import { decodeFloat32, encodeBytes, encodeNamedResults, encodeResultArrays, type HeadlessPageApi, type WireError, type WireFigure, type WireGroup, type WireProgress, type WireRunOptions, type WireRunResult, type WireRenderResult, type WireSceneResult } from './wire.js';
 
 declare global {
   interface Window {
@@ -73,4 +75,20 @@ async function render(figure: WireFigure): Promise<WireRenderResult> {
   }
 }
 
-window.superpositionHeadless = { run, render };
+async function renderScene(sceneJson: string, scale: number, frames = false): Promise<WireSceneResult> {
+  try {
+    const scene = sceneFromJson(sceneJson);
+    const blob = await renderScenePNG(scene, scale);
+    const png = encodeBytes(new Uint8Array(await blob.arrayBuffer()));
+    const bitmap = await createImageBitmap(blob);
+    const size = { width: bitmap.width, height: bitmap.height };
+    bitmap.close();
+    if (!frames || !scene.frames?.length) return { ok: true, png, ...size };
+    const all = await renderSceneFrames(scene, Math.min(scale, 1));
+    return { ok: true, png, frames: all.frames.map((f) => encodeBytes(new Uint8Array(f.buffer, f.byteOffset, f.byteLength))), width: all.width, height: all.height };
+  } catch (e) {
+    return { ok: false, error: toWireError(e) };
+  }
+}
+
+window.superpositionHeadless = { run, render, renderScene };

@@ -94,6 +94,9 @@ export type WireRunResult =
 /** The page's answer to `render`: a base64 PNG. */
 export type WireRenderResult = { ok: true; png: string; width: number; height: number } | { ok: false; error: WireError };
 
+/** A drawn figure scene: one base64 PNG, or with `frames`, every frame's RGBA pixels (base64). */
+export type WireSceneResult = { ok: true; png: string; frames?: string[]; width: number; height: number } | { ok: false; error: WireError };
+
 /** A figure as sent to the page: {@link PhaseDiagramFigure} with `values` as base64 float32. */
 export type WireFigure = Omit<PhaseDiagramFigure, 'values'> & { values: string };
 
@@ -118,6 +121,11 @@ export interface HeadlessPageApi {
   run(specJson: unknown, options?: WireRunOptions): Promise<WireRunResult>;
   /** Draws a figure and returns it as a base64 PNG. Never throws. */
   render(figure: WireFigure): Promise<WireRenderResult>;
+  /**
+   * Draws a figure scene (src/figures, as `sceneToJson` wrote it) at `scale` device pixels per CSS
+   * pixel; with `frames`, also every animation frame's RGBA pixels. Never throws.
+   */
+  renderScene(sceneJson: string, scale: number, frames?: boolean): Promise<WireSceneResult>;
 }
 
 /** Rebuilds {@link ModelResults} from a {@link WireGroup}. @throws Error when an array's length is inconsistent. */

@@ -18,6 +18,12 @@ export interface Preset {
   description: string;
   spec: SweepSpecInput;
   series?: SweepSpecInput[];
+  /**
+   * The figures (src/figures/registry.ts names) `superposition sweep --preset` writes beside the
+   * results, as NAME.png and NAME.svg; the phase-diagram.png is always written. Default: every
+   * figure that fits the results.
+   */
+  figures?: string[];
 }
 
 /** One polygons sweep: k features in 2-D, uniform (value 1) and decaying (0.8^i) importance, two densities. */
