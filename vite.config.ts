@@ -43,6 +43,7 @@ export default defineConfig({
         headless: resolve(root, 'demo/headless.html'),
         playground: resolve(root, 'demo/index.html'),
         article: resolve(root, 'demo/article.html'),
+        paper: resolve(root, 'demo/paper.html'),
       },
     },
   },

@@ -13,9 +13,9 @@ export interface AxisOptions {
   title?: string;
   /** Approximate tick count (d3's `ticks(count)`); default 5. */
   ticks?: number;
-  /** Grid lines across the plot, to this length in pixels (negative: upwards / rightwards). */
+  /** Grid lines across the plot, this many pixels long: upwards from a bottom axis, rightwards from a left one. */
   grid?: number;
-  /** Label formatter; default d3's `tickFormat(count)` (log axes blank the crowded labels). */
+  /** Label formatter; default d3's `tickFormat(count)`, with plain numbers (0.2, 0.001) on log axes, whose crowded labels d3 leaves blank. */
   format?: (v: number) => string;
 }
 
@@ -25,7 +25,8 @@ export interface AxisOptions {
  */
 export function axisMarks(scale: NumericScale, orient: 'bottom' | 'left', at: number, options: AxisOptions = {}): Mark[] {
   const count = options.ticks ?? 5;
-  const fmt = options.format ?? (scale.tickFormat(count) as (v: number) => string);
+  const isLog = 'base' in scale;
+  const fmt = options.format ?? (scale.tickFormat(count, isLog ? '~g' : undefined) as (v: number) => string);
   const [r0, r1] = scale.range() as [number, number];
   const marks: Mark[] = [];
   const bottom = orient === 'bottom';

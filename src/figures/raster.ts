@@ -30,7 +30,7 @@ export function drawSceneMatrices(ctx: CanvasRenderingContext2D, scene: Scene, s
       if (m.kind !== 'matrix') continue;
       const w = Math.max(1, Math.round(m.width * scale));
       const h = Math.max(1, Math.round(m.height * scale));
-      own.drawTo(tmp, { values: flipRows(m), xCount: m.cols, yCount: m.rows, categorical: matrixLUT(m.colors) }, w, h);
+      own.drawTo(tmp, { values: flipRows(m), xCount: m.cols, yCount: m.rows, categorical: matrixLUT(m.colors, m.palette) }, w, h);
       ctx.drawImage(tmp, Math.round(m.x * scale), Math.round(m.y * scale), w, h);
     }
   } finally {

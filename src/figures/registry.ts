@@ -7,6 +7,15 @@ import type { FigureDefinition, FigureInput } from './input.js';
 import { FigureError } from './input.js';
 import type { Scene } from './scene.js';
 import { modelStrip, modelStripFits } from './model-strip.js';
+import { definition as featureArrows } from './feature-arrows.js';
+import { definition as benefit } from './benefit.js';
+import { definition as featureDimensionality } from './feature-dimensionality.js';
+import { definition as nonUniform } from './non-uniform.js';
+import { definition as correlated } from './correlated.js';
+import { definition as privilegedBasis } from './privileged-basis.js';
+import { definition as computation } from './computation.js';
+import { definition as phaseDiagram } from './phase-diagram.js';
+import { definition as dynamics } from './dynamics.js';
 
 export type { FigureDefinition };
 
@@ -18,6 +27,7 @@ const definitions: FigureDefinition[] = [
     fits: modelStripFits,
     draw: modelStrip,
   },
+  featureArrows, benefit, featureDimensionality, nonUniform, correlated, privilegedBasis, computation, phaseDiagram, dynamics,
 ];
 
 /** The figures by name, in gallery order. */

@@ -94,9 +94,16 @@ export interface MatrixMark extends MarkBase {
   rows: number;
   cols: number;
   values: Float32Array;
-  /** `diverging`: RdBu over [−domain, domain] (−: red, +: blue); `sequential`: viridis over [lo, hi]. */
-  colors: 'diverging' | 'sequential';
+  /**
+   * `diverging`: RdBu over [−d, d], d = max |domain| (−: red, +: blue); `sequential`: viridis over
+   * [lo, hi]; `categorical`: values are class indices into `palette`.
+   */
+  colors: 'diverging' | 'sequential' | 'categorical';
   domain: readonly [number, number];
+  /** CSS colours ("#rrggbb") of the classes of a categorical matrix. */
+  palette?: readonly string[];
+  /** Names of the classes of a categorical matrix (for hover); default the index. */
+  classNames?: readonly string[];
   /** Hover text of a cell: `${name} · ${rowNames[r]} · ${colNames[c]} = value`. */
   name: string;
   rowNames: readonly string[];
@@ -124,7 +131,9 @@ export interface Scene {
 
 /** The hover text of a matrix cell. */
 export function matrixCellHover(m: MatrixMark, r: number, c: number, format: (v: number) => string): string {
-  return `${m.name} · ${m.rowNames[r] ?? r} · ${m.colNames[c] ?? c} = ${format(m.values[r * m.cols + c]!)}`;
+  const v = m.values[r * m.cols + c]!;
+  const shown = m.colors === 'categorical' && Number.isFinite(v) ? (m.classNames?.[v] ?? String(v)) : format(v);
+  return `${m.name} · ${m.rowNames[r] ?? r} · ${m.colNames[c] ?? c} = ${shown}`;
 }
 
 /** The scene as JSON (matrix values as plain arrays; NaN as null), for the page wire and tests. */

@@ -96,7 +96,7 @@ async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoi
   const warn = (message: string) => io.stderr(`superposition: warning: ${message}\n`);
   const draw = async (run: SweepRun, browser: HeadlessBrowser | null): Promise<Drawn> => {
     const scenes = drawFigures({ spec, groups: run.groups }, figureNames, warn);
-    const figures = await figureFiles(scenes, browser, o.scale ?? 2);
+    const figures = await figureFiles(scenes, browser, o.scale ?? 2, Object.values(OUTPUT_FILES));
     return { run, png: browser ? await browser.render(buildFigure(spec, run.groups, metric)) : null, figures };
   };
   try {

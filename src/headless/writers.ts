@@ -323,9 +323,12 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<void
  * file under a temporary name (`.NAME.PID.tmp`), and renames them into place only after all were
  * written. On any error the temporary files are removed and the existing files are left untouched.
  * @returns the final absolute-or-relative paths (joined with `dir`), in `files` order
- * @throws the underlying fs error (after cleaning up)
+ * @throws Error when a name is listed twice (before anything is written); the underlying fs error (after cleaning up)
  */
 export async function writeOutputsAtomically(dir: string, files: OutputFile[]): Promise<string[]> {
+  const names = files.map((f) => f.name);
+  const twice = names.find((name, k) => names.indexOf(name) !== k);
+  if (twice !== undefined) throw new Error(`writeOutputsAtomically: ${twice} is listed twice`);
   await mkdir(dir, { recursive: true });
   const temps = files.map((f) => join(dir, `.${f.name}.${process.pid}.tmp`));
   try {

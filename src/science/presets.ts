@@ -60,6 +60,7 @@ export const PRESET_SAMPLE_BUDGET = 2e9;
  */
 export const presets: Readonly<Record<string, Preset>> = {
   intro: {
+    figures: ['feature-arrows', 'model-strip', 'benefit', 'feature-dimensionality'],
     description:
       "The paper's introduction figure: n = 5 features, m = 2 hidden, importance 0.9^i, at sparsity S = 0, 0.7, 0.9, 0.95 " +
       '(featureProbability p = 1, 0.3, 0.1, 0.05): two orthogonal features when dense, antipodal pairs and then a ' +
@@ -76,6 +77,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   'relu-vs-linear': {
+    figures: ['model-strip', 'benefit'],
     description:
       'Section "Demonstrating superposition": n = 20, m = 5, importance 0.7^i, at sparsity ' +
       'S = 0, 0.7, 0.9, 0.97, 0.99, 0.997, 0.999 (p = 1 − S), for the linear model (rows 0) and the ReLU ' +
@@ -98,6 +100,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   'phase-2-1': {
+    figures: ['phase-diagram'],
     description:
       'Section "Superposition as a phase change": n = 2, m = 1; feature 1 has relative importance r (y, 0.1..10, log) ' +
       'and both features density p (x, 0.01..1, log); each cell is not represented, dedicated dimension or ' +
@@ -116,6 +119,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   pentagon: {
+    figures: ['feature-arrows'],
     description:
       'n = 5, m = 2, uniform importance, p = 0.05 (S = 0.95): the lowest-loss seed is a regular pentagon ' +
       '(adjacent angles 72°, D_i = 2/5). Only some seeds find it, hence 8 seeds. 1 point × 8 seeds × 10000 steps × ' +
@@ -132,6 +136,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   'phase-3-2': {
+    figures: ['phase-diagram'],
     description:
       'Section "Superposition as a phase change", the n = 3, m = 2 diagram: features 0 and 1 have importance 1, ' +
       'feature 2 (the extra feature) relative importance r (y, 0.1..10, log); all density p (x, 0.01..1, log). ' +
@@ -149,6 +154,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   'privileged-basis': {
+    figures: ['privileged-basis', 'model-strip'],
     description:
       'Section "Superposition in a privileged basis": the hidden-relu model h = ReLU(W x), x\' = ReLU(Wᵀh + b), ' +
       'n = 10, m = 5, importance 0.75^i, at 1 − S = 0.75, 0.35, 0.15, 0.1, 0.06, 0.02, 0.01. Dense: each neuron ' +
@@ -166,6 +172,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   abs: {
+    figures: ['computation'],
     description:
       'Section "Computation in superposition": untied W1, W2 learn y = |x| on signed inputs U[−1, 1), n = 100, ' +
       'm = 40, importance 0.8^i, at 1 − S = 1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001. Dense: neurons compute one ' +
@@ -186,6 +193,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   'abs-small': {
+    figures: ['computation'],
     description:
       'Computing |x| with more neurons than features: n = 3, m = 6, signed inputs, importance 0.8^i. With two ' +
       'neurons per feature, ReLU(x) + ReLU(−x) = |x| is exact: dense points reach benefit ≈ 1 for every feature. ' +
@@ -203,6 +211,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   correlated: {
+    figures: ['correlated'],
     description:
       'Section "Correlated and anticorrelated features": n = 4, m = 2, two correlated pairs {0, 1} and {2, 3} ' +
       '(each pair switches on together), uniform importance, at 1 − S = 0.3, 0.1, 0.03. Correlated features ' +
@@ -221,6 +230,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   anticorrelated: {
+    figures: ['correlated'],
     description:
       'Section "Correlated and anticorrelated features": n = 4, m = 2, two anticorrelated pairs {0, 1} and {2, 3} ' +
       '(never both on), uniform importance, at 1 − S = 0.3, 0.1, 0.03. Anticorrelated features prefer to be ' +
@@ -239,6 +249,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   'non-uniform': {
+    figures: ['non-uniform'],
     description:
       'Section "Geometry: non-uniform superposition": the pentagon (n = 5, m = 2, uniform importance, p = 0.05) ' +
       'with feature 4\'s density swept from 0.005 to 0.5 (x, log) while the others stay at 0.05: the pentagon ' +
@@ -257,6 +268,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   'feature-dimensionality': {
+    figures: ['feature-dimensionality', 'benefit'],
     description:
       'Section "Geometry: feature dimensionality" (the notebook\'s setting): n = 200, m = 20, uniform importance, ' +
       '20 points of 1/(1 − S) from 1 to 20. m/‖W‖_F² sticks near 1 and 1/2; each feature\'s D_i clusters at 1, ' +
@@ -279,6 +291,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   dynamics: {
+    figures: ['dynamics', 'feature-arrows'],
     description:
       'Section "Learning dynamics": the pentagon setting (n = 5, m = 2, uniform importance, p = 0.05) with the ' +
       'training recorded every 100 steps for the kept seed of 4: D_i moves in discrete jumps that line up with ' +
@@ -297,6 +310,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     },
   },
   polygons: {
+    figures: ['feature-arrows'],
     description:
       'Polygons (the replications\' figures; section "Geometry"): n = 3 … 8 features in m = 2, uniform and ' +
       'decaying (0.8^i) importance, at p = 0.1 and 0.03. Sparse uniform features form regular polygons (angle gaps ' +
@@ -306,6 +320,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     series: [3, 4, 6, 7, 8].map(polygon),
   },
   tiny: {
+    figures: ['phase-diagram'],
     description:
       'A 4 × 4 version of the n = 2, m = 1 phase diagram with 1 seed, 200 steps and batch 64 (2e5 samples): ' +
       'trains in seconds; for end-to-end tests, not science.',

@@ -106,3 +106,13 @@ describe('presets', () => {
     expect(() => getPreset('toString')).toThrow(SpecError);
   });
 });
+
+describe('preset figures', () => {
+  it('every figure a preset lists is in the figure registry', async () => {
+    const { FIGURE_NAMES } = await import('../../src/figures/registry.js');
+    const { presets } = await import('../../src/science/presets.js');
+    for (const [name, preset] of Object.entries(presets)) {
+      for (const figure of preset.figures ?? []) expect(FIGURE_NAMES, `preset ${name}`).toContain(figure);
+    }
+  });
+});
