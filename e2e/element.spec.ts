@@ -152,6 +152,20 @@ test.describe('superposition-phase-diagram', () => {
     await expect(el.locator('[part=status]')).toContainText('Trained 16 models');
     // The figure (its grid's accessible name) now shows the per-neuron metric of neuron 0 (m = 1).
     await expect(el.getByRole('grid')).toHaveAttribute('aria-label', /^neuron's largest feature share .* of neuron 0: hidden-relu model, n = 2, m = 1\./);
+    // Selecting a cell adds the privileged-basis figure of that cell's kept model to the inspector:
+    // one stacked bar per neuron, a segment per feature with a non-zero weight.
+    const [cx, cy] = await cellCentre(page, 2, 1);
+    await page.mouse.click(cx, cy);
+    const cellFigure = el.locator('superposition-figure[figure="privileged-basis"]');
+    await expect(cellFigure).toHaveCount(1);
+    const expected = await page.evaluate(() => {
+      const r = (document.getElementById('d0') as any).results();
+      const g = r.groups[0];
+      const pos = 1 * 4 + 2;
+      const inst = pos * g.results.count / 16 + g.kept[pos];
+      return Array.from(g.results.params.W.data.slice(inst * 2, inst * 2 + 2) as Float32Array).filter((w) => Math.abs(w) > 1e-6).length;
+    });
+    await expect(cellFigure.locator('rect.neuron-weight')).toHaveCount(expected);
     expect(errors).toEqual([]);
   });
 

@@ -118,6 +118,38 @@ test('model strip from a saved file: WᵀW cells have their RdBu colour; a norm 
   await expect(tooltip).toContainText('feature');
 });
 
+test('feature arrows from a saved file: each arrow points along its column of W, is drawn in its colour, and hover names it', async ({ page }) => {
+  await openFigure(page, 'figure=feature-arrows&src=/demo/data/intro.json');
+  const results = JSON.parse(readFileSync(join(ROOT, 'demo/data/intro.json'), 'utf8'));
+  const point = 3; // p = 0.05: the pentagon
+  const cell = (results.cells as (Cell & { featureNorm: number[] })[]).find((c) => c.xIndex === point && c.kept)!;
+  const n = cell.params.W.shape[1]!;
+  const { scale, box } = await displayScale(page);
+  for (let i = 0; i < n; i++) {
+    if (cell.featureNorm[i]! < 0.5) continue;
+    const line = await page.evaluate(([p, f]) => {
+      const el = (document.getElementById('f') as any).shadowRoot.querySelector(`line.feature-arrow[data-point="${p}"][data-feature="${f}"]`);
+      return ['x1', 'y1', 'x2', 'y2'].map((a) => Number(el.getAttribute(a))).concat([el.getAttribute('stroke')]);
+    }, [point, i] as const);
+    const [x1, y1, x2, y2, stroke] = line as [number, number, number, number, string];
+    const expected = Math.atan2(cell.params.W.data[n + i]!, cell.params.W.data[i]!);
+    const drawn = Math.atan2(-(y2 - y1), x2 - x1); // SVG y points down
+    const diff = Math.abs(Math.atan2(Math.sin(drawn - expected), Math.cos(drawn - expected)));
+    expect(diff * (180 / Math.PI), `feature ${i}`).toBeLessThan(0.5);
+    // Halfway along the shaft the screen shows the arrow's colour.
+    const mx = box.x + ((x1 + x2) / 2) * scale;
+    const my = box.y + ((y1 + y2) / 2) * scale;
+    const shot = PNG.sync.read(await page.screenshot({ clip: { x: mx - 1, y: my - 1, width: 3, height: 3 }, scale: 'css' }));
+    const want = parseColor(stroke);
+    const best = Math.min(...[0, 1, 2, 3, 4, 5, 6, 7, 8].map((k) => Math.max(...[0, 1, 2].map((c) => Math.abs(shot.data[k * 4 + c]! - want[c]!)))));
+    expect(best, `feature ${i}: pixels near the shaft vs ${stroke}`).toBeLessThanOrEqual(40);
+    if (i === 0) {
+      await page.mouse.move(mx, my, { steps: 3 });
+      await expect(page.locator('#f').locator('.tooltip')).toContainText(/S = 0.95.*feature 0: ‖W_i‖ = /);
+    }
+  }
+});
+
 test('a figure that does not fit its results says why and which figures fit', async ({ page }) => {
   await openFigure(page, `figure=phase-diagram&src=/${DATA}`);
   await page.evaluate(() => ((document.getElementById('f') as any).figure = 'correlated'));

@@ -70,6 +70,11 @@ export class SuperpositionFigure extends LitElement {
   @property({ type: Boolean, reflect: true }) autostart = false;
   /** A whole sweep spec; wins over `preset` and the overrides. */
   @property({ attribute: false }) spec?: SweepSpecInput | null;
+  /**
+   * Trained results to draw directly (src/figures/input.ts `FigureInput`): no training, no file.
+   * Wins over `src`, `spec` and `preset`. The phase diagram's inspector uses it for one cell.
+   */
+  @property({ attribute: false }) input?: FigureInput | null;
 
   @state() private scene: Scene | undefined;
   @state() private frame = 0;
@@ -92,7 +97,7 @@ export class SuperpositionFigure extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((['preset', 'steps', 'seeds', 'batchSize', 'src', 'spec'] as const).some((k) => changed.has(k))) this.configDirty = true;
+    if ((['preset', 'steps', 'seeds', 'batchSize', 'src', 'spec', 'input'] as const).some((k) => changed.has(k))) this.configDirty = true;
     if (changed.has('figure') && !this.configDirty) this.redraw();
   }
 
@@ -150,6 +155,11 @@ export class SuperpositionFigure extends LitElement {
       this.figureError = errorDetail(Object.assign(new Error(`unknown figure "${this.figure}"; figures: ${Object.keys(FIGURES).join(', ')}`), { name: 'AttributeError' }));
       return;
     }
+    if (this.input) {
+      this.sweep.configure(undefined, { name: 'norm' });
+      this.redraw();
+      return;
+    }
     if (this.src) {
       const src = this.src;
       await this.sweep.load(src, null, null, () => this.src === src);
@@ -167,7 +177,8 @@ export class SuperpositionFigure extends LitElement {
   }
 
   /** The finished groups as a figure input (none finished: undefined). */
-  private input(): FigureInput | undefined {
+  private figureInput(): FigureInput | undefined {
+    if (this.input) return this.input;
     const { spec, sweep } = this.sweep;
     if (!spec || !sweep) return undefined;
     const groups = sweep.groups.filter((g) => g.results && g.kept).map((g) => ({ set: g.set, results: g.results!, kept: g.kept! }));
@@ -175,7 +186,7 @@ export class SuperpositionFigure extends LitElement {
   }
 
   private redraw(): void {
-    const input = this.input();
+    const input = this.figureInput();
     if (!input) return;
     try {
       const scene = drawFigure(this.figure, input);
@@ -257,6 +268,7 @@ export class SuperpositionFigure extends LitElement {
     const s = this.sweep.status;
     const p = this.sweep.progress;
     const label = s === 'training' && p ? `training ${(100 * p.fraction).toFixed(0)} % · ${formatValue(p.samplesPerSecond)} samples/s` : s === 'complete' ? (this.src ? `loaded from ${this.src}` : `trained in ${this.sweep.seconds.toFixed(1)} s`) : s;
+    if (this.input) return nothing;
     const canTrain = !this.src && s !== 'training' && s !== 'loading';
     return html`<div class="status" part="status" aria-live="polite">
       ${canTrain ? html`<button type="button" @click=${() => void this.start()}>${s === 'idle' ? 'Train' : 'Train again'}</button>` : nothing}

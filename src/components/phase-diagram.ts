@@ -3,6 +3,8 @@
  * Superposition (Elhage et al. 2022) on the reader's GPU and fills in as they learn.
  * This module defines the class only; `define.ts` registers the tags.
  */
+import { FIGURES } from '../figures/registry.js';
+import { pointInput, type FigureInput } from '../figures/input.js';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { assembleFigure, figureCellMap, shownFeatures, type MetricChoice } from '../render/figure-data.js';
@@ -92,6 +94,7 @@ const SWEEP_PROPERTIES = Object.keys(SWEEP_ATTRIBUTE_NAMES) as (keyof SweepAttri
  * @csspart legend - the colour bar or regime legend.
  * @csspart tooltip - the hover tooltip.
  * @csspart message - the box that explains an error.
+ * @csspart cell-figure - each figure the inspector adds for the selected cell (neurons, feature sets, dynamics; `<superposition-figure>`).
  * @csspart inspector - the built-in cell inspector.
  *
  * @cssprop --superposition-ink - text and axis colour (default #222).
@@ -101,6 +104,9 @@ const SWEEP_PROPERTIES = Object.keys(SWEEP_ATTRIBUTE_NAMES) as (keyof SweepAttri
  * @cssprop --superposition-font - font family (default system-ui, sans-serif).
  * @cssprop --superposition-theory - colour of the theory boundaries (default #111).
  */
+/** Figures the inspector adds for a selected cell when they fit its model (src/figures/registry.ts). */
+const INSPECTOR_FIGURES = ['privileged-basis', 'computation', 'correlated', 'dynamics'];
+
 export class SuperpositionPhaseDiagram extends LitElement {
   static override styles = diagramStyles;
 
@@ -149,7 +155,7 @@ export class SuperpositionPhaseDiagram extends LitElement {
   /** What `owners` was built for: it depends on the sweep's grid and the metric, not on the values. */
   private ownersFor: { sweep: object; metric: string; feature: number | undefined } | undefined;
   /** The inspector's cell detail, kept until the selection or the figure changes (hover re-renders must not rebuild it). */
-  private inspected: { figure: PhaseDiagramFigure; x: number; y: number; detail: CellEventDetail | undefined } | undefined;
+  private inspected: { figure: PhaseDiagramFigure; x: number; y: number; detail: CellEventDetail | undefined; figures?: { figure: string; input: FigureInput }[] } | undefined;
   private heatmap: SharedHeatmapHandle | undefined;
   private frameRequest = 0;
   private resizeObserver: ResizeObserver | undefined;
@@ -688,7 +694,24 @@ export class SuperpositionPhaseDiagram extends LitElement {
     }
     const d = this.inspected!.detail;
     const heading = d ? `Cell ${describeCell(d)}` : '';
-    return html`<superposition-cell-inspector part="inspector" .cell=${d?.model} heading=${heading}></superposition-cell-inspector>`;
+    const figures = this.inspected!.figures ?? (this.inspected!.figures = this.cellFigures(sel));
+    return html`<superposition-cell-inspector part="inspector" .cell=${d?.model} heading=${heading}></superposition-cell-inspector>
+      ${figures.map((f) => html`<superposition-figure part="cell-figure" figure=${f.figure} .input=${f.input}></superposition-figure>`)}`;
+  }
+
+  /**
+   * The registry figures that add to the inspector for the selected cell's model (its neurons, its
+   * feature sets, its recorded dynamics), each drawn from that grid point alone; none while its
+   * model group is still training.
+   */
+  private cellFigures(sel: CellIndex): { figure: string; input: FigureInput }[] {
+    const fig = this.figure;
+    const { spec, sweep } = this.sweep;
+    const owner = fig ? this.owners[sel.yIndex * fig.xCount + sel.xIndex] : undefined;
+    const g = owner && sweep ? sweep.groups[owner.group] : undefined;
+    if (!spec || !owner || !g?.results || !g.kept) return [];
+    const input = pointInput({ spec, groups: [{ set: g.set, results: g.results, kept: g.kept }] }, 0, owner.pos);
+    return INSPECTOR_FIGURES.filter((name) => FIGURES[name]!.fits(input) === null).map((figure) => ({ figure, input }));
   }
 }
 
