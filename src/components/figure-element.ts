@@ -7,8 +7,9 @@
  *
  * The sweep comes from `preset` (default `intro`) with the `steps`, `seeds` and `batch-size`
  * overrides, or from the `spec` property (which wins), or `src` (a results.json; no WebGPU needed).
- * While training, the figure is redrawn from every model group that has finished (a figure over
- * several model kinds fills in group by group) and a progress line shows the fraction and samples/s.
+ * While training, the figure is redrawn at every live snapshot (about every 0.4 s) from the models'
+ * current weights (snapshots read θ back for this element) and from every model group that has
+ * finished; a progress line shows the fraction and samples/s.
  * The figure is a fixed-size scene (CSS pixels) scaled to the element's width: matrices drawn with
  * regl in a canvas, every other mark as inline SVG on top. Pointer and keyboard (Tab to the figure,
  * arrow keys step through the marks) name the model, feature or neuron under them; animated figures
@@ -81,7 +82,7 @@ export class SuperpositionFigure extends LitElement {
   @state() private tip: { text: string; x: number; y: number } | undefined;
   @state() private figureError: ReturnType<typeof errorDetail> | undefined;
   private focusIndex = -1;
-  private readonly sweep = new SweepController(this, () => this.redraw());
+  private readonly sweep = new SweepController(this, () => this.redraw(), true);
   private heatmap: SharedHeatmapHandle | undefined;
   private configDirty = true;
 
@@ -181,7 +182,11 @@ export class SuperpositionFigure extends LitElement {
     if (this.input) return this.input;
     const { spec, sweep } = this.sweep;
     if (!spec || !sweep) return undefined;
-    const groups = sweep.groups.filter((g) => g.results && g.kept).map((g) => ({ set: g.set, results: g.results!, kept: g.kept! }));
+    // Finished groups as they are; the running one from its latest snapshot's weights.
+    const groups = sweep.groups.flatMap((g, k) => {
+      const live = sweep.liveResults(k);
+      return live ? [{ set: g.set, ...live }] : [];
+    });
     return groups.length ? { spec, groups } : undefined;
   }
 

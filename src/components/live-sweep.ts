@@ -14,6 +14,8 @@ import type { RegimeThresholds } from '../science/regimes.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import { selectSeeds } from '../science/seeds.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
+import { modelDefinition, parameterCount, tensorLayout } from '../science/models/index.js';
+import { geometry, neuronMetrics } from '../science/metrics.js';
 
 /** One model group of a live sweep. */
 export interface LiveGroup {
@@ -35,6 +37,8 @@ export interface LiveGroup {
   results?: ModelResults;
   /** Kept seed per point once finished (lowest final loss). */
   kept?: Int32Array;
+  /** Latest θ per instance from snapshots taken with weights (count × P, tensorLayout order); NaN until one arrives. */
+  theta?: Float32Array;
 }
 
 /** Progress over every group. */
@@ -64,9 +68,14 @@ export class LiveSweep {
   private selection: SnapshotSelection;
   private running = false;
 
+  /**
+   * @param weights also read every instance's parameters at each snapshot, so {@link liveResults}
+   *   can rebuild the models while training (figures draw weights; the phase diagram does not)
+   */
   constructor(
     readonly spec: SweepSpec,
     metric: MetricChoice,
+    readonly weights = false,
   ) {
     this.selection = selectionFor(spec, metric);
     this.groups = resolveSpecGroups(spec).map((set) => this.emptyGroup(set));
@@ -107,6 +116,11 @@ export class LiveSweep {
 
   /** Stores one snapshot (its gathered values are ignored when they are of another selection than the current one). */
   private store(group: LiveGroup, s: TrainSnapshot): void {
+    if (s.theta) {
+      const P = s.theta.length / s.count;
+      group.theta ??= new Float32Array(group.loss.length * P).fill(NaN);
+      group.theta.set(s.theta, s.start * P);
+    }
     if (s.metrics) {
       const stride = metricStride(group.set.nFeatures);
       const count = group.loss.length;
@@ -149,6 +163,7 @@ export class LiveSweep {
           snapshot: {
             select: () => this.selection,
             intervalSeconds: options.intervalSeconds ?? 0.4,
+            weights: this.weights,
             onSnapshot: (s) => {
               this.store(this.groups[index]!, s);
               options.onFrame?.();
@@ -208,6 +223,20 @@ export class LiveSweep {
     });
   }
 
+  /**
+   * A group's models as they are now: its final results when finished; while training, results
+   * rebuilt from the latest snapshot θ (parameters by tensorLayout; feature geometry and per-neuron
+   * metrics computed here; loss from the snapshot, benefit NaN) with the live kept seeds; undefined
+   * before any θ arrived (construct with `weights` to get them).
+   */
+  liveResults(group: number): { results: ModelResults; kept: Int32Array } | undefined {
+    const g = this.groups[group];
+    if (!g) return undefined;
+    if (g.results && g.kept) return { results: g.results, kept: g.kept };
+    if (!g.theta) return undefined;
+    return { results: resultsFromTheta(g.set, g.theta, g.loss), kept: liveSeeds(g.set, g.loss) };
+  }
+
   /** The kept instance of point `pos` of group `group`: final when finished, live otherwise; −1 when none. */
   keptInstance(group: number, pos: number): number {
     const g = this.groups[group];
@@ -230,4 +259,34 @@ function liveSeeds(set: ModelSet, loss: Float32Array): Int32Array {
 export function metricOfRecord(records: Float32Array, at: number, n: number, metric: MetricName, feature: number, thresholds: RegimeThresholds): number {
   const o = metricOffsets(n);
   return metricFromFields((field, i) => records[at + o[field] + Math.max(0, i)]!, metric, feature, thresholds);
+}
+
+/** ModelResults of every instance from θ (count × P, tensorLayout order); NaN θ gives NaN metrics. */
+function resultsFromTheta(set: ModelSet, theta: Float32Array, loss: Float32Array): ModelResults {
+  const n = set.nFeatures;
+  const m = set.nHidden;
+  const count = loss.length;
+  const def = modelDefinition(set.model);
+  const layout = tensorLayout(def, n, m);
+  const P = parameterCount(def, n, m);
+  const f = (per: number) => new Float32Array(count * per);
+  const params = Object.fromEntries(layout.map((t) => [t.name, { shape: [...t.shape], data: f(t.size) }]));
+  const r: ModelResults = { count, nFeatures: n, nHidden: m, W: f(m * n), b: f(n), loss: loss.slice(), featureNorm: f(n), superposition: f(n), dimensionality: f(n), dimsPerFeature: f(1), benefit: f(n).fill(NaN), params, extra: { neuronMaxShare: f(m), neuronFeatureCount: f(m) } };
+  for (let inst = 0; inst < count; inst++) {
+    const own = theta.subarray(inst * P, (inst + 1) * P);
+    for (const t of layout) params[t.name]!.data.set(own.subarray(t.offset, t.offset + t.size), inst * t.size);
+    const W = own.subarray(0, m * n);
+    r.W.set(W, inst * m * n);
+    if (params.b) r.b.set(params.b.data.subarray(inst * n, (inst + 1) * n), inst * n);
+    const geo = geometry(W, n, m);
+    r.featureNorm.set(geo.norms, inst * n);
+    r.superposition.set(geo.superposition, inst * n);
+    r.dimensionality.set(geo.dimensionality, inst * n);
+    r.dimsPerFeature[inst] = geo.dimsPerFeature;
+    const neurons = neuronMetrics(W, n, m);
+    r.extra!.neuronMaxShare!.set(neurons.maxShare, inst * m);
+    r.extra!.neuronFeatureCount!.set(neurons.featureCount, inst * m);
+  }
+  if (!modelDefinition(set.model).metrics.includes('per-neuron')) delete r.extra;
+  return r;
 }

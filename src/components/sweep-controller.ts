@@ -45,6 +45,8 @@ export class SweepController implements ReactiveController {
     private readonly host: ReactiveControllerHost & HTMLElement,
     /** Called when the sweep has new values to draw (a snapshot, a finished group, a loaded file). */
     private readonly onFrame: () => void,
+    /** Snapshots carry every model's parameters (LiveSweep `weights`), for hosts that draw weights live. */
+    private readonly weights = false,
   ) {
     host.addController(this);
   }
@@ -81,7 +83,7 @@ export class SweepController implements ReactiveController {
     this.status = 'idle';
     this.spec = spec;
     this.metric = metric;
-    this.sweep = spec ? new LiveSweep(spec, metric) : undefined;
+    this.sweep = spec ? new LiveSweep(spec, metric, this.weights) : undefined;
     this.changed();
   }
 
@@ -98,7 +100,7 @@ export class SweepController implements ReactiveController {
     if (this.run?.controller.signal.aborted) return this.run.done.then(() => this.start());
     if (this.run) return this.run.done;
     if (!this.spec || !this.connected) return Promise.resolve();
-    if (!this.sweep || this.sweep.complete || this.status === 'stopped' || this.status === 'error') this.sweep = new LiveSweep(this.spec, this.metric);
+    if (!this.sweep || this.sweep.complete || this.status === 'stopped' || this.status === 'error') this.sweep = new LiveSweep(this.spec, this.metric, this.weights);
     const controller = new AbortController();
     const done = this.train(this.sweep, controller.signal).finally(() => {
       if (this.run?.controller === controller) this.run = undefined;

@@ -143,6 +143,8 @@ interface SnapshotRequest {
   steps: number;
   final: boolean;
   stopped?: boolean;
+  /** θ of the chunk (`floats` per instance), read back too when options.snapshot.weights is set. */
+  theta?: { buffer: GPUBuffer; floats: number };
 }
 
 /**
@@ -160,20 +162,28 @@ async function takeSnapshot(engine: Engine, kernels: Kernels, options: TrainOpti
   const out = createBuffer(device, 'snapshot', bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
   const read = createBuffer(device, 'snapshot.readback', bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
   const readFull = request.full === true ? createBuffer(device, 'snapshot.metrics.readback', fullBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
+  const thetaBytes = snap.weights && request.theta ? chunk.count * request.theta.floats * 4 : 0;
+  const readTheta = thetaBytes > 0 ? createBuffer(device, 'snapshot.theta.readback', thetaBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST) : undefined;
   try {
     const encoder = device.createCommandEncoder({ label: 'snapshot' });
     request.prepare?.(encoder);
     kernels.snapshot!.encode(encoder, { metrics, out }, chunk.count, selection, dispatch, request.lossValid);
     encoder.copyBufferToBuffer(out, 0, read, 0, bytes);
     if (readFull) encoder.copyBufferToBuffer(metrics, 0, readFull, 0, fullBytes);
+    if (readTheta) encoder.copyBufferToBuffer(request.theta!.buffer, 0, readTheta, 0, thetaBytes);
     device.queue.submit([encoder.finish()]);
-    await engine.guard(Promise.all([read.mapAsync(GPUMapMode.READ), ...(readFull ? [readFull.mapAsync(GPUMapMode.READ)] : [])]));
+    await engine.guard(Promise.all([read.mapAsync(GPUMapMode.READ), ...(readFull ? [readFull.mapAsync(GPUMapMode.READ)] : []), ...(readTheta ? [readTheta.mapAsync(GPUMapMode.READ)] : [])]));
     const data = new Float32Array(read.getMappedRange(0, bytes).slice(0));
     read.unmap();
     let full = request.full instanceof Float32Array ? request.full : undefined;
     if (readFull) {
       full = new Float32Array(readFull.getMappedRange(0, fullBytes).slice(0));
       readFull.unmap();
+    }
+    let theta: Float32Array | undefined;
+    if (readTheta) {
+      theta = new Float32Array(readTheta.getMappedRange(0, thetaBytes).slice(0));
+      readTheta.unmap();
     }
     snap.onSnapshot({
       start: chunk.start,
@@ -186,11 +196,13 @@ async function takeSnapshot(engine: Engine, kernels: Kernels, options: TrainOpti
       final: request.final,
       stopped: request.stopped ?? false,
       ...(full ? { metrics: full } : {}),
+      ...(theta ? { theta } : {}),
     });
   } finally {
     out.destroy();
     read.destroy();
     readFull?.destroy();
+    readTheta?.destroy();
   }
 }
 
@@ -232,7 +244,7 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
           kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
         };
         try {
-          await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, { prepare, lossValid: true, full: true, step, steps: training.steps, final: false, stopped: true }, n);
+          await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, { prepare, lossValid: true, full: true, step, steps: training.steps, final: false, stopped: true, theta: { buffer: buffers.theta, floats: P } }, n);
         } catch (e) {
           // The run was cancelled either way; only a lost device is worth more than that.
           if (engine.isLost) throw e;
@@ -269,7 +281,7 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
           if (evaluate) kernels.snapshotEvaluate!.encode(encoder, buffers, chunk.count, evalDispatch);
           kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
         };
-        await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, { prepare, selection, lossValid: evaluate, step, steps: training.steps, final: false }, n);
+        await takeSnapshot(engine, kernels, options, chunk, buffers.metrics, evalDispatch, { prepare, selection, lossValid: evaluate, step, steps: training.steps, final: false, theta: { buffer: buffers.theta, floats: P } }, n);
         lastSnapshot = now();
       }
     }
@@ -315,7 +327,7 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
  * geometry of W's columns computed here in float64) and the selection gathered from them as
  * shaders/snapshot.wgsl gathers it (regime classified with the selection's thresholds).
  */
-export function autoencoderSnapshot(set: ModelSet, chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array, evalBatchSize: number, selection: SnapshotSelection, final = false): TrainSnapshot {
+export function autoencoderSnapshot(set: ModelSet, chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array, evalBatchSize: number, selection: SnapshotSelection, final = false, weights = false): TrainSnapshot {
   const n = set.nFeatures;
   const m = set.nHidden;
   const S = metricStride(n);
@@ -340,7 +352,7 @@ export function autoencoderSnapshot(set: ModelSet, chunk: Chunk, step: number, t
     if (selection.feature === 'all') for (let i = 0; i < n; i++) gathered[c * stride + 1 + i] = value(i);
     else gathered[c * stride + 1] = value(selection.feature);
   }
-  return { start: chunk.start, count: chunk.count, stride, data: gathered, selection, step, steps: set.training.steps, final, stopped: false, metrics };
+  return { start: chunk.start, count: chunk.count, stride, data: gathered, selection, step, steps: set.training.steps, final, stopped: false, metrics, ...(weights ? { theta: theta.slice() } : {}) };
 }
 
 /**
@@ -359,7 +371,7 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
           live: {
             intervalSeconds: snap.intervalSeconds ?? DEFAULT_SNAPSHOT_SECONDS,
             evalBatchSize: liveEvalBatch,
-            onLive: (chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array) => snap.onSnapshot(autoencoderSnapshot(set, chunk, step, theta, squaredError, liveEvalBatch, snap.select())),
+            onLive: (chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array) => snap.onSnapshot(autoencoderSnapshot(set, chunk, step, theta, squaredError, liveEvalBatch, snap.select(), false, snap.weights ?? false)),
           },
         }
       : {}),
@@ -373,7 +385,7 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
     onChunkDone: (chunk, theta, squaredError) => {
       clock.instancesDone += chunk.count;
       clock.report(chunkIndex++);
-      if (snap) snap.onSnapshot(autoencoderSnapshot(set, chunk, set.training.steps, theta, squaredError, set.evalBatchSize, snap.select(), true));
+      if (snap) snap.onSnapshot(autoencoderSnapshot(set, chunk, set.training.steps, theta, squaredError, set.evalBatchSize, snap.select(), true, snap.weights ?? false));
     },
   });
   const layoutDetail = shape.mode === 'invocation' ? `invocation: ${shape.workgroupSize} models per workgroup` : `workgroup: ${shape.workgroupSize} invocations, tile ${shape.tile} examples, θ in ${shape.sharedParams ? 'workgroup memory' : 'storage'}`;

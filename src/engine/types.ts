@@ -75,6 +75,12 @@ export interface SnapshotOptions {
    * and the metric is not `loss` or `benefit`; their loss is then NaN.
    */
   evalBatchSize?: number;
+  /**
+   * Also read back every instance's parameters θ at each snapshot (`TrainSnapshot.theta`), so a
+   * view can draw the weights while training (the figures do); default false (the phase diagram
+   * reads only the gathered floats).
+   */
+  weights?: boolean;
 }
 
 /** One snapshot of a chunk of instances. */
@@ -101,6 +107,11 @@ export interface TrainSnapshot {
    * ‖W_i‖, superposition, D_i, benefit per feature). No weights.
    */
   metrics?: Float32Array;
+  /**
+   * With `SnapshotOptions.weights`: `count` × P floats, each instance's θ laid out as the model's
+   * tensorLayout (src/science/models/contract.ts: W or W1, W2, bHidden, b).
+   */
+  theta?: Float32Array;
 }
 
 /** Adapter facts recorded with results. */

@@ -44,6 +44,41 @@ describe('live snapshots', () => {
     }
   });
 
+  it('with weights, mid-training snapshots carry θ = [W | b] of the steps trained so far (CPU reference, 1e-3)', async () => {
+    const set = smallSet({ points: 2, seeds: 2, training: { steps: 30 } });
+    const snaps: TrainSnapshot[] = [];
+    await trainModelSet(engine, set, {
+      stepsPerDispatch: 10,
+      snapshot: { select: () => ({ metric: 'norm', feature: 0, thresholds }), onSnapshot: (s) => snaps.push(s), intervalSeconds: 0, evalBatchSize: 64, weights: true },
+    });
+    const n = set.nFeatures;
+    const m = set.nHidden;
+    const mid = snaps.filter((s) => !s.final);
+    expect(mid.length).toBeGreaterThan(0);
+    for (const snap of mid) {
+      expect(snap.theta).toHaveLength(snap.count * (m * n + n));
+      for (let c = 0; c < snap.count; c++) {
+        const ref = trainReference(referenceInstance(set, snap.start + c), snap.step);
+        const own = snap.theta!.subarray(c * (m * n + n), (c + 1) * (m * n + n));
+        for (let k = 0; k < m * n; k++) expect(Math.abs(own[k]! - ref.W[k]!)).toBeLessThan(1e-3);
+        for (let i = 0; i < n; i++) expect(Math.abs(own[m * n + i]! - ref.b[i]!)).toBeLessThan(1e-3);
+      }
+    }
+  });
+
+  it('with weights, a generic model’s final snapshot θ holds exactly the returned parameter tensors', async () => {
+    const set = { ...smallSet({ points: 2, seeds: 2, n: 5, m: 2, training: { steps: 20 } }), model: 'hidden-relu' as const };
+    let last: TrainSnapshot | undefined;
+    const outcome = await trainModelSet(engine, set, { snapshot: { select: () => ({ metric: 'norm', feature: 0, thresholds }), onSnapshot: (s) => s.final && (last = s), intervalSeconds: 1e9, weights: true } });
+    expect(last?.theta).toBeDefined();
+    const W = outcome.results.params!.W!.data;
+    const P = last!.theta!.length / last!.count;
+    for (let c = 0; c < last!.count; c++) {
+      const inst = last!.start + c;
+      expect(Array.from(last!.theta!.subarray(c * P, c * P + 10))).toEqual(Array.from(W.subarray(inst * 10, (inst + 1) * 10)));
+    }
+  });
+
   it('the final snapshot equals the returned results, per metric, for one feature (regime classified on the GPU)', async () => {
     const set = smallSet({ points: 4, seeds: 2, training: { steps: 40 } });
     const n = set.nFeatures;
