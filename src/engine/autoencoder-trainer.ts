@@ -14,10 +14,12 @@ import { selectSeeds } from '../science/seeds.js';
 import { recordSteps, type ModelResults, type ModelSet, type NamedTensor, type TrainingHistory } from '../science/types.js';
 import type { Engine } from './engine.js';
 import { AutoencoderKernel, chooseAutoencoderShape, invocationShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
-import { createBuffer, readBack } from './buffers.js';
+import { createBuffer, readBack, readBuffers } from './buffers.js';
 import { findDiverged } from './diverged.js';
 import { CancelledError } from './errors.js';
 import type { Chunk, SweepPlan } from './planner.js';
+import { checkResume } from './resume.js';
+import type { CheckpointOptions, ResumeState } from './types.js';
 
 /** Seconds one submit should take. */
 const TARGET_SUBMIT_SECONDS = 0.25;
@@ -60,6 +62,13 @@ export interface AutoencoderChunkOptions {
    * record but at times, not steps (for display only: results never depend on it).
    */
   live?: { intervalSeconds: number; evalBatchSize: number; onLive: (step: number, theta: Float32Array, squaredError: Float32Array) => void };
+  /** Continue from this state (θ and Adam's moments after `step` steps) instead of the start. */
+  initial?: { step: number; theta: Float32Array; moment1: Float32Array; moment2: Float32Array };
+  /**
+   * The state (θ, moments, steps done) about every `everySeconds` of training and once more when
+   * cancelled (after the submit in flight), before the CancelledError. Awaited.
+   */
+  checkpoint?: { everySeconds: number; onState: (step: number, theta: Float32Array, moment1: Float32Array, moment2: Float32Array) => void | Promise<void> };
 }
 
 /**
@@ -87,9 +96,9 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
   const buffers: AutoencoderBuffers = {
     keys: createBuffer(device, 'autoencoder.keys', inputs.keys.byteLength, storage, inputs.keys),
     features: createBuffer(device, 'autoencoder.features', inputs.features.byteLength, storage, inputs.features),
-    theta: createBuffer(device, 'autoencoder.theta', inputs.theta.byteLength, storage | GPUBufferUsage.COPY_SRC, inputs.theta),
-    moment1: createBuffer(device, 'autoencoder.moment1', count * P * 4, storage),
-    moment2: createBuffer(device, 'autoencoder.moment2', count * P * 4, storage),
+    theta: createBuffer(device, 'autoencoder.theta', inputs.theta.byteLength, storage | GPUBufferUsage.COPY_SRC, options.initial?.theta ?? inputs.theta),
+    moment1: createBuffer(device, 'autoencoder.moment1', count * P * 4, storage | GPUBufferUsage.COPY_SRC, options.initial?.moment1),
+    moment2: createBuffer(device, 'autoencoder.moment2', count * P * 4, storage | GPUBufferUsage.COPY_SRC, options.initial?.moment2),
     grad: createBuffer(device, 'autoencoder.grad', count * P * 4, storage),
     squaredError: createBuffer(device, 'autoencoder.squaredError', count * n * 4, storage | GPUBufferUsage.COPY_SRC),
   };
@@ -155,9 +164,25 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
       record!.onRecord(step, ...(await probe(record!.evalBatchSize)));
     };
     let lastLive = now();
-    if (record) await takeRecord(0);
-    for (let step = 0; step < options.steps; ) {
-      if (options.signal?.aborted) throw new CancelledError();
+    const firstStep = options.initial?.step ?? 0;
+    const checkpoint = options.checkpoint;
+    let lastCheckpoint = now();
+    const saveState = async (step: number): Promise<void> => {
+      const bytes = count * P * 4;
+      const [theta, moment1, moment2] = await readBuffers(engine, 'autoencoder.checkpoint', [
+        [buffers.theta, bytes],
+        [buffers.moment1, bytes],
+        [buffers.moment2, bytes],
+      ]);
+      await checkpoint!.onState(step, theta!, moment1!, moment2!);
+      lastCheckpoint = now();
+    };
+    if (record && firstStep === 0) await takeRecord(0);
+    for (let step = firstStep; step < options.steps; ) {
+      if (options.signal?.aborted) {
+        if (checkpoint && step > firstStep) await saveState(step);
+        throw new CancelledError();
+      }
       // Submits end at record steps, so records land at the same steps however submits are sized.
       const nextRecord = record ? Math.min(options.steps, (Math.floor(step / record.every) + 1) * record.every) : options.steps;
       const stepCount = Math.min(stepsPerDispatch, nextRecord - step);
@@ -172,6 +197,7 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
       step += stepCount;
       options.onSteps?.(stepCount, seconds);
       if (record && (step % record.every === 0 || step === options.steps)) await takeRecord(step);
+      if (checkpoint && step < options.steps && now() - lastCheckpoint >= checkpoint.everySeconds) await saveState(step);
       if (live && step < options.steps && now() - lastLive >= live.intervalSeconds) {
         live.onLive(step, ...(await probe(live.evalBatchSize)));
         lastLive = now();
@@ -362,6 +388,10 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
     tile?: number;
     /** Live views of each chunk (see AutoencoderChunkOptions.live), with the chunk. */
     live?: { intervalSeconds: number; evalBatchSize: number; onLive: (chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array) => void };
+    /** As TrainOptions.checkpoint. */
+    checkpoint?: CheckpointOptions;
+    /** As TrainOptions.resume. */
+    resume?: ResumeState;
   }): Promise<{ results: ModelResults; trainSeconds: number; shape: AutoencoderShape }> {
   const model = modelDefinition(set.model);
   const data = dataDefinition(set.data ?? 'independent');
@@ -377,9 +407,22 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
     const P = parameterCount(model, set.nFeatures, set.nHidden);
     const recordAll = set.record?.seeds === 'all';
     if (set.record) results.history = allocateHistory(set, instances);
-    for (const chunk of plan.chunks) {
+    const resume = options.resume ? checkResume(options.resume, plan, results, set) : undefined;
+    for (const [chunkIndex, chunk] of plan.chunks.entries()) {
+      if (resume?.finished.has(chunkIndex)) {
+        options.onSteps?.(chunk.count, set.training.steps, 0);
+        continue;
+      }
       const members = Array.from({ length: chunk.count }, (_, c) => chunk.start + c);
+      const running = resume?.running?.chunkIndex === chunkIndex && !recordAll ? resume.running : undefined;
+      const onChunkState = options.checkpoint?.onChunkState;
+      if (running) options.onSteps?.(chunk.count, running.step, 0);
       const out = await runAutoencoderChunk(engine, kernel, autoencoderChunkInputs(set, chunk), {
+        // A chunk that records every seed's history resumes from its start (its records so far are not kept).
+        ...(running ? { initial: running } : {}),
+        ...(onChunkState && !recordAll
+          ? { checkpoint: { everySeconds: options.checkpoint?.everySeconds ?? 30, onState: (step: number, theta: Float32Array, moment1: Float32Array, moment2: Float32Array) => onChunkState({ chunkIndex, start: chunk.start, count: chunk.count, step, theta, moment1, moment2 }) } }
+          : {}),
         steps: set.training.steps,
         evalBatchSize: set.evalBatchSize,
         signal: options.signal,
@@ -393,6 +436,7 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
         storeAutoencoderResult(set, results, chunk.start + c, out.theta.subarray(c * P, (c + 1) * P), out.squaredError.subarray(c * set.nFeatures, (c + 1) * set.nFeatures));
       }
       options.onChunkDone?.(chunk, out.theta, out.squaredError);
+      await options.checkpoint?.onChunkDone?.(chunkIndex, chunk.start, chunk.count, results);
     }
     if (set.record?.seeds === 'kept') {
       // Retrain the kept seed of every point with recording on: the same streams, shape and

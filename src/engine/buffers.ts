@@ -23,3 +23,16 @@ export async function readBack(engine: Engine, encoder: GPUCommandEncoder, pairs
     return out;
   });
 }
+
+/**
+ * {@link readBack} through short-lived readback buffers of its own (for occasional reads such as
+ * checkpoints, where keeping readbacks allocated would cost memory for nothing).
+ */
+export async function readBuffers(engine: Engine, label: string, sources: [GPUBuffer, number][]): Promise<Float32Array[]> {
+  const readbacks = sources.map(([, bytes], k) => createBuffer(engine.device, `${label}.readback.${k}`, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
+  try {
+    return await readBack(engine, engine.device.createCommandEncoder({ label }), sources.map(([from, bytes], k) => [from, readbacks[k]!, bytes]));
+  } finally {
+    for (const b of readbacks) b.destroy();
+  }
+}

@@ -75,3 +75,11 @@ export class CancelledError extends EngineError {
     super('training was cancelled');
   }
 }
+
+/**
+ * A checkpoint to resume from does not fit this run: its chunks differ from the plan this device
+ * makes for the spec (another device or engine version), or its arrays have the wrong size.
+ */
+export class CheckpointMismatchError extends EngineError {
+  override name = 'CheckpointMismatchError';
+}

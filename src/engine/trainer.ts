@@ -7,6 +7,7 @@ import { initialW, modelStream } from '../science/prng.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
 import type { Engine } from './engine.js';
 import { CancelledError } from './errors.js';
+import { checkResume } from './resume.js';
 import { EvaluateKernel } from './evaluate-kernel.js';
 import { GeometryKernel } from './geometry-kernel.js';
 import { checkSelection, SnapshotKernel, snapshotStride, type SnapshotSelection } from './snapshot-kernel.js';
@@ -15,11 +16,11 @@ import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
 import { instanceEvaluation, trainAutoencoderSet } from './autoencoder-trainer.js';
 import { findDiverged } from './diverged.js';
-import { createBuffer } from './buffers.js';
+import { createBuffer, readBuffers } from './buffers.js';
 import { geometry } from '../science/metrics.js';
 import { metricFromFields } from '../science/metric-registry.js';
 import { flopsPerSample, modelDefinition } from '../science/models/index.js';
-import type { TrainOptions, TrainOutcome, TrainProgress, TrainSnapshot } from './types.js';
+import type { ChunkState, TrainOptions, TrainOutcome, TrainProgress, TrainSnapshot } from './types.js';
 
 /** Seconds one training submit should take: short enough for a responsive page and far under GPU watchdogs. */
 const TARGET_SUBMIT_SECONDS = 0.25;
@@ -84,6 +85,8 @@ interface Kernels {
 
 /** Default seconds of training between live snapshots. */
 const DEFAULT_SNAPSHOT_SECONDS = 0.5;
+/** Seconds of training between checkpoints of the running chunk's state (TrainOptions.checkpoint). */
+export const DEFAULT_CHECKPOINT_SECONDS = 30;
 /** Default evaluation batch of in-training snapshots (capped by the set's evalBatchSize). */
 export const DEFAULT_SNAPSHOT_EVAL_BATCH = 128;
 
@@ -206,7 +209,7 @@ async function takeSnapshot(engine: Engine, kernels: Kernels, options: TrainOpti
   }
 }
 
-async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: Chunk, chunkIndex: number, kernels: Kernels, results: ModelResults, clock: ProgressClock, options: TrainOptions): Promise<void> {
+async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: Chunk, chunkIndex: number, kernels: Kernels, results: ModelResults, clock: ProgressClock, options: TrainOptions, resumed?: ChunkState): Promise<void> {
   const { device } = engine;
   const n = set.nFeatures;
   const m = set.nHidden;
@@ -218,9 +221,9 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
   const buffers: TrainBuffers & { metrics: GPUBuffer } = {
     keys: createBuffer(device, 'keys', inputs.keys.byteLength, storage, inputs.keys),
     features: createBuffer(device, 'features', inputs.features.byteLength, storage, inputs.features),
-    theta: createBuffer(device, 'theta', inputs.theta.byteLength, storage | GPUBufferUsage.COPY_SRC, inputs.theta),
-    moment1: createBuffer(device, 'moment1', chunk.count * P * 4, storage),
-    moment2: createBuffer(device, 'moment2', chunk.count * P * 4, storage),
+    theta: createBuffer(device, 'theta', inputs.theta.byteLength, storage | GPUBufferUsage.COPY_SRC, resumed?.theta ?? inputs.theta),
+    moment1: createBuffer(device, 'moment1', chunk.count * P * 4, storage | GPUBufferUsage.COPY_SRC, resumed?.moment1),
+    moment2: createBuffer(device, 'moment2', chunk.count * P * 4, storage | GPUBufferUsage.COPY_SRC, resumed?.moment2),
     metrics: createBuffer(device, 'metrics', chunk.count * S * 4, storage | GPUBufferUsage.COPY_SRC),
   };
   if (plan.layout === 'per-workgroup') buffers.partials = createBuffer(device, 'partials', chunk.count * plan.workgroupSize * P * 4, storage);
@@ -235,9 +238,23 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
     let lastSnapshot = now();
     const samplesPerStep = chunk.count * training.batchSize;
     let stepsPerDispatch = options.stepsPerDispatch ?? Math.max(1, Math.round(FIRST_SUBMIT_FLOPS / (samplesPerStep * flopsPerSample(modelDefinition(set.model), n, m))));
-    // Stopped mid-chunk: one last snapshot with the full metric records, so a live view keeps (and
-    // can recolour) what was trained; then the usual CancelledError.
+    const checkpoint = options.checkpoint?.onChunkState;
+    const checkpointEvery = options.checkpoint?.everySeconds ?? DEFAULT_CHECKPOINT_SECONDS;
+    let lastCheckpoint = now();
+    const saveState = async (step: number): Promise<void> => {
+      const bytes = chunk.count * P * 4;
+      const [theta, moment1, moment2] = await readBuffers(engine, 'checkpoint', [
+        [buffers.theta, bytes],
+        [buffers.moment1, bytes],
+        [buffers.moment2, bytes],
+      ]);
+      await checkpoint!({ chunkIndex, start: chunk.start, count: chunk.count, step, theta: theta!, moment1: moment1!, moment2: moment2! });
+      lastCheckpoint = now();
+    };
+    // Stopped mid-chunk: the chunk's state for a resume, and one last snapshot with the full metric
+    // records, so a live view keeps (and can recolour) what was trained; then the usual CancelledError.
     const stop = async (step: number): Promise<never> => {
+      if (checkpoint && step > (resumed?.step ?? 0)) await saveState(step);
       if (options.snapshot && step > 0) {
         const prepare = (encoder: GPUCommandEncoder): void => {
           kernels.snapshotEvaluate!.encode(encoder, buffers, chunk.count, evalDispatch);
@@ -252,7 +269,8 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
       }
       throw new CancelledError();
     };
-    let step = 0;
+    let step = resumed?.step ?? 0;
+    clock.modelStepsDone += step * chunk.count;
     // Seconds per step of the last submit (0 before the first).
     let expected = 0;
     while (step < training.steps) {
@@ -273,6 +291,7 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
         stepsPerDispatch = Math.max(1, Math.round(Math.min(Math.max(ideal, stepCount / 2), stepCount * 4)));
       }
       clock.report(chunkIndex);
+      if (checkpoint && step < training.steps && now() - lastCheckpoint >= checkpointEvery) await saveState(step);
       if (options.snapshot && step < training.steps && now() - lastSnapshot >= snapshotEvery) {
         // One selection for both choices: whether to evaluate, and what to gather.
         const selection = options.snapshot.select();
@@ -377,6 +396,8 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
       : {}),
     signal: options.signal,
     stepsPerDispatch: options.stepsPerDispatch,
+    ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+    ...(options.resume ? { resume: options.resume } : {}),
     onSteps: (count, steps, seconds) => {
       clock.trainSeconds += seconds;
       clock.modelStepsDone += count * steps;
@@ -430,8 +451,15 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
       kernels.snapshotEvaluate = await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize });
       kernels.snapshot = await SnapshotKernel.create(engine, { nFeatures: set.nFeatures, workgroupSize: plan.invocationWorkgroupSize });
     }
+    const resume = options.resume ? checkResume(options.resume, plan, results, set) : undefined;
     for (const [index, chunk] of plan.chunks.entries()) {
-      await runChunk(engine, set, plan, chunk, index, kernels as Kernels, results, clock, options);
+      if (resume?.finished.has(index)) {
+        clock.modelStepsDone += chunk.count * set.training.steps;
+        clock.instancesDone += chunk.count;
+        continue;
+      }
+      await runChunk(engine, set, plan, chunk, index, kernels as Kernels, results, clock, options, resume?.running?.chunkIndex === index ? resume.running : undefined);
+      await options.checkpoint?.onChunkDone?.(index, chunk.start, chunk.count, results);
     }
   } finally {
     kernels.train?.destroy();

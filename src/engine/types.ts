@@ -53,6 +53,50 @@ export interface TrainOptions {
   maxInstancesPerChunk?: number;
   /** Live snapshots of one metric while training runs (for live views); default none. */
   snapshot?: SnapshotOptions;
+  /** Checkpoints of finished chunks and of the running chunk's state, to resume after an interruption. */
+  checkpoint?: CheckpointOptions;
+  /** Continue an interrupted run from its checkpoint (finished chunks are not retrained). */
+  resume?: ResumeState;
+}
+
+/**
+ * A chunk mid-training: everything needed to continue it bit for bit (the data of every step is
+ * keyed by the step, and Adam's bias correction by the step count).
+ */
+export interface ChunkState {
+  /** Index into the run's chunk plan, and the chunk's instances [start, start + count). */
+  chunkIndex: number;
+  start: number;
+  count: number;
+  /** Optimiser steps done. */
+  step: number;
+  /** count × P floats each (P parameters per model, tensorLayout order), instance-major. */
+  theta: Float32Array;
+  moment1: Float32Array;
+  moment2: Float32Array;
+}
+
+/** What a run hands out so that it can be resumed (see TrainOptions.checkpoint). */
+export interface CheckpointOptions {
+  /** Seconds of training between reads of the running chunk's state (checked after each submit); default 30. */
+  everySeconds?: number;
+  /**
+   * The running chunk's state: every `everySeconds`, and once more when the run is cancelled
+   * (after the submit in flight finished), before the CancelledError. Awaited.
+   * Not called for chunks that record their history of every seed (those resume from the chunk start).
+   */
+  onChunkState?: (state: ChunkState) => void | Promise<void>;
+  /** Chunk `chunkIndex` finished: instances [start, start + count) of `results` are final. Awaited. */
+  onChunkDone?: (chunkIndex: number, start: number, count: number, results: ModelResults) => void | Promise<void>;
+}
+
+/** A checkpoint to continue from (TrainOptions.resume). Its chunks must match the run's plan. */
+export interface ResumeState {
+  /** Chunks already finished; `results` holds their instances (the other instances are ignored). */
+  finished: { chunkIndex: number; start: number; count: number }[];
+  results: ModelResults;
+  /** The chunk that was running, from its last state. */
+  running?: ChunkState;
 }
 
 /**
