@@ -23,7 +23,7 @@ export function checkResume(resume: ResumeState, plan: SweepPlan, results: Model
     }
   };
   resume.finished.forEach(matches);
-  if (resume.results.count !== results.count || resume.results.nFeatures !== set.nFeatures || resume.results.nHidden !== set.nHidden) {
+  if (resume.finished.length > 0 && (resume.results.count !== results.count || resume.results.nFeatures !== set.nFeatures || resume.results.nHidden !== set.nHidden)) {
     throw new CheckpointMismatchError(`the checkpoint holds ${resume.results.count} models of n = ${resume.results.nFeatures}, m = ${resume.results.nHidden}; this run trains ${results.count} of n = ${set.nFeatures}, m = ${set.nHidden}`);
   }
   for (const c of resume.finished) copyInstances(resume.results, results, c.start, c.count);

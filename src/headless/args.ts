@@ -35,6 +35,7 @@ export const FLAG_RANGES = {
   cols: [1, 4096, 'values on the x axis'],
   rows: [1, 4096, 'values on the y axis'],
   seed: [0, 0xffffffff, 'u32 base seed'],
+  checkpointSeconds: [0, 86_400, 'seconds between checkpoints'],
 } as const satisfies Record<string, readonly [number, number, string]>;
 
 /** Raw `sweep` options as commander delivers them (strings, not yet validated). */
@@ -54,6 +55,9 @@ export interface RawSweepOptions {
   quiet?: boolean;
   scale?: string;
   figures?: boolean;
+  resume?: boolean;
+  force?: boolean;
+  checkpointSeconds?: string;
 }
 
 /** Validated `sweep` options. */
@@ -79,6 +83,12 @@ export interface SweepOptions {
   scale?: number;
   /** Write the figures (PNG and SVG) beside the results (default true; --no-figures turns it off). */
   figures?: boolean;
+  /** Continue from the checkpoint in OUT.checkpoint (see src/headless/checkpoint.ts). */
+  resume?: boolean;
+  /** Discard an existing checkpoint and start over. */
+  force?: boolean;
+  /** Seconds of training between checkpoints of the running chunk (default 30). */
+  checkpointSeconds?: number;
 }
 
 /** Validated `figure` options. */
@@ -152,6 +162,9 @@ function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string;
     .option('--quiet', 'no progress bar or summary on stderr (default: shown); warnings and the written paths still print')
     .option('--scale <n>', `device pixels per CSS pixel of the figure PNGs, ${SCALE_RANGE[0]}..${SCALE_RANGE[1]} (default 2, about 192 dpi); SVGs are vector`)
     .option('--no-figures', "don't write the preset's figures (NAME.png and NAME.svg; see `superposition figure --help`)")
+    .option('--resume', 'continue an interrupted run from its checkpoint in OUT.checkpoint/ (same spec, flags, backend and adapter); the results are bit-identical to an uninterrupted run')
+    .option('--force', 'discard the checkpoint of an interrupted run in OUT.checkpoint/ and start over')
+    .option('--checkpoint-seconds <n>', `seconds of training between checkpoints of the running chunk, integer ${FLAG_RANGES.checkpointSeconds[0]}..${FLAG_RANGES.checkpointSeconds[1]} (default 30); finished chunks are saved as they finish`)
     .action((opts: RawSweepOptions) => record({ command: 'sweep', options: validateSweepOptions(opts) }));
 
   program
@@ -237,6 +250,9 @@ export function validateSweepOptions(raw: RawSweepOptions): SweepOptions {
     scale: parseScale(raw.scale),
     figures: raw.figures ?? true,
   };
+  if (raw.resume && raw.force) throw new CliError('give only one of --resume (continue the checkpoint) or --force (discard it)');
+  if (raw.resume) o.resume = true;
+  if (raw.force) o.force = true;
   if (raw.preset !== undefined) o.preset = raw.preset;
   if (raw.config !== undefined) o.config = raw.config;
   const set = <K extends keyof SweepOptions>(k: K, v: SweepOptions[K] | undefined) => {
@@ -248,6 +264,7 @@ export function validateSweepOptions(raw: RawSweepOptions): SweepOptions {
   set('cols', grid ?? int('--cols', raw.cols, FLAG_RANGES.cols));
   set('rows', grid ?? int('--rows', raw.rows, FLAG_RANGES.rows));
   set('seed', int('--seed', raw.seed, FLAG_RANGES.seed));
+  set('checkpointSeconds', int('--checkpoint-seconds', raw.checkpointSeconds, FLAG_RANGES.checkpointSeconds));
   set('metric', metric);
   return o;
 }

@@ -16,7 +16,12 @@ import { listPresets } from '../science/presets.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import { buildSweepSpecs, checkOutDir, CliError, parseCliArgs, type FigureOptions, type SweepOptions } from './args.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { checkpointDir, checkpointExists, CheckpointError, CheckpointWriter, loadCheckpoint, specHash, type CheckpointManifest } from './checkpoint.js';
+import type { DeviceInfo, ResumeState } from '../engine/types.js';
+import type { BackendRunOptions } from './run-types.js';
+import { ENGINE_VERSION, adapterName } from './version.js';
 import { getPreset } from '../science/presets.js';
 import { parseResultsJson, ResultsFileError } from '../science/results-file.js';
 import { drawFigure } from '../figures/registry.js';
@@ -90,7 +95,7 @@ interface Drawn {
  * Trains with the chosen backend, then draws the phase-diagram PNG and the figures `figureNames`
  * (undefined: all that fit; [] none). Without Chromium on the node backend only the SVG figures are written.
  */
-async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoice, figureNames: readonly string[] | undefined, signal: AbortSignal, io: CliIO): Promise<Drawn> {
+async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoice, figureNames: readonly string[] | undefined, signal: AbortSignal, io: CliIO, runOptions: Pick<BackendRunOptions, 'checkpoint' | 'resume' | 'onDevice'> = {}): Promise<Drawn> {
   const progress = createProgressReporter(resolveSpecGroups(spec), o.quiet);
   const { openHeadlessBrowser } = await import('./chromium.js');
   const warn = (message: string) => io.stderr(`superposition: warning: ${message}\n`);
@@ -103,7 +108,7 @@ async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoi
     if (o.backend === 'chromium') {
       const browser = await openHeadlessBrowser({ signal });
       try {
-        const run = await browser.run(spec, { onProgress: (p) => progress.update(p), signal });
+        const run = await browser.run(spec, { ...runOptions, onProgress: (p) => progress.update(p), signal });
         progress.stop();
         return await draw(run, browser);
       } finally {
@@ -111,7 +116,7 @@ async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoi
       }
     }
     const { runNodeBackend } = await import('./node-backend.js');
-    const run = await runNodeBackend(spec, { onProgress: (p) => progress.update(p), signal });
+    const run = await runNodeBackend(spec, { ...runOptions, onProgress: (p) => progress.update(p), signal });
     progress.stop();
     let browser;
     try {
@@ -141,10 +146,11 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
   const onSigint = (): void => {
     interrupts += 1;
     if (interrupts > 1) process.exit(130);
-    io.stderr('\nsuperposition: cancelling (Ctrl-C again to quit at once)…\n');
+    io.stderr('\nsuperposition: stopping after the current submit and saving a checkpoint (Ctrl-C again to quit at once)…\n');
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   try {
     const figureNames = o.figures === false ? [] : o.preset !== undefined ? getPreset(o.preset).figures : undefined;
     for (const { spec, metric, subdir } of sweeps) {
@@ -155,12 +161,55 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }
 
 /** Trains one sweep and writes its files into o.out. */
 async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: readonly string[] | undefined, o: SweepOptions, signal: AbortSignal, io: CliIO): Promise<void> {
-  const { run, png, figures } = await trainAndDraw(spec, o, metric, figureNames, signal, io);
+  const dir = checkpointDir(o.out);
+  const hasCheckpoint = await checkpointExists(dir);
+  if (hasCheckpoint && !o.resume && !o.force) throw new CliError(`a checkpoint of an interrupted run is in ${dir}: add --resume to continue it, or --force to discard it and start over`);
+  if (!hasCheckpoint && o.resume) {
+    // A series (several sweeps) resumed: the sweeps that finished before the interruption are done.
+    if (existsSync(join(o.out, OUTPUT_FILES.json))) {
+      if (!o.quiet) io.stderr(`${o.out}: already finished\n`);
+      return;
+    }
+    throw new CliError(`--resume: there is no checkpoint in ${dir} (it is removed when a run finishes)`);
+  }
+  if (hasCheckpoint && o.force) await rm(dir, { recursive: true, force: true });
+  const sets = resolveSpecGroups(spec);
+  const resume: (ResumeState | undefined)[] = [];
+  let writer: CheckpointWriter | undefined;
+  const onDevice = async (device: DeviceInfo): Promise<void> => {
+    const identity = { specHash: specHash(spec), engineVersion: ENGINE_VERSION, backend: o.backend, adapter: adapterName(device) };
+    let manifest: CheckpointManifest | undefined;
+    if (o.resume) {
+      try {
+        const loaded = await loadCheckpoint(dir, identity);
+        manifest = loaded.manifest;
+        resume.push(...loaded.resume);
+      } catch (e) {
+        if (e instanceof CheckpointError) throw new CliError(e.message);
+        throw e;
+      }
+    }
+    writer = new CheckpointWriter(dir, identity, spec, sets.map((set) => ({ model: set.model, instances: set.points.length * set.seeds })), manifest);
+  };
+  let drawn: Drawn;
+  try {
+    drawn = await trainAndDraw(spec, o, metric, figureNames, signal, io, { onDevice, resume, checkpoint: (group) => writer!.options(group, o.checkpointSeconds) });
+  } catch (e) {
+    // Whatever stopped the run, what was checkpointed stays; say how to continue.
+    await writer?.flush().catch(() => {});
+    if (writer?.written && !(e instanceof CliError)) {
+      const again = process.argv.slice(2).filter((a) => a !== '--force');
+      io.stderr(`superposition: interrupted; the checkpoint is in ${dir}. Continue with: superposition ${[...again, ...(again.includes('--resume') ? [] : ['--resume'])].join(' ')}\n`);
+    }
+    throw e;
+  }
+  const { run, png, figures } = drawn;
   const files: OutputFile[] = [
     { name: OUTPUT_FILES.json, data: resultsJsonChunks(spec, run, { metric, png: png !== null }) },
     { name: OUTPUT_FILES.csv, data: buildCellsCsv(spec, run) },
@@ -168,6 +217,7 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
   if (png) files.push({ name: OUTPUT_FILES.png, data: png });
   files.push(...figures);
   const paths = await writeOutputsAtomically(o.out, files);
+  await writer?.remove();
   // Not a progress report: --quiet keeps it.
   const diverged = divergedCount(run);
   if (diverged > 0) io.stderr(`warning: ${diverged} model(s) diverged (NaN/Inf) and were not kept; lower training.learningRate\n`);

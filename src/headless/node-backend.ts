@@ -21,9 +21,12 @@ export async function runNodeBackend(spec: SweepSpec, options: BackendRunOptions
   const engine = await acquireNodeDevice();
   const acquireSeconds = (performance.now() - t0) / 1000;
   try {
+    await options.onDevice?.(engine.info);
     const groups = await trainGroups(engine, sets, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      ...(options.resume ? { resume: options.resume } : {}),
     });
     return { backend: 'node', device: engine.info, groups, timings: { acquireSeconds, totalSeconds: (performance.now() - t0) / 1000 } };
   } catch (e) {

@@ -1,6 +1,6 @@
 /** Results of a headless sweep, whichever backend trained it. */
 import type { ModelResults, ModelSet } from '../science/types.js';
-import type { DeviceInfo, KernelLayout } from '../engine/types.js';
+import type { CheckpointOptions, DeviceInfo, KernelLayout, ResumeState } from '../engine/types.js';
 import type { WireProgress } from './wire.js';
 
 /** One trained model group (one model kind of the spec; see resolveSpecGroups). */
@@ -37,4 +37,10 @@ export interface BackendRunOptions {
   onProgress?: (p: WireProgress) => void;
   /** Aborting stops training and closes the browser; the run rejects. */
   signal?: AbortSignal;
+  /** Checkpoint options of each model group (engine TrainOptions.checkpoint). */
+  checkpoint?: (group: number) => CheckpointOptions;
+  /** Resume state of each model group, from a checkpoint. */
+  resume?: readonly (ResumeState | undefined)[];
+  /** Called once the device is known (before training), e.g. to check a checkpoint's adapter. */
+  onDevice?: (device: DeviceInfo) => void | Promise<void>;
 }

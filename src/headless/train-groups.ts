@@ -9,9 +9,13 @@ import { selectSeeds } from '../science/seeds.js';
 import type { ModelSet } from '../science/types.js';
 import type { GroupResult } from './run-types.js';
 
-export interface TrainGroupsOptions extends Omit<TrainOptions, 'onProgress' | 'layout'> {
+export interface TrainGroupsOptions extends Omit<TrainOptions, 'onProgress' | 'layout' | 'checkpoint' | 'resume'> {
   /** Progress of group `group` (0-based) of `groupCount`. */
   onProgress?: (p: TrainProgress & { group: number; groupCount: number }) => void;
+  /** Checkpoint options of each group (TrainOptions.checkpoint). */
+  checkpoint?: (group: number) => TrainOptions['checkpoint'];
+  /** The resume state of each group, from a checkpoint (TrainOptions.resume); undefined: from the start. */
+  resume?: readonly (TrainOptions['resume'] | undefined)[];
 }
 
 /**
@@ -19,11 +23,15 @@ export interface TrainGroupsOptions extends Omit<TrainOptions, 'onProgress' | 'l
  * @throws whatever trainModelSet throws (CancelledError, DeviceLostError, …); nothing is caught here.
  */
 export async function trainGroups(engine: Engine, sets: readonly ModelSet[], options: TrainGroupsOptions = {}): Promise<GroupResult[]> {
-  const { onProgress, ...trainOptions } = options;
+  const { onProgress, checkpoint, resume, ...trainOptions } = options;
   const groups: GroupResult[] = [];
   for (const [group, set] of sets.entries()) {
+    const checkpointOptions = checkpoint?.(group);
+    const resumeState = resume?.[group];
     const outcome = await trainModelSet(engine, set, {
       ...trainOptions,
+      ...(checkpointOptions ? { checkpoint: checkpointOptions } : {}),
+      ...(resumeState ? { resume: resumeState } : {}),
       ...(onProgress ? { onProgress: (p: TrainProgress) => onProgress({ ...p, group, groupCount: sets.length }) } : {}),
     });
     groups.push({
