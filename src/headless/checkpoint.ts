@@ -12,7 +12,6 @@
  * Binary files are a little-endian u32 header length, a UTF-8 JSON header, padding to 4 bytes,
  * then float32 arrays in header order. The folder is removed when the run's files are written.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkState, CheckpointOptions, ResumeState } from '../engine/types.js';
@@ -34,7 +33,7 @@ export class CheckpointError extends Error {
 
 /** What must match for a checkpoint to be resumed. */
 export interface CheckpointIdentity {
-  /** sha256 of the validated spec's JSON (flags applied). */
+  /** The validated spec's hash (provenance.ts specHash; flags applied). */
   specHash: string;
   /** package.json version of the engine that trained. */
   engineVersion: string;
@@ -56,11 +55,6 @@ export interface CheckpointManifest extends CheckpointIdentity {
   spec: SweepSpec;
   updatedAt: string;
   groups: { model: string; instances: number; finished: ChunkEntry[]; running?: ChunkEntry & { step: number } }[];
-}
-
-/** sha256 (hex) of a spec's canonical JSON. */
-export function specHash(spec: SweepSpec): string {
-  return createHash('sha256').update(JSON.stringify(spec)).digest('hex');
 }
 
 /** Writes `data` to `path` through a temporary file and a rename, so a reader never sees half a file. */

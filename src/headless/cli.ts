@@ -18,10 +18,10 @@ import { buildSweepSpecs, checkOutDir, CliError, parseCliArgs, type FigureOption
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { checkpointDir, checkpointExists, CheckpointError, CheckpointWriter, loadCheckpoint, specHash, type CheckpointManifest } from './checkpoint.js';
+import { checkpointDir, checkpointExists, CheckpointError, CheckpointWriter, loadCheckpoint, type CheckpointManifest } from './checkpoint.js';
 import type { DeviceInfo, ResumeState } from '../engine/types.js';
 import type { BackendRunOptions } from './run-types.js';
-import { ENGINE_VERSION, adapterName } from './version.js';
+import { ENGINE_VERSION, adapterName, specHash } from './provenance.js';
 import { getPreset } from '../science/presets.js';
 import { parseResultsJson, ResultsFileError } from '../science/results-file.js';
 import { drawFigure } from '../figures/registry.js';
