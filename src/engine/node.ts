@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createEngine, type Engine, type EngineOptions } from './engine.js';
 import { WebGPUUnavailableError } from './errors.js';
 import { nodeShaders } from './shaders-node.js';
+import { isCpuAdapter } from './planner.js';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -22,10 +23,48 @@ let nodeGpu: GPU | undefined;
  *   Vulkan finds no adapter; DeviceLimitError when a limit is too small.
  */
 export async function acquireNodeDevice(options: EngineOptions = {}): Promise<Engine> {
+  // After hasHardwareAdapter() found no GPU, use SwiftShader through a second instance (the first
+  // stays referenced: dawn.node must not collect a GPU object).
+  if (probedWithoutGpu && !process.env.SUPERPOSITION_NO_SWIFTSHADER && existsSync(SWIFTSHADER_ICD)) {
+    probedWithoutGpu = false;
+    retired.push(nodeGpu!);
+    nodeGpu = undefined;
+  }
+  await loadNodeGpu(!process.env.SUPERPOSITION_NO_SWIFTSHADER);
+  return createEngine(nodeGpu!, nodeShaders(), 'node', options);
+}
+
+/** GPU objects replaced by a later one, kept reachable for the process' life. */
+const retired: GPU[] = [];
+/** hasHardwareAdapter() loaded dawn.node with the system's drivers and found no GPU. */
+let probedWithoutGpu = false;
+
+/**
+ * Whether Vulkan's own drivers (not SwiftShader) offer dawn.node a hardware GPU adapter: what
+ * `--backend auto` asks. Loads dawn.node with the system's drivers, so a later
+ * {@link acquireNodeDevice} in this process uses that GPU. False when the package or Vulkan fails.
+ */
+export async function hasHardwareAdapter(): Promise<boolean> {
+  try {
+    await loadNodeGpu(false);
+    const adapter = await nodeGpu!.requestAdapter({ powerPreference: 'high-performance' });
+    const { vendor = '', architecture = '', device = '', description = '' } = adapter?.info ?? {};
+    const hardware = adapter !== null && !isCpuAdapter({ vendor, architecture, device, description });
+    probedWithoutGpu = !hardware;
+    return hardware;
+  } catch {
+    probedWithoutGpu = nodeGpu !== undefined;
+    return false;
+  }
+}
+
+/** Loads dawn.node once per process; `swiftShader`: point Vulkan at SwiftShader when no driver is configured. */
+async function loadNodeGpu(swiftShader: boolean): Promise<void> {
   if (!nodeGpu) {
-    if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && !process.env.SUPERPOSITION_NO_SWIFTSHADER && existsSync(SWIFTSHADER_ICD)) {
+    if (swiftShader && !process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) {
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     }
+    if (!swiftShader && process.env.VK_ICD_FILENAMES === SWIFTSHADER_ICD) delete process.env.VK_ICD_FILENAMES;
     let webgpu: { create: (flags: string[]) => GPU; globals: object };
     try {
       webgpu = (await import('webgpu')) as unknown as typeof webgpu;
@@ -35,5 +74,4 @@ export async function acquireNodeDevice(options: EngineOptions = {}): Promise<En
     Object.assign(globalThis, webgpu.globals);
     nodeGpu = webgpu.create([]);
   }
-  return createEngine(nodeGpu, nodeShaders(), 'node', options);
 }

@@ -9,6 +9,7 @@ import { readFileSync, statSync, accessSync, constants as fsConstants } from 'no
 import { dirname, resolve } from 'node:path';
 import { getPreset } from '../science/presets.js';
 import { FIGURE_NAMES } from '../figures/registry.js';
+import { MAX_SHARD_COUNT, parseShard, type ShardAssignment } from './shard.js';
 import { gridShape, parseSpec, parseSpecText, resolveSpecGroups, SpecError, specModelKinds, type SweepSpec, type SweepSpecInput } from '../science/spec.js';
 import { checkMetric, defaultMetric, parseMetric, type MetricChoice } from '../render/figure-data.js';
 import type { BackendName } from './run-types.js';
@@ -58,6 +59,8 @@ export interface RawSweepOptions {
   resume?: boolean;
   force?: boolean;
   checkpointSeconds?: string;
+  shard?: string;
+  shardCount?: string;
 }
 
 /** Validated `sweep` options. */
@@ -67,7 +70,12 @@ export interface SweepOptions {
   config?: string;
   /** Output folder (as given). */
   out: string;
-  backend: BackendName;
+  /** `auto`: the Node backend on a hardware GPU adapter, else headless Chromium (resolved in cli.ts). */
+  backend: BackendName | 'auto';
+  /** Train only the grid points whose index mod N = K (--shard K/N). */
+  shard?: ShardAssignment;
+  /** N of a scheduler's shards (--shard-count N; K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID). */
+  shardCount?: number;
   steps?: number;
   batchSize?: number;
   seeds?: number;
@@ -118,9 +126,23 @@ export function parseScale(text: string | undefined, fallback = 2): number {
   return v;
 }
 
+/** Validated `merge` options. */
+export interface MergeOptions {
+  /** The shard folders (each with results.json and shard.json). */
+  shards: string[];
+  /** Output folder; absent with `progress`. */
+  out?: string;
+  /** Report which shards are present and missing, write nothing. */
+  progress: boolean;
+  metric?: MetricChoice;
+  scale: number;
+  figures: boolean;
+}
+
 /** Result of parsing argv. */
 export type ParsedCommand =
   | { command: 'sweep'; options: SweepOptions }
+  | { command: 'merge'; options: MergeOptions }
   | { command: 'figure'; options: FigureOptions }
   | { command: 'presets' }
   /** Help, version, or a commander usage error: print `stdout`/`stderr` and exit with `exitCode`. */
@@ -150,7 +172,9 @@ function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string;
     .option('--preset <name>', 'a named paper experiment (see `superposition presets`); give this or --config')
     .option('--config <file>', 'a sweep spec as a JSON file (see src/science/spec.ts); give this or --preset')
     .requiredOption('--out <dir>', 'output folder; created if missing; only results.json, cells.csv and phase-diagram.png in it are replaced, and only after the run succeeded')
-    .addOption(new Option('--backend <name>', 'where training runs: chromium = WebGPU in headless Chromium, node = the `webgpu` package in Node (Chromium then only draws the PNG)').choices(['chromium', 'node']).default('chromium'))
+    .addOption(new Option('--backend <name>', 'where training runs: auto = node on a hardware GPU adapter, else chromium; chromium = WebGPU in headless Chromium; node = the `webgpu` package in Node (Chromium then only draws the PNGs)').choices(['auto', 'chromium', 'node']).default('auto'))
+    .option('--shard <K/N>', 'train only the grid points whose index mod N is K (K from 0), with all their seeds, into --out; draws no figures (`superposition merge` does); needs --backend node or auto')
+    .option('--shard-count <n>', `N of a scheduler's shards, integer 1..${MAX_SHARD_COUNT}: K is read from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN (Slurm array); see docs/cluster.md`)
     .option('--steps <n>', `optimiser steps per model, integer ${FLAG_RANGES.steps[0]}..${FLAG_RANGES.steps[1]} (default: the spec's)`)
     .option('--batch-size <n>', `examples per training step, integer ${FLAG_RANGES.batchSize[0]}..${FLAG_RANGES.batchSize[1]} (default: the spec's)`)
     .option('--seeds <n>', `independent models per grid point (the lowest final loss is kept), integer ${FLAG_RANGES.seeds[0]}..${FLAG_RANGES.seeds[1]} (default: the spec's)`)
@@ -175,6 +199,17 @@ function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string;
     .requiredOption('--out <file>', 'output file: .png, .svg or .gif (animated figures); replaced only when drawing succeeded')
     .option('--scale <n>', `device pixels per CSS pixel of PNG/GIF output, ${SCALE_RANGE[0]}..${SCALE_RANGE[1]} (default 2)`)
     .action((results: string, opts: { figure: string; out: string; scale?: string }) => record({ command: 'figure', options: validateFigureOptions(results, opts) }));
+
+  program
+    .command('merge')
+    .description('Combine the shards of a sweep (superposition sweep --shard) into exactly what an unsharded run writes, and draw its figures.')
+    .argument('<shards...>', 'the shard folders, each holding results.json and shard.json')
+    .option('--out <dir>', 'output folder (results.json, cells.csv, phase-diagram.png, figures); required unless --progress')
+    .option('--progress', 'report which shards are present and missing and how many points are done; write nothing (exit 0 when complete, 1 otherwise)')
+    .option('--metric <name>', 'metric drawn in phase-diagram.png (as for sweep)')
+    .option('--scale <n>', `device pixels per CSS pixel of the figure PNGs, ${SCALE_RANGE[0]}..${SCALE_RANGE[1]} (default 2)`)
+    .option('--no-figures', "don't draw the figures")
+    .action((shards: string[], opts: { out?: string; progress?: boolean; metric?: string; scale?: string; figures?: boolean }) => record({ command: 'merge', options: validateMergeOptions(shards, opts) }));
 
   program
     .command('presets')
@@ -208,6 +243,24 @@ export function parseCliArgs(argv: string[]): ParsedCommand {
 }
 
 /**
+ * Checks `merge` flags: --out unless --progress (not both), a known metric, a scale in range.
+ * @throws CliError naming the value and what is allowed
+ */
+export function validateMergeOptions(shards: string[], raw: { out?: string; progress?: boolean; metric?: string; scale?: string; figures?: boolean }): MergeOptions {
+  if (raw.progress && raw.out) throw new CliError('give --out DIR to merge, or --progress to report; not both');
+  if (!raw.progress && !raw.out) throw new CliError('--out DIR is required (or --progress to report without writing)');
+  let metric: MetricChoice | undefined;
+  if (raw.metric !== undefined) {
+    try {
+      metric = parseMetric(raw.metric);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  return { shards, ...(raw.out ? { out: raw.out } : {}), progress: raw.progress ?? false, ...(metric ? { metric } : {}), scale: parseScale(raw.scale), figures: raw.figures ?? true };
+}
+
+/**
  * Checks `figure` flags: a known figure name, an output extension of .png, .svg or .gif, a scale in range.
  * @throws CliError naming the value and what is allowed
  */
@@ -230,8 +283,8 @@ export function validateSweepOptions(raw: RawSweepOptions): SweepOptions {
   if (raw.grid !== undefined && (raw.cols !== undefined || raw.rows !== undefined)) {
     throw new CliError('--grid sets both axes; give either --grid N or --cols N / --rows N');
   }
-  const backend = raw.backend ?? 'chromium';
-  if (backend !== 'chromium' && backend !== 'node') throw new CliError(`--backend: ${JSON.stringify(backend)} is not allowed; allowed: chromium, node`);
+  const backend = raw.backend ?? 'auto';
+  if (backend !== 'chromium' && backend !== 'node' && backend !== 'auto') throw new CliError(`--backend: ${JSON.stringify(backend)} is not allowed; allowed: auto, chromium, node`);
   const int = (flag: string, v: string | undefined, range: readonly [number, number, string]) => (v === undefined ? undefined : parseIntFlag(flag, v, range));
   const grid = int('--grid', raw.grid, FLAG_RANGES.grid);
   let metric: MetricChoice | undefined;
@@ -252,6 +305,16 @@ export function validateSweepOptions(raw: RawSweepOptions): SweepOptions {
   };
   if (raw.resume && raw.force) throw new CliError('give only one of --resume (continue the checkpoint) or --force (discard it)');
   if (raw.resume) o.resume = true;
+  if (raw.shard !== undefined && raw.shardCount !== undefined) throw new CliError('give only one of --shard K/N or --shard-count N (K then comes from the scheduler)');
+  if (raw.shard !== undefined) {
+    try {
+      o.shard = parseShard(raw.shard);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  if (raw.shardCount !== undefined) o.shardCount = parseIntFlag('--shard-count', raw.shardCount, [1, MAX_SHARD_COUNT, 'shards']);
+  if ((o.shard || o.shardCount !== undefined) && backend === 'chromium') throw new CliError('--shard and --shard-count need --backend node or auto (a shard trains in Node; GPU nodes may have no browser)');
   if (raw.force) o.force = true;
   if (raw.preset !== undefined) o.preset = raw.preset;
   if (raw.config !== undefined) o.config = raw.config;

@@ -14,13 +14,16 @@
 import { divergedCount, theoryReport } from './report.js';
 import { listPresets } from '../science/presets.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
-import { buildSweepSpecs, checkOutDir, CliError, parseCliArgs, type FigureOptions, type SweepOptions } from './args.js';
+import { buildSweepSpecs, checkOutDir, CliError, parseCliArgs, type FigureOptions, type MergeOptions, type SweepOptions } from './args.js';
+import { formatMergeProgress, MergeError, mergeProgress, mergeShardResults } from './merge.js';
+import type { GroupResult } from './run-types.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { checkpointDir, checkpointExists, CheckpointError, CheckpointWriter, loadCheckpoint, type CheckpointManifest } from './checkpoint.js';
 import type { DeviceInfo, ResumeState } from '../engine/types.js';
-import type { BackendRunOptions } from './run-types.js';
+import type { BackendName, BackendRunOptions } from './run-types.js';
+import { describeShard, SHARD_MANIFEST_FILE, ShardError, shardFromEnvironment, shardSets, type ShardAssignment, type ShardSource } from './shard.js';
 import { ENGINE_VERSION, adapterName, specHash } from './provenance.js';
 import { getPreset } from '../science/presets.js';
 import { parseResultsJson, ResultsFileError } from '../science/results-file.js';
@@ -29,7 +32,7 @@ import { FigureError } from '../figures/input.js';
 import { sceneToSvg } from '../figures/svg.js';
 import { drawFigures, encodeGif, figureFiles } from './figure-files.js';
 import type { HeadlessBrowser } from './chromium.js';
-import { buildFigure, type MetricChoice } from '../render/figure-data.js';
+import { buildFigure, defaultMetric, type MetricChoice } from '../render/figure-data.js';
 import { createProgressReporter } from './progress.js';
 import { NoChromiumError, PageError, RunCancelledError } from './errors.js';
 import { buildCellsCsv, resultsJsonChunks, OUTPUT_FILES, writeOutputsAtomically, type OutputFile } from './writers.js';
@@ -95,8 +98,9 @@ interface Drawn {
  * Trains with the chosen backend, then draws the phase-diagram PNG and the figures `figureNames`
  * (undefined: all that fit; [] none). Without Chromium on the node backend only the SVG figures are written.
  */
-async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoice, figureNames: readonly string[] | undefined, signal: AbortSignal, io: CliIO, runOptions: Pick<BackendRunOptions, 'checkpoint' | 'resume' | 'onDevice'> = {}): Promise<Drawn> {
-  const progress = createProgressReporter(resolveSpecGroups(spec), o.quiet);
+async function trainAndDraw(spec: SweepSpec, o: SweepOptions & { backend: BackendName }, metric: MetricChoice, figureNames: readonly string[] | undefined, signal: AbortSignal, io: CliIO, runOptions: Pick<BackendRunOptions, 'checkpoint' | 'resume' | 'onDevice' | 'shard'> = {}): Promise<Drawn> {
+  const whole = resolveSpecGroups(spec);
+  const progress = createProgressReporter(runOptions.shard ? shardSets(whole, runOptions.shard) : whole, o.quiet);
   const { openHeadlessBrowser } = await import('./chromium.js');
   const warn = (message: string) => io.stderr(`superposition: warning: ${message}\n`);
   const draw = async (run: SweepRun, browser: HeadlessBrowser | null): Promise<Drawn> => {
@@ -118,6 +122,8 @@ async function trainAndDraw(spec: SweepSpec, o: SweepOptions, metric: MetricChoi
     const { runNodeBackend } = await import('./node-backend.js');
     const run = await runNodeBackend(spec, { ...runOptions, onProgress: (p) => progress.update(p), signal });
     progress.stop();
+    // A shard draws nothing (GPU nodes may have no browser): `superposition merge` draws the whole.
+    if (runOptions.shard) return { run, png: null, figures: [] };
     let browser;
     try {
       browser = await openHeadlessBrowser({ signal });
@@ -152,11 +158,22 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
+    let shard: (ShardAssignment & { source: ShardSource }) | undefined;
+    try {
+      shard = o.shard ? { ...o.shard, source: 'flag' } : o.shardCount !== undefined ? (shardFromEnvironment(process.env, o.shardCount) ?? undefined) : undefined;
+    } catch (e) {
+      if (e instanceof ShardError) throw new CliError(e.message);
+      throw e;
+    }
+    if (o.shardCount !== undefined && !shard) throw new CliError(`--shard-count ${o.shardCount}: no shard index in the environment (JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID); give --shard K/N instead`);
+    if (shard && sweeps.length > 1) throw new CliError(`--shard: preset ${o.preset} is a series of ${sweeps.length} sweeps; shard one sweep (--config) at a time`);
+    const backend: BackendName = o.backend === 'auto' ? ((await (await import('../engine/node.js')).hasHardwareAdapter()) ? 'node' : shard ? 'node' : 'chromium') : o.backend;
+    if (o.backend === 'auto' && !o.quiet) io.stderr(`backend: ${backend}${backend === 'node' ? '' : ' (no hardware GPU adapter for the Node backend)'}\n`);
     const figureNames = o.figures === false ? [] : o.preset !== undefined ? getPreset(o.preset).figures : undefined;
     for (const { spec, metric, subdir } of sweeps) {
       const out = subdir ? join(o.out, subdir) : o.out;
       if (subdir && !o.quiet) io.stderr(`${subdir}:\n`);
-      await sweepOne(spec, metric, figureNames, { ...o, out }, controller.signal, io);
+      await sweepOne(spec, metric, figureNames, { ...o, backend, out }, controller.signal, io, shard);
     }
     return 0;
   } finally {
@@ -166,7 +183,7 @@ async function sweep(o: SweepOptions, io: CliIO): Promise<number> {
 }
 
 /** Trains one sweep and writes its files into o.out. */
-async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: readonly string[] | undefined, o: SweepOptions, signal: AbortSignal, io: CliIO): Promise<void> {
+async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: readonly string[] | undefined, o: SweepOptions & { backend: BackendName }, signal: AbortSignal, io: CliIO, shard?: ShardAssignment & { source: ShardSource }): Promise<void> {
   const dir = checkpointDir(o.out);
   const hasCheckpoint = await checkpointExists(dir);
   if (hasCheckpoint && !o.resume && !o.force) throw new CliError(`a checkpoint of an interrupted run is in ${dir}: add --resume to continue it, or --force to discard it and start over`);
@@ -179,7 +196,7 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
     throw new CliError(`--resume: there is no checkpoint in ${dir} (it is removed when a run finishes)`);
   }
   if (hasCheckpoint && o.force) await rm(dir, { recursive: true, force: true });
-  const sets = resolveSpecGroups(spec);
+  const sets = shard ? shardSets(resolveSpecGroups(spec), shard) : resolveSpecGroups(spec);
   const resume: (ResumeState | undefined)[] = [];
   let writer: CheckpointWriter | undefined;
   const onDevice = async (device: DeviceInfo): Promise<void> => {
@@ -199,7 +216,7 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
   };
   let drawn: Drawn;
   try {
-    drawn = await trainAndDraw(spec, o, metric, figureNames, signal, io, { onDevice, resume, checkpoint: (group) => writer!.options(group, o.checkpointSeconds) });
+    drawn = await trainAndDraw(spec, o, metric, figureNames, signal, io, { onDevice, resume, checkpoint: (group) => writer!.options(group, o.checkpointSeconds), ...(shard ? { shard } : {}) });
   } catch (e) {
     // Whatever stopped the run, what was checkpointed stays; say how to continue.
     await writer?.flush().catch(() => {});
@@ -216,6 +233,8 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
   ];
   if (png) files.push({ name: OUTPUT_FILES.png, data: png });
   files.push(...figures);
+  // shard.json last: files are renamed in order, so its presence means the shard's results are complete.
+  if (shard) files.push({ name: SHARD_MANIFEST_FILE, data: JSON.stringify(describeShard(spec, shard, run, { source: shard.source, wholeSets: resolveSpecGroups(spec) }), null, 2) + '\n' });
   const paths = await writeOutputsAtomically(o.out, files);
   await writer?.remove();
   // Not a progress report: --quiet keeps it.
@@ -280,6 +299,77 @@ async function figureCommand(o: FigureOptions, io: CliIO): Promise<number> {
   return 0;
 }
 
+/** Reads a JSON file, or undefined when it does not exist. @throws CliError when it exists but is not JSON */
+async function readJsonIfPresent(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CliError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new CliError(`${path} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Runs `merge`: combines shard folders into exactly what an unsharded run writes, then draws the
+ * phase-diagram PNG and every figure that fits (PNG and SVG; SVG only without Chromium). With
+ * --progress, reports the shards present and missing and writes nothing.
+ * @returns 0 (merged, or --progress with every shard present), 1 (--progress with shards missing)
+ * @throws CliError (exit 2) naming the shard that is missing, duplicated or of another run
+ */
+async function mergeCommand(o: MergeOptions, io: CliIO): Promise<number> {
+  const inputs = await Promise.all(o.shards.map(async (dir) => ({ dir, results: await readJsonIfPresent(join(dir, OUTPUT_FILES.json)), manifest: await readJsonIfPresent(join(dir, SHARD_MANIFEST_FILE)) })));
+  if (o.progress) {
+    const p = mergeProgress(inputs);
+    io.stdout(formatMergeProgress(p));
+    return p.complete ? 0 : 1;
+  }
+  let merged;
+  try {
+    merged = mergeShardResults(inputs, o.metric ? { metric: o.metric } : {});
+  } catch (e) {
+    if (e instanceof MergeError) throw new CliError(e.message);
+    throw e;
+  }
+  const loaded = parseResultsJson(merged.json(), 'merged results');
+  const spec = loaded.spec;
+  const metric = o.metric ?? (loaded.metric as MetricChoice | undefined) ?? defaultMetric(spec);
+  const warn = (message: string) => io.stderr(`superposition: warning: ${message}\n`);
+  const scenes = o.figures ? drawFigures({ spec, groups: loaded.groups }, undefined, warn) : [];
+  let png: Uint8Array | null = null;
+  let figures: OutputFile[];
+  const { openHeadlessBrowser } = await import('./chromium.js');
+  let browser: HeadlessBrowser | undefined;
+  try {
+    browser = await openHeadlessBrowser();
+  } catch (e) {
+    if (!(e instanceof NoChromiumError)) throw e;
+    warn(`${OUTPUT_FILES.png} and the figure PNGs not written: drawing them needs Chromium (the SVG figures are written). ${e.message}`);
+  }
+  try {
+    figures = await figureFiles(scenes, browser ?? null, o.scale, Object.values(OUTPUT_FILES));
+    // buildFigure reads only set, results and kept of each group.
+    if (browser) png = await browser.render(buildFigure(spec, loaded.groups as unknown as GroupResult[], metric));
+  } finally {
+    await browser?.close();
+  }
+  const files: OutputFile[] = [
+    { name: OUTPUT_FILES.json, data: merged.chunks({ metric, png: png !== null }) },
+    { name: OUTPUT_FILES.csv, data: merged.cellsCsv() },
+  ];
+  if (png) files.push({ name: OUTPUT_FILES.png, data: png });
+  files.push(...figures);
+  const paths = await writeOutputsAtomically(o.out!, files);
+  io.stderr(`merged ${merged.report.shards.length} shards: ${merged.report.points} points, ${merged.report.cells} models\n`);
+  io.stdout(`wrote:\n${paths.map((p) => `  ${p}\n`).join('')}`);
+  return 0;
+}
+
 /**
  * Runs the CLI.
  * @param argv arguments after the program name, e.g. ['sweep', '--preset', 'tiny', '--out', 'out']
@@ -294,6 +384,7 @@ export async function main(argv: string[] = process.argv.slice(2), io: CliIO = d
       return parsed.exitCode;
     }
     if (parsed.command === 'figure') return await figureCommand(parsed.options, io);
+    if (parsed.command === 'merge') return await mergeCommand(parsed.options, io);
     if (parsed.command === 'presets') {
       io.stdout(presetsTable());
       return 0;

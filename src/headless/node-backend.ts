@@ -6,6 +6,7 @@ import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import type { BackendRunOptions, SweepRun } from './run-types.js';
 import { trainGroups } from './train-groups.js';
 import { RunCancelledError } from './errors.js';
+import { shardSets, wholeSweepLayouts } from './shard.js';
 
 /**
  * Trains every model group of `spec` on a Node WebGPU device and returns the results.
@@ -17,7 +18,8 @@ export async function runNodeBackend(spec: SweepSpec, options: BackendRunOptions
   const { acquireNodeDevice } = await import('../engine/node.js');
   const { CancelledError } = await import('../engine/errors.js');
   const t0 = performance.now();
-  const sets = resolveSpecGroups(spec);
+  const whole = resolveSpecGroups(spec);
+  const sets = options.shard ? shardSets(whole, options.shard) : whole;
   const engine = await acquireNodeDevice();
   const acquireSeconds = (performance.now() - t0) / 1000;
   try {
@@ -27,6 +29,8 @@ export async function runNodeBackend(spec: SweepSpec, options: BackendRunOptions
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       ...(options.resume ? { resume: options.resume } : {}),
+      // A shard trains each group as the whole sweep would (the layout depends on the group's size).
+      ...(options.shard ? { layouts: sets.map((set) => wholeSweepLayouts(whole, engine.info)[whole.findIndex((w) => w.model === set.model)]) } : {}),
     });
     return { backend: 'node', device: engine.info, groups, timings: { acquireSeconds, totalSeconds: (performance.now() - t0) / 1000 } };
   } catch (e) {

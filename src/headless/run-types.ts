@@ -2,6 +2,7 @@
 import type { ModelResults, ModelSet } from '../science/types.js';
 import type { CheckpointOptions, DeviceInfo, KernelLayout, ResumeState } from '../engine/types.js';
 import type { WireProgress } from './wire.js';
+import type { ShardAssignment } from './shard.js';
 
 /** One trained model group (one model kind of the spec; see resolveSpecGroups). */
 export interface GroupResult {
@@ -41,6 +42,8 @@ export interface BackendRunOptions {
   checkpoint?: (group: number) => CheckpointOptions;
   /** Resume state of each model group, from a checkpoint. */
   resume?: readonly (ResumeState | undefined)[];
+  /** Train only this shard's grid points, each group with the layout the whole sweep gets (--shard). Node backend only. */
+  shard?: ShardAssignment;
   /** Called once the device is known (before training), e.g. to check a checkpoint's adapter. */
   onDevice?: (device: DeviceInfo) => void | Promise<void>;
 }

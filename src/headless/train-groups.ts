@@ -4,7 +4,7 @@
  */
 import type { Engine } from '../engine/engine.js';
 import { trainModelSet } from '../engine/trainer.js';
-import type { TrainOptions, TrainProgress } from '../engine/types.js';
+import type { KernelLayout, TrainOptions, TrainProgress } from '../engine/types.js';
 import { selectSeeds } from '../science/seeds.js';
 import type { ModelSet } from '../science/types.js';
 import type { GroupResult } from './run-types.js';
@@ -14,6 +14,8 @@ export interface TrainGroupsOptions extends Omit<TrainOptions, 'onProgress' | 'l
   onProgress?: (p: TrainProgress & { group: number; groupCount: number }) => void;
   /** Checkpoint options of each group (TrainOptions.checkpoint). */
   checkpoint?: (group: number) => TrainOptions['checkpoint'];
+  /** The kernel layout of each group (TrainOptions.layout); undefined: chosen for the group as given. A shard passes the whole sweep's. */
+  layouts?: readonly (KernelLayout | undefined)[];
   /** The resume state of each group, from a checkpoint (TrainOptions.resume); undefined: from the start. */
   resume?: readonly (TrainOptions['resume'] | undefined)[];
 }
@@ -23,13 +25,15 @@ export interface TrainGroupsOptions extends Omit<TrainOptions, 'onProgress' | 'l
  * @throws whatever trainModelSet throws (CancelledError, DeviceLostError, …); nothing is caught here.
  */
 export async function trainGroups(engine: Engine, sets: readonly ModelSet[], options: TrainGroupsOptions = {}): Promise<GroupResult[]> {
-  const { onProgress, checkpoint, resume, ...trainOptions } = options;
+  const { onProgress, checkpoint, resume, layouts, ...trainOptions } = options;
   const groups: GroupResult[] = [];
   for (const [group, set] of sets.entries()) {
     const checkpointOptions = checkpoint?.(group);
     const resumeState = resume?.[group];
+    const layout = layouts?.[group];
     const outcome = await trainModelSet(engine, set, {
       ...trainOptions,
+      ...(layout ? { layout } : {}),
       ...(checkpointOptions ? { checkpoint: checkpointOptions } : {}),
       ...(resumeState ? { resume: resumeState } : {}),
       ...(onProgress ? { onProgress: (p: TrainProgress) => onProgress({ ...p, group, groupCount: sets.length }) } : {}),

@@ -29,9 +29,9 @@ describe('parseCliArgs', () => {
     expect(o).toMatchObject({ preset: 'tiny', out: 'o', backend: 'node', steps: 50, batchSize: 32, seeds: 3, cols: 5, rows: 6, seed: 7, quiet: true, fromGrid: false, metric: { name: 'norm', feature: 0 } });
   });
 
-  it('defaults to the chromium backend, not quiet', () => {
+  it('defaults to the auto backend, not quiet', () => {
     const o = sweepOptions(['--preset', 'tiny', '--out', 'o']);
-    expect(o.backend).toBe('chromium');
+    expect(o.backend).toBe('auto');
     expect(o.quiet).toBe(false);
     expect(o.steps).toBeUndefined();
   });
@@ -193,5 +193,24 @@ describe('checkSweepSize', () => {
     expect(() => checkSweepSize(plain)).not.toThrow();
     const recorded = parseSpec({ nFeatures: 20, nHidden: 5, ...grid, training: { steps: 10000 }, record: { every: 100, metrics: ['loss', 'dimensionality'] } });
     expect(() => checkSweepSize(recorded)).toThrow(/the sweep has 20000 models .*allowed: at most \d+ at n = 20, m = 5/);
+  });
+});
+
+describe('resume, shard and merge flags', () => {
+  it('parses --resume, --checkpoint-seconds, --shard and --shard-count; refuses bad combinations', () => {
+    expect(sweepOptions(['--preset', 'tiny', '--out', 'o', '--resume', '--checkpoint-seconds', '5'])).toMatchObject({ resume: true, checkpointSeconds: 5 });
+    expect(sweepOptions(['--preset', 'tiny', '--out', 'o', '--shard', '2/5'])).toMatchObject({ shard: { index: 2, count: 5 } });
+    expect(sweepOptions(['--preset', 'tiny', '--out', 'o', '--shard-count', '4'])).toMatchObject({ shardCount: 4 });
+    expect(cliMessage(() => sweepOptions(['--preset', 'tiny', '--out', 'o', '--resume', '--force']))).toMatch(/only one of --resume .* or --force/);
+    expect(cliMessage(() => sweepOptions(['--preset', 'tiny', '--out', 'o', '--shard', '5/5']))).toMatch(/--shard: "5\/5" is out of range; allowed: K\/N/);
+    expect(cliMessage(() => sweepOptions(['--preset', 'tiny', '--out', 'o', '--shard', '0/2', '--shard-count', '2']))).toMatch(/only one of --shard K\/N or --shard-count N/);
+    expect(cliMessage(() => sweepOptions(['--preset', 'tiny', '--out', 'o', '--shard', '0/2', '--backend', 'chromium']))).toMatch(/need --backend node or auto/);
+  });
+
+  it('parses merge with --out or --progress, not both and not neither', () => {
+    expect(parseCliArgs(['merge', 'a', 'b', '--out', 'm'])).toMatchObject({ command: 'merge', options: { shards: ['a', 'b'], out: 'm', progress: false, figures: true } });
+    expect(parseCliArgs(['merge', 'a', '--progress'])).toMatchObject({ command: 'merge', options: { progress: true } });
+    expect(cliMessage(() => parseCliArgs(['merge', 'a', '--progress', '--out', 'm']))).toMatch(/not both/);
+    expect(cliMessage(() => parseCliArgs(['merge', 'a']))).toMatch(/--out DIR is required/);
   });
 });
