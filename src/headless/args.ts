@@ -37,6 +37,7 @@ export const FLAG_RANGES = {
   rows: [1, 4096, 'values on the y axis'],
   seed: [0, 0xffffffff, 'u32 base seed'],
   checkpointSeconds: [0, 86_400, 'seconds between checkpoints'],
+  jsonCellsMax: [0, 1 << 22, 'models whose records results.json holds'],
 } as const satisfies Record<string, readonly [number, number, string]>;
 
 /** Raw `sweep` options as commander delivers them (strings, not yet validated). */
@@ -61,6 +62,7 @@ export interface RawSweepOptions {
   checkpointSeconds?: string;
   shard?: string;
   shardCount?: string;
+  jsonCellsMax?: string;
 }
 
 /** Validated `sweep` options. */
@@ -97,6 +99,8 @@ export interface SweepOptions {
   force?: boolean;
   /** Seconds of training between checkpoints of the running chunk (default 30). */
   checkpointSeconds?: number;
+  /** Above this many models results.json leaves the per-model records to models.parquet (default DEFAULT_JSON_CELLS_MAX). */
+  jsonCellsMax?: number;
 }
 
 /** Validated `figure` options. */
@@ -110,6 +114,9 @@ export interface FigureOptions {
   /** Device pixels per CSS pixel of PNG and GIF output. */
   scale: number;
 }
+
+/** Default of --json-cells-max: above this many models, results.json leaves its per-model records to models.parquet. */
+export const DEFAULT_JSON_CELLS_MAX = 100_000;
 
 /** Range of --scale: device pixels per CSS pixel of PNG figures (1 = 96 dpi, 2 = 192 dpi …). */
 export const SCALE_RANGE = [0.5, 8] as const;
@@ -186,6 +193,7 @@ function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string;
     .option('--quiet', 'no progress bar or summary on stderr (default: shown); warnings and the written paths still print')
     .option('--scale <n>', `device pixels per CSS pixel of the figure PNGs, ${SCALE_RANGE[0]}..${SCALE_RANGE[1]} (default 2, about 192 dpi); SVGs are vector`)
     .option('--no-figures', "don't write the preset's figures (NAME.png and NAME.svg; see `superposition figure --help`)")
+    .option('--json-cells-max <n>', `above this many models, results.json leaves the per-model records (cells) to models.parquet beside it, integer ${FLAG_RANGES.jsonCellsMax[0]}..${FLAG_RANGES.jsonCellsMax[1]} (default ${DEFAULT_JSON_CELLS_MAX})`)
     .option('--resume', 'continue an interrupted run from its checkpoint in OUT.checkpoint/ (same spec, flags, backend and adapter); the results are bit-identical to an uninterrupted run')
     .option('--force', 'discard the checkpoint of an interrupted run in OUT.checkpoint/ and start over')
     .option('--checkpoint-seconds <n>', `seconds of training between checkpoints of the running chunk, integer ${FLAG_RANGES.checkpointSeconds[0]}..${FLAG_RANGES.checkpointSeconds[1]} (default 30); finished chunks are saved as they finish`)
@@ -328,6 +336,7 @@ export function validateSweepOptions(raw: RawSweepOptions): SweepOptions {
   set('rows', grid ?? int('--rows', raw.rows, FLAG_RANGES.rows));
   set('seed', int('--seed', raw.seed, FLAG_RANGES.seed));
   set('checkpointSeconds', int('--checkpoint-seconds', raw.checkpointSeconds, FLAG_RANGES.checkpointSeconds));
+  set('jsonCellsMax', int('--json-cells-max', raw.jsonCellsMax, FLAG_RANGES.jsonCellsMax));
   set('metric', metric);
   return o;
 }
@@ -428,7 +437,7 @@ function finishSpec(preset: SweepSpecInput | undefined, o: SweepOptions): { spec
       if (o.rows !== undefined) overrideCount(s, 'y', o.rows, '--rows', false);
     }
     const spec = parseSpec(s);
-    checkSweepSize(spec);
+    checkSweepSize(spec, o.jsonCellsMax);
     resolveSpecGroups(spec);
     const metric = o.metric ?? defaultMetric(spec);
     try {
@@ -451,12 +460,19 @@ export const MAX_CLI_INSTANCES = 1 << 22;
 export const MAX_RESULTS_JSON_BYTES = 512 * 2 ** 20;
 
 /**
- * Refuses sweeps too large to hold or write, before anything is expanded or trained.
+ * Refuses sweeps too large to hold or write, before anything is expanded or trained: results.json
+ * must fit MAX_RESULTS_JSON_BYTES while it holds the per-model records (up to `jsonCellsMax`
+ * models; above, they go to models.parquet and only MAX_CLI_INSTANCES applies).
  * @throws CliError naming the model count and the allowed maximum
  */
-export function checkSweepSize(spec: SweepSpec): void {
+export function checkSweepSize(spec: SweepSpec, jsonCellsMax: number = DEFAULT_JSON_CELLS_MAX): void {
   const { xCount, yCount } = gridShape(spec);
   const instances = xCount * yCount * spec.seeds;
+  if (instances > jsonCellsMax) {
+    // The per-model records go to models.parquet, streamed; only memory bounds the sweep.
+    if (instances > MAX_CLI_INSTANCES) throw new CliError(`the sweep has ${instances} models (${xCount} × ${yCount} grid points × ${spec.seeds} seeds); allowed: at most ${MAX_CLI_INSTANCES} per run; split it with --shard`);
+    return;
+  }
   // Beyond W and b: the untied W2, a hidden bias, per-neuron metrics, W2's geometry and a recorded
   // history (every record's metrics and W), for the largest model kind of the spec.
   const n = spec.nFeatures;

@@ -14,12 +14,14 @@
 import { divergedCount, theoryReport } from './report.js';
 import { listPresets } from '../science/presets.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
-import { buildSweepSpecs, checkOutDir, CliError, parseCliArgs, type FigureOptions, type MergeOptions, type SweepOptions } from './args.js';
+import { buildSweepSpecs, checkOutDir, CliError, DEFAULT_JSON_CELLS_MAX, parseCliArgs, type FigureOptions, type MergeOptions, type SweepOptions } from './args.js';
 import { formatMergeProgress, MergeError, mergeProgress, mergeShardResults } from './merge.js';
 import type { GroupResult } from './run-types.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { PARQUET_FILES, writeRunParquet } from './parquet.js';
+import { withParquetCells } from '../science/results-parquet.js';
 import { checkpointDir, checkpointExists, CheckpointError, CheckpointWriter, loadCheckpoint, type CheckpointManifest } from './checkpoint.js';
 import type { DeviceInfo, ResumeState } from '../engine/types.js';
 import type { BackendName, BackendRunOptions } from './run-types.js';
@@ -227,8 +229,14 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
     throw e;
   }
   const { run, png, figures } = drawn;
+  // The Parquet files first (streamed chunk by chunk, each renamed into place when complete):
+  // results.json, written after, names them and may leave its per-model records to them.
+  await mkdir(o.out, { recursive: true });
+  await writeRunParquet(o.out, run, { spec });
+  const instances = run.groups.reduce((a, g) => a + g.results.count, 0);
+  const cellsFile = instances > (o.jsonCellsMax ?? DEFAULT_JSON_CELLS_MAX) ? PARQUET_FILES.models : undefined;
   const files: OutputFile[] = [
-    { name: OUTPUT_FILES.json, data: resultsJsonChunks(spec, run, { metric, png: png !== null }) },
+    { name: OUTPUT_FILES.json, data: resultsJsonChunks(spec, run, { metric, png: png !== null, parquet: { ...PARQUET_FILES }, ...(cellsFile ? { cellsFile } : {}) }) },
     { name: OUTPUT_FILES.csv, data: buildCellsCsv(spec, run) },
   ];
   if (png) files.push({ name: OUTPUT_FILES.png, data: png });
@@ -273,7 +281,7 @@ async function figureCommand(o: FigureOptions, io: CliIO): Promise<number> {
   }
   let scene;
   try {
-    const loaded = parseResultsJson(JSON.parse(text), o.results);
+    const loaded = parseResultsJson(await withParquetCells(JSON.parse(text), readArrayBufferIn(dirname(o.results))), o.results);
     scene = drawFigure(o.figure, loaded);
   } catch (e) {
     if (e instanceof SyntaxError) throw new CliError(`${o.results} is not JSON: ${e.message}`);
@@ -297,6 +305,14 @@ async function figureCommand(o: FigureOptions, io: CliIO): Promise<number> {
   const paths = await writeOutputsAtomically(dirname(resolve(o.out)), [{ name: basename(o.out), data }]);
   io.stdout(`wrote:\n${paths.map((p) => `  ${p}\n`).join('')}`);
   return 0;
+}
+
+/** A reader of files in `dir` as ArrayBuffers of their own (a Buffer may share a pooled one). */
+function readArrayBufferIn(dir: string): (name: string) => Promise<ArrayBuffer> {
+  return async (name) => {
+    const b = await readFile(join(dir, name));
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  };
 }
 
 /** Reads a JSON file, or undefined when it does not exist. @throws CliError when it exists but is not JSON */
@@ -323,7 +339,9 @@ async function readJsonIfPresent(path: string): Promise<unknown> {
  * @throws CliError (exit 2) naming the shard that is missing, duplicated or of another run
  */
 async function mergeCommand(o: MergeOptions, io: CliIO): Promise<number> {
-  const inputs = await Promise.all(o.shards.map(async (dir) => ({ dir, results: await readJsonIfPresent(join(dir, OUTPUT_FILES.json)), manifest: await readJsonIfPresent(join(dir, SHARD_MANIFEST_FILE)) })));
+  const inputs = await Promise.all(
+    o.shards.map(async (dir) => ({ dir, results: await withParquetCells(await readJsonIfPresent(join(dir, OUTPUT_FILES.json)), readArrayBufferIn(dir)), manifest: await readJsonIfPresent(join(dir, SHARD_MANIFEST_FILE)) })),
+  );
   if (o.progress) {
     const p = mergeProgress(inputs);
     io.stdout(formatMergeProgress(p));

@@ -165,6 +165,10 @@ export interface ResultsMeta {
   createdAt?: string;
   /** Whether phase-diagram.png was drawn. */
   png: boolean;
+  /** The Parquet files written beside results.json (src/headless/parquet.ts), named in it. */
+  parquet?: { models: string; points: string };
+  /** Leave the per-model records out of results.json: they are in this file (models.parquet). */
+  cellsFile?: string;
 }
 
 /**
@@ -175,8 +179,9 @@ export interface ResultsMeta {
  * whose loss or weights are NaN/Inf; their seeds are never kept), `theoryAgreement` (for n = 2,
  * m = 1 and n = 3, m = 2 ReLU phase diagrams, the last feature's regime: cells compared away from
  * the boundaries, agreeing, fraction; else null), `points` (per grid
- * point: which seed was kept and its loss) and `cells` (one per grid point and seed, grid-index
- * order then seed order; see {@link CellRecord}). Floats are rounded to 6 significant digits;
+ * point: which seed was kept and its loss), `parquet` (the Parquet files beside it, or null) and
+ * `cells` (one per grid point and seed, grid-index order then seed order; see {@link CellRecord}),
+ * empty when `cellsFile` names the models.parquet that holds them instead (large sweeps). Floats are rounded to 6 significant digits;
  * NaN is null. The chunks concatenated are one JSON document followed by a newline.
  */
 export function* resultsJsonChunks(spec: SweepSpec, run: SweepRun, meta: ResultsMeta): Generator<string> {
@@ -216,9 +221,15 @@ export function* resultsJsonChunks(spec: SweepSpec, run: SweepRun, meta: Results
     phaseDiagram: meta.png ? OUTPUT_FILES.png : null,
     diverged: divergedCount(run),
     theoryAgreement: theoryReport(spec, run),
+    parquet: meta.parquet ?? null,
+    ...(meta.cellsFile ? { cellsFile: meta.cellsFile } : {}),
     points,
   };
   yield JSON.stringify(head).slice(0, -1) + ',"cells":[';
+  if (meta.cellsFile) {
+    yield ']}\n';
+    return;
+  }
   let first = true;
   for (const { g, pos, seed } of instancesInGridOrder(run.groups)) {
     yield (first ? '' : ',') + JSON.stringify(cellRecord(spec, g, pos, seed));

@@ -10,6 +10,7 @@
  * −1 in `kept`.
  */
 import { modelDefinition, tensorLayout } from './models/index.js';
+import { withParquetCells } from './results-parquet.js';
 import { parseSpec, resolveSpecGroups, SpecError, type SweepSpec } from './spec.js';
 import type { ModelResults, ModelSet, NamedTensor } from './types.js';
 
@@ -342,6 +343,18 @@ export async function loadResultsFile(url: string, init?: RequestInit): Promise<
     json = JSON.parse(text);
   } catch (e) {
     throw new ResultsFileError(`${url}: not valid JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+  // Large sweeps keep their per-model records in models.parquet beside results.json.
+  const base = new URL(url, (globalThis as { location?: { href: string } }).location?.href ?? 'file:///');
+  try {
+    json = await withParquetCells(json, async (name) => {
+      const r = await fetch(new URL(name, base), init);
+      if (!r.ok) throw new Error(`HTTP ${r.status} for ${name}`);
+      return r.arrayBuffer();
+    });
+  } catch (e) {
+    if (e instanceof Error && e.name === 'AbortError') throw e;
+    throw new ResultsFileError(`${url}: could not read its per-model records (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
   return parseResultsJson(json, url);
 }
