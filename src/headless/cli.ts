@@ -376,8 +376,11 @@ async function mergeCommand(o: MergeOptions, io: CliIO): Promise<number> {
   } finally {
     await browser?.close();
   }
+  // The merged Parquet files hold the values as the shards' results.json wrote them (6 significant digits).
+  await mkdir(o.out!, { recursive: true });
+  await writeRunParquet(o.out!, { groups: loaded.groups }, { spec });
   const files: OutputFile[] = [
-    { name: OUTPUT_FILES.json, data: merged.chunks({ metric, png: png !== null }) },
+    { name: OUTPUT_FILES.json, data: merged.chunks({ metric, png: png !== null, parquet: { ...PARQUET_FILES } }) },
     { name: OUTPUT_FILES.csv, data: merged.cellsCsv() },
   ];
   if (png) files.push({ name: OUTPUT_FILES.png, data: png });

@@ -84,6 +84,8 @@ export interface MergeOptions {
   metric?: MetricChoice;
   /** Whether the caller draws phase-diagram.png beside the merged files (default false: `phaseDiagram: null`). */
   png?: boolean;
+  /** The Parquet files the caller writes beside the merged results.json (default none: `parquet: null`). */
+  parquet?: { models: string; points: string };
 }
 
 /** What {@link mergeShardResults} reports about the shards it merged. */
@@ -575,6 +577,7 @@ export function mergeShardResults(inputs: readonly ShardInput[], options: MergeO
     phaseDiagram: meta.png ? OUTPUT_FILES.png : null,
     diverged,
     theoryAgreement: theory,
+    parquet: meta.parquet ?? null,
     points,
   });
 
