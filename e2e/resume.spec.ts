@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'superposition.mjs');
-const ARGS = ['sweep', '--preset', 'tiny', '--backend', 'node', '--steps', '20000', '--quiet', '--no-figures'];
+const BASE_ARGS = ['sweep', '--preset', 'tiny', '--steps', '20000', '--quiet', '--no-figures'];
+let ARGS = [...BASE_ARGS, '--backend', 'node'];
 
 function cli(args: string[]): { status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
@@ -50,11 +51,17 @@ function cells(dir: string): unknown {
   return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).cells;
 }
 
-test('a sweep interrupted early or late resumes bit-identical to an uninterrupted run', async () => {
+const CASES = {
+  node: [['SIGINT', 1], ['SIGTERM', 8000]],
+  chromium: [['SIGINT', 4000]],
+} as const;
+
+for (const backend of ['node', 'chromium'] as const) test(`${backend} backend: a sweep interrupted early or late resumes bit-identical to an uninterrupted run`, async () => {
+  ARGS = [...BASE_ARGS, '--backend', backend];
   const base = mkdtempSync(join(tmpdir(), 'superposition-resume-'));
   const whole = cli([...ARGS, '--out', join(base, 'whole')]);
   expect(whole.status, whole.stderr).toBe(0);
-  for (const [signal, atStep] of [['SIGINT', 1], ['SIGTERM', 8000]] as const) {
+  for (const [signal, atStep] of CASES[backend]) {
     const out = join(base, `${signal}-${atStep}`);
     const cut = await interrupt(out, signal, atStep);
     expect(cut.step, 'the run was interrupted mid-chunk').toBeGreaterThanOrEqual(atStep);

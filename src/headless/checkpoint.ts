@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { ChunkState, CheckpointOptions, ResumeState } from '../engine/types.js';
 import type { ModelResults, NamedTensor } from '../science/types.js';
 import type { SweepSpec } from '../science/spec.js';
+import { chunkPayload, perInstanceArrays, type ChunkPayload } from './checkpoint-payload.js';
 
 /** The checkpoint manifest's format string. */
 export const CHECKPOINT_FORMAT = 'superposition-webgpu/checkpoint@1';
@@ -65,7 +66,7 @@ async function writeAtomically(path: string, data: string | Uint8Array): Promise
 }
 
 /** Named float32 arrays as one binary blob (see the module comment). */
-function encodeArrays(header: Record<string, unknown>, arrays: [string, Float32Array][]): Uint8Array {
+function encodeArrays(header: object, arrays: [string, Float32Array][]): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify({ ...header, arrays: arrays.map(([name, a]) => [name, a.length]) }));
   const headerBytes = Math.ceil((4 + json.length) / 4) * 4;
   const total = headerBytes + arrays.reduce((s, [, a]) => s + a.byteLength, 0);
@@ -96,19 +97,6 @@ function decodeArrays(bytes: Uint8Array, file: string): { header: Record<string,
   } catch (e) {
     throw new CheckpointError(`checkpoint file ${file} is damaged: ${(e as Error).message}`);
   }
-}
-
-/** Every per-instance array of a ModelResults by a flat name (W, loss, params.W1, extra.x, history.loss …). */
-function perInstanceArrays(r: ModelResults): [string, Float32Array][] {
-  const out: [string, Float32Array][] = [];
-  for (const k of ['W', 'b', 'loss', 'featureNorm', 'superposition', 'dimensionality', 'dimsPerFeature', 'benefit'] as const) out.push([k, r[k]]);
-  for (const [name, t] of Object.entries(r.params ?? {})) out.push([`params.${name}`, t.data]);
-  for (const [name, a] of Object.entries(r.extra ?? {})) out.push([`extra.${name}`, a]);
-  for (const k of ['loss', 'featureNorm', 'superposition', 'dimensionality', 'dimsPerFeature', 'W'] as const) {
-    const a = r.history?.[k];
-    if (a) out.push([`history.${k}`, a]);
-  }
-  return out;
 }
 
 /**
@@ -148,17 +136,20 @@ export class CheckpointWriter {
     return {
       ...(everySeconds !== undefined ? { everySeconds } : {}),
       onChunkState: (state) => this.enqueue(() => this.saveState(group, state)),
-      onChunkDone: (chunkIndex, start, count, results) => {
-        // Copy now: the trainer keeps writing into `results` while the write waits its turn.
-        const arrays = perInstanceArrays(results).map(([name, a]): [string, Float32Array] => {
-          const per = a.length / results.count;
-          return [name, a.slice(start * per, (start + count) * per)];
-        });
-        const shapes = Object.fromEntries(Object.entries(results.params ?? {}).map(([k, t]) => [k, t.shape]));
-        const header = { chunkIndex, start, count, instances: results.count, nFeatures: results.nFeatures, nHidden: results.nHidden, shapes, historySteps: results.history?.steps ?? null };
-        return this.enqueue(() => this.saveChunk(group, { chunkIndex, start, count }, header, arrays));
-      },
+      // The payload copies now: the trainer keeps writing into `results` while the write waits its turn.
+      onChunkDone: (chunkIndex, start, count, results) => this.chunkDone(group, chunkPayload(chunkIndex, start, count, results)),
     };
+  }
+
+  /** Saves a finished chunk of model group `group` (the headless page sends its payload this way). */
+  chunkDone(group: number, payload: ChunkPayload): Promise<void> {
+    const { chunkIndex, start, count } = payload.header;
+    return this.enqueue(() => this.saveChunk(group, { chunkIndex, start, count }, payload.header, payload.arrays));
+  }
+
+  /** Saves the running chunk's state of model group `group`. */
+  chunkState(group: number, state: ChunkState): Promise<void> {
+    return this.enqueue(() => this.saveState(group, state));
   }
 
   /** Resolves when every write so far has landed. @throws the first write error */
@@ -191,7 +182,7 @@ export class CheckpointWriter {
     await this.writeManifest();
   }
 
-  private async saveChunk(group: number, c: { chunkIndex: number; start: number; count: number }, header: Record<string, unknown>, arrays: [string, Float32Array][]): Promise<void> {
+  private async saveChunk(group: number, c: { chunkIndex: number; start: number; count: number }, header: object, arrays: [string, Float32Array][]): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const file = `g${group}-c${c.chunkIndex}.bin`;
     await writeAtomically(join(this.dir, file), encodeArrays(header, arrays));

@@ -13,8 +13,10 @@ import type { PhaseDiagramFigure } from '../render/figure.js';
 import { sceneToJson, type Scene } from '../figures/scene.js';
 import { chromiumArgs, chromiumPath } from './chromium-path.js';
 import { NoChromiumError, PageError, RunCancelledError } from './errors.js';
-import { decodeBytes, decodeGroupResults, decodeInt32, encodeBytes, type WireFigure, type WireProgress, type WireRenderResult, type WireRunResult, type WireSceneResult } from './wire.js';
+import { decodeBytes, decodeFloat32, decodeGroupResults, decodeInt32, encodeBytes, type WireCheckpoint, type WireResume, type WireFigure, type WireProgress, type WireRenderResult, type WireRunResult, type WireSceneResult } from './wire.js';
 import type { BackendRunOptions, GroupResult, SweepRun } from './run-types.js';
+import type { DeviceInfo } from '../engine/types.js';
+import { restoreFinished } from './train-groups.js';
 
 /** The repository root (what Vite serves). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -71,7 +73,9 @@ async function startServer(): Promise<{ server: ViteDevServer; url: string }> {
 async function launchBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
   try {
-    return await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs, headless: true });
+    // The CLI handles Ctrl-C and SIGTERM itself (the page saves a checkpoint, then the CLI closes
+    // the browser): Playwright must not close it first.
+    return await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (!executablePath) throw new NoChromiumError('no system Chromium and no Playwright browser installed');
@@ -115,6 +119,10 @@ export async function openHeadlessBrowser(options: OpenOptions = {}): Promise<He
     });
     let progress: ((p: WireProgress) => void) | undefined;
     await page.exposeFunction('__superpositionProgress', (p: WireProgress) => progress?.(p));
+    let checkpointHandler: ((m: WireCheckpoint) => Promise<void>) | undefined;
+    let deviceHandler: ((info: DeviceInfo) => Promise<WireResume>) | undefined;
+    await page.exposeFunction('__superpositionCheckpoint', (m: WireCheckpoint) => checkpointHandler?.(m));
+    await page.exposeFunction('__superpositionDevice', (info: DeviceInfo) => deviceHandler?.(info) ?? null);
     await page.goto(started.url + HEADLESS_PAGE);
     try {
       await page.waitForFunction(() => window.superpositionHeadless !== undefined, undefined, { timeout: 120_000 });
@@ -135,12 +143,51 @@ export async function openHeadlessBrowser(options: OpenOptions = {}): Promise<He
     return {
       run: (spec, runOptions = {}) =>
         guard(async () => {
+          if (runOptions.signal?.aborted) throw new RunCancelledError();
           progress = runOptions.onProgress;
+          const sink = runOptions.checkpointSink;
+          const resume = runOptions.resume ?? [];
+          // An error of onDevice (a checkpoint that does not fit) is the caller's, not the page's.
+          let deviceError: unknown;
+          deviceHandler = async (info) => {
+            try {
+              await runOptions.onDevice?.(info);
+            } catch (e) {
+              deviceError = e;
+              throw e;
+            }
+            // onDevice may have loaded the checkpoint into `resume` just now.
+            if (!resume.some(Boolean)) return null;
+            return resume.map((r) =>
+              r ? { finished: r.finished, ...(r.running ? { running: { ...r.running, theta: encodeBytes(r.running.theta), moment1: encodeBytes(r.running.moment1), moment2: encodeBytes(r.running.moment2) } } : {}) } : null,
+            );
+          };
+          checkpointHandler = sink
+            ? async (m) => {
+                if (m.kind === 'state') await sink.chunkState(m.group, { ...m, theta: decodeFloat32(m.theta), moment1: decodeFloat32(m.moment1), moment2: decodeFloat32(m.moment2) });
+                else await sink.chunkDone(m.group, { header: m.header, arrays: m.arrays.map(([name, a]) => [name, decodeFloat32(a)]) });
+              }
+            : undefined;
+          // A stop asks the page to cancel: it saves its checkpoint, then answers CancelledError.
+          const cancel = (): void => void page.evaluate(() => window.superpositionHeadless!.cancel()).catch(() => {});
+          runOptions.signal?.addEventListener('abort', cancel, { once: true });
           const t0 = Date.now();
-          const wire = (await page.evaluate(([s]) => window.superpositionHeadless!.run(s), [spec] as const)) as WireRunResult;
-          progress = undefined;
-          if (!wire.ok) throw new PageError(wire.error.name, wire.error.message);
-          return decodeRun(spec, wire, 'chromium', (Date.now() - t0) / 1000);
+          try {
+            const wireOptions = sink || runOptions.onDevice ? { checkpoint: sink?.everySeconds !== undefined ? { everySeconds: sink.everySeconds } : {} } : {};
+            const wire = (await page.evaluate(([s, o]) => window.superpositionHeadless!.run(s, o), [spec, wireOptions] as const)) as WireRunResult;
+            if (!wire.ok) {
+              if (deviceError !== undefined) throw deviceError;
+              throw wire.error.name === 'CancelledError' ? new RunCancelledError() : new PageError(wire.error.name, wire.error.message);
+            }
+            const run = decodeRun(spec, wire, 'chromium', (Date.now() - t0) / 1000);
+            restoreFinished(run.groups, resume);
+            return run;
+          } finally {
+            runOptions.signal?.removeEventListener('abort', cancel);
+            progress = undefined;
+            checkpointHandler = undefined;
+            deviceHandler = undefined;
+          }
         }),
       render: (figure) =>
         guard(async () => {

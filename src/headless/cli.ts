@@ -100,7 +100,7 @@ interface Drawn {
  * Trains with the chosen backend, then draws the phase-diagram PNG and the figures `figureNames`
  * (undefined: all that fit; [] none). Without Chromium on the node backend only the SVG figures are written.
  */
-async function trainAndDraw(spec: SweepSpec, o: SweepOptions & { backend: BackendName }, metric: MetricChoice, figureNames: readonly string[] | undefined, signal: AbortSignal, io: CliIO, runOptions: Pick<BackendRunOptions, 'checkpoint' | 'resume' | 'onDevice' | 'shard'> = {}): Promise<Drawn> {
+async function trainAndDraw(spec: SweepSpec, o: SweepOptions & { backend: BackendName }, metric: MetricChoice, figureNames: readonly string[] | undefined, signal: AbortSignal, io: CliIO, runOptions: Pick<BackendRunOptions, 'checkpoint' | 'checkpointSink' | 'resume' | 'onDevice' | 'shard'> = {}): Promise<Drawn> {
   const whole = resolveSpecGroups(spec);
   const progress = createProgressReporter(runOptions.shard ? shardSets(whole, runOptions.shard) : whole, o.quiet);
   const { openHeadlessBrowser } = await import('./chromium.js');
@@ -112,7 +112,8 @@ async function trainAndDraw(spec: SweepSpec, o: SweepOptions & { backend: Backen
   };
   try {
     if (o.backend === 'chromium') {
-      const browser = await openHeadlessBrowser({ signal });
+      // No signal here: a stop reaches the run, which lets the page save its checkpoint first.
+      const browser = await openHeadlessBrowser();
       try {
         const run = await browser.run(spec, { ...runOptions, onProgress: (p) => progress.update(p), signal });
         progress.stop();
@@ -218,7 +219,13 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
   };
   let drawn: Drawn;
   try {
-    drawn = await trainAndDraw(spec, o, metric, figureNames, signal, io, { onDevice, resume, checkpoint: (group) => writer!.options(group, o.checkpointSeconds), ...(shard ? { shard } : {}) });
+    drawn = await trainAndDraw(spec, o, metric, figureNames, signal, io, {
+      onDevice,
+      resume,
+      checkpoint: (group) => writer!.options(group, o.checkpointSeconds),
+      checkpointSink: { ...(o.checkpointSeconds !== undefined ? { everySeconds: o.checkpointSeconds } : {}), chunkState: (g, s) => writer!.chunkState(g, s), chunkDone: (g, p) => writer!.chunkDone(g, p) },
+      ...(shard ? { shard } : {}),
+    });
   } catch (e) {
     // Whatever stopped the run, what was checkpointed stays; say how to continue.
     await writer?.flush().catch(() => {});

@@ -8,15 +8,19 @@
 import { parseSpec, resolveSpecGroups } from '../science/spec.js';
 import { acquireDevice } from '../engine/device.js';
 import { trainGroups } from './train-groups.js';
+import { chunkPayload } from './checkpoint-payload.js';
+import type { DeviceInfo, ResumeState } from '../engine/types.js';
 import { renderPhaseDiagramPNG } from '../render/figure.js';
 import { sceneFromJson } from '../figures/scene.js';
 import { renderSceneFrames, renderScenePNG } from '../figures/raster.js';
-import { decodeFloat32, encodeBytes, encodeNamedResults, encodeResultArrays, type HeadlessPageApi, type WireError, type WireFigure, type WireGroup, type WireProgress, type WireRunOptions, type WireRunResult, type WireRenderResult, type WireSceneResult } from './wire.js';
+import { decodeFloat32, encodeBytes, encodeNamedResults, encodeResultArrays, type HeadlessPageApi, type WireError, type WireFigure, type WireGroup, type WireProgress, type WireRunOptions, type WireRunResult, type WireRenderResult, type WireSceneResult, type WireCheckpoint, type WireResume } from './wire.js';
 
 declare global {
   interface Window {
     superpositionHeadless?: HeadlessPageApi;
     __superpositionProgress?: (p: WireProgress) => Promise<void>;
+    __superpositionCheckpoint?: (m: WireCheckpoint) => Promise<void>;
+    __superpositionDevice?: (info: DeviceInfo) => Promise<WireResume>;
   }
 }
 
@@ -32,9 +36,36 @@ async function run(specJson: unknown, options: WireRunOptions = {}): Promise<Wir
     const sets = resolveSpecGroups(spec);
     const engine = await acquireDevice();
     const acquireSeconds = (performance.now() - t0) / 1000;
+    const controller = new AbortController();
+    current = controller;
     try {
       const forward = options.progress !== false ? window.__superpositionProgress : undefined;
+      const send = options.checkpoint ? window.__superpositionCheckpoint : undefined;
+      const answer = options.checkpoint && window.__superpositionDevice ? await window.__superpositionDevice(engine.info) : null;
+      const resume = sets.map((set, k): ResumeState | undefined => {
+        const r = answer?.[k];
+        if (!r) return undefined;
+        // Node keeps the finished chunks' results and puts them back after the run.
+        const e = new Float32Array(0);
+        const results = { count: set.points.length * set.seeds, nFeatures: set.nFeatures, nHidden: set.nHidden, W: e, b: e, loss: e, featureNorm: e, superposition: e, dimensionality: e, dimsPerFeature: e, benefit: e };
+        const running = r.running ? { ...r.running, theta: decodeFloat32(r.running.theta), moment1: decodeFloat32(r.running.moment1), moment2: decodeFloat32(r.running.moment2) } : undefined;
+        return { finished: r.finished, results, ...(running ? { running } : {}) };
+      });
       const trained = await trainGroups(engine, sets, {
+        signal: controller.signal,
+        resume,
+        ...(send
+          ? {
+              checkpoint: (group: number) => ({
+                ...(options.checkpoint?.everySeconds !== undefined ? { everySeconds: options.checkpoint.everySeconds } : {}),
+                onChunkState: (s) => send({ kind: 'state', group, chunkIndex: s.chunkIndex, start: s.start, count: s.count, step: s.step, theta: encodeBytes(s.theta), moment1: encodeBytes(s.moment1), moment2: encodeBytes(s.moment2) }),
+                onChunkDone: (chunkIndex, start, count, results) => {
+                  const p = chunkPayload(chunkIndex, start, count, results);
+                  return send({ kind: 'done', group, header: p.header, arrays: p.arrays.map(([name, a]) => [name, encodeBytes(a)]) });
+                },
+              }),
+            }
+          : {}),
         ...(forward ? { onProgress: (p) => void forward(p).catch(() => {}) } : {}),
         ...(options.maxInstancesPerChunk !== undefined ? { maxInstancesPerChunk: options.maxInstancesPerChunk } : {}),
         ...(options.stepsPerDispatch !== undefined ? { stepsPerDispatch: options.stepsPerDispatch } : {}),
@@ -55,6 +86,7 @@ async function run(specJson: unknown, options: WireRunOptions = {}): Promise<Wir
       }));
       return { ok: true, device: engine.info, groups, timings: { acquireSeconds, totalSeconds: (performance.now() - t0) / 1000 } };
     } finally {
+      if (current === controller) current = undefined;
       engine.destroy();
     }
   } catch (e) {
@@ -91,4 +123,7 @@ async function renderScene(sceneJson: string, scale: number, frames = false): Pr
   }
 }
 
-window.superpositionHeadless = { run, render, renderScene };
+/** The AbortController of the run in progress (cancel() aborts it). */
+let current: AbortController | undefined;
+
+window.superpositionHeadless = { run, render, renderScene, cancel: () => current?.abort() };

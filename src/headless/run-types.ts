@@ -1,6 +1,7 @@
 /** Results of a headless sweep, whichever backend trained it. */
 import type { ModelResults, ModelSet } from '../science/types.js';
-import type { CheckpointOptions, DeviceInfo, KernelLayout, ResumeState } from '../engine/types.js';
+import type { ChunkState, CheckpointOptions, DeviceInfo, KernelLayout, ResumeState } from '../engine/types.js';
+import type { ChunkPayload } from './checkpoint-payload.js';
 import type { WireProgress } from './wire.js';
 import type { ShardAssignment } from './shard.js';
 
@@ -40,6 +41,11 @@ export interface BackendRunOptions {
   signal?: AbortSignal;
   /** Checkpoint options of each model group (engine TrainOptions.checkpoint). */
   checkpoint?: (group: number) => CheckpointOptions;
+  /**
+   * Where the Chromium backend sends its checkpoint (the page cannot hand the engine's callbacks
+   * across): the running chunk's state and finished chunks' payloads, per model group.
+   */
+  checkpointSink?: { everySeconds?: number; chunkState: (group: number, state: ChunkState) => Promise<void>; chunkDone: (group: number, payload: ChunkPayload) => Promise<void> };
   /** Resume state of each model group, from a checkpoint. */
   resume?: readonly (ResumeState | undefined)[];
   /** Train only this shard's grid points, each group with the layout the whole sweep gets (--shard). Node backend only. */

@@ -3,8 +3,9 @@
  * the loop both backends run (the Chromium page and `--backend node`). Browser-safe.
  */
 import type { Engine } from '../engine/engine.js';
-import { trainModelSet } from '../engine/trainer.js';
-import type { KernelLayout, TrainOptions, TrainProgress } from '../engine/types.js';
+import { findDiverged, trainModelSet } from '../engine/trainer.js';
+import { copyInstances } from '../engine/resume.js';
+import type { KernelLayout, ResumeState, TrainOptions, TrainProgress } from '../engine/types.js';
 import { selectSeeds } from '../science/seeds.js';
 import type { ModelSet } from '../science/types.js';
 import type { GroupResult } from './run-types.js';
@@ -50,4 +51,19 @@ export async function trainGroups(engine: Engine, sets: readonly ModelSet[], opt
     });
   }
   return groups;
+}
+
+/**
+ * Puts a resumed run's finished chunks back into its groups, when the trainer did not have their
+ * results (the headless page gets only which chunks to skip): copies them from `resume`, marks the
+ * diverged models' loss NaN as the trainer does, and selects the seeds again.
+ */
+export function restoreFinished(groups: GroupResult[], resume: readonly (ResumeState | undefined)[]): void {
+  groups.forEach((g, k) => {
+    const r = resume[k];
+    if (!r || r.finished.length === 0) return;
+    for (const c of r.finished) copyInstances(r.results, g.results, c.start, c.count);
+    for (const inst of findDiverged(g.results)) g.results.loss[inst] = NaN;
+    g.kept = selectSeeds(g.set, g.results.loss);
+  });
 }

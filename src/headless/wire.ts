@@ -3,6 +3,7 @@
  * their little-endian bytes (a 4-byte float costs 5.3 characters, against ~20 as JSON numbers).
  * Runs in both Node and the browser (uses `btoa`/`atob`, or `Buffer` where present).
  */
+import type { ChunkPayload } from './checkpoint-payload.js';
 import type { ModelKind, ModelResults } from '../science/types.js';
 import type { DeviceInfo, KernelLayout, TrainProgress } from '../engine/types.js';
 import type { PhaseDiagramFigure } from '../render/figure.js';
@@ -113,7 +114,25 @@ export interface WireRunOptions {
   /** Passed to trainModelSet. */
   maxInstancesPerChunk?: number;
   stepsPerDispatch?: number;
+  /**
+   * Checkpoint: send finished chunks and the running chunk's state to
+   * `window.__superpositionCheckpoint` (every `everySeconds`, and on cancel), and ask
+   * `window.__superpositionDevice` for the state to resume from.
+   */
+  checkpoint?: { everySeconds?: number };
 }
+
+/** A checkpoint message from the page (window.__superpositionCheckpoint); arrays base64 float32. */
+export type WireCheckpoint =
+  | { kind: 'state'; group: number; chunkIndex: number; start: number; count: number; step: number; theta: string; moment1: string; moment2: string }
+  | { kind: 'done'; group: number; header: ChunkPayload['header']; arrays: [string, string][] };
+
+/**
+ * Node's answer to window.__superpositionDevice(info): per model group, what a resumed run skips
+ * (finished chunks; Node puts their results back itself) and the running chunk's state; null
+ * entries (or a null answer) start from scratch.
+ */
+export type WireResume = ({ finished: { chunkIndex: number; start: number; count: number }[]; running?: { chunkIndex: number; start: number; count: number; step: number; theta: string; moment1: string; moment2: string } } | null)[] | null;
 
 /** The API the headless page installs as `window.superpositionHeadless`. */
 export interface HeadlessPageApi {
@@ -126,6 +145,8 @@ export interface HeadlessPageApi {
    * pixel; with `frames`, also every animation frame's RGBA pixels. Never throws.
    */
   renderScene(sceneJson: string, scale: number, frames?: boolean): Promise<WireSceneResult>;
+  /** Cancels the running `run` (it saves its checkpoint first, then answers CancelledError). */
+  cancel(): void;
 }
 
 /** Rebuilds {@link ModelResults} from a {@link WireGroup}. @throws Error when an array's length is inconsistent. */
