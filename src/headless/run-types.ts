@@ -3,7 +3,6 @@ import type { ModelResults, ModelSet } from '../science/types.js';
 import type { ChunkState, CheckpointOptions, DeviceInfo, KernelLayout, ResumeState } from '../engine/types.js';
 import type { ChunkPayload } from './checkpoint-payload.js';
 import type { WireProgress } from './wire.js';
-import type { ShardAssignment } from './shard.js';
 
 /** One trained model group (one model kind of the spec; see resolveSpecGroups). */
 export interface GroupResult {
@@ -19,6 +18,14 @@ export interface GroupResult {
   timings: { trainSeconds: number; evaluateSeconds: number; totalSeconds: number };
   /** Training samples per second (instances × steps × batchSize / trainSeconds). */
   samplesPerSecond: number;
+}
+
+/** Which part of the grid a run trains (src/headless/shard.ts): the grid points with index mod `count` = `index`. */
+export interface ShardAssignment {
+  /** K, 0 ≤ K < N. */
+  index: number;
+  /** N ≥ 1. */
+  count: number;
 }
 
 /** Which backend trained a sweep. */

@@ -23,7 +23,7 @@ import { RESULTS_FORMAT } from '../science/results-file.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import { MODEL_KINDS } from '../science/models/index.js';
 import type { ModelKind, ModelSet } from '../science/types.js';
-import type { BackendName, SweepRun } from './run-types.js';
+import type { BackendName, ShardAssignment, SweepRun } from './run-types.js';
 import { canonicalJson, ENGINE_VERSION, specHash } from './provenance.js';
 
 export { canonicalJson, specHash };
@@ -37,13 +37,7 @@ export const SHARD_MANIFEST_FILE = 'shard.json';
 /** `format` of {@link ShardManifest} (bump when a field changes meaning). */
 export const SHARD_MANIFEST_FORMAT = 'superposition-webgpu/shard@1';
 
-/** Which part of the grid a run trains: the grid points with index mod `count` = `index`. */
-export interface ShardAssignment {
-  /** K, 0 ≤ K < N. */
-  index: number;
-  /** N ≥ 1. */
-  count: number;
-}
+export type { ShardAssignment };
 
 /** Where a shard assignment came from: `--shard K/N`, a Kubernetes Indexed Job or a Slurm job array. */
 export type ShardSource = 'flag' | 'kubernetes' | 'slurm';
