@@ -18,10 +18,6 @@
  *
  * Events: `sweep-progress`, `sweep-complete`, `sweep-error` (as the phase diagram), and
  * `figure-drawn` (detail `{figure, frames}`) after each redraw.
- *
- * @csspart figure - the box holding the canvas and the SVG.
- * @csspart message - the box that explains an error.
- * @csspart status - the progress line.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -41,6 +37,19 @@ import type { SweepSpecInput } from '../science/spec.js';
 /** The preset a figure element trains when neither `preset`, `spec` nor `src` is given. */
 export const DEFAULT_FIGURE_PRESET = 'intro';
 
+/**
+ * One figure of the paper, trained live or drawn from saved results (see the module comment).
+ *
+ * @fires sweep-progress - training progress (as the phase diagram's)
+ * @fires sweep-complete - training finished or a `src` file loaded
+ * @fires sweep-error - no WebGPU, a bad attribute, a figure that does not fit, a lost device
+ * @fires figure-drawn - after each redraw; detail `{figure, frames}`
+ * @csspart figure - the box holding the canvas and the SVG
+ * @csspart message - the box that explains an error
+ * @csspart status - the progress line
+ * @cssprop --superposition-ink - text colour
+ * @cssprop --superposition-font - font family
+ */
 export class SuperpositionFigure extends LitElement {
   static override styles = css`
     :host { display: block; font-family: var(--superposition-font, system-ui, sans-serif); color: var(--superposition-ink, #222); }

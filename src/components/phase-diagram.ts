@@ -36,6 +36,9 @@ const compactFormat = new Intl.NumberFormat('en-US', { notation: 'compact', maxi
 
 const SWEEP_PROPERTIES = Object.keys(SWEEP_ATTRIBUTE_NAMES) as (keyof SweepAttributes)[];
 
+/** Figures the inspector adds for a selected cell when they fit its model (src/figures/registry.ts). */
+const INSPECTOR_FIGURES = ['privileged-basis', 'computation', 'correlated', 'dynamics'];
+
 /**
  * A phase diagram of Toy Models of Superposition that trains in the reader's browser: one model
  * (or several seeds, keeping the lowest loss) per cell of a (feature density p = 1 − S, relative
@@ -104,9 +107,6 @@ const SWEEP_PROPERTIES = Object.keys(SWEEP_ATTRIBUTE_NAMES) as (keyof SweepAttri
  * @cssprop --superposition-font - font family (default system-ui, sans-serif).
  * @cssprop --superposition-theory - colour of the theory boundaries (default #111).
  */
-/** Figures the inspector adds for a selected cell when they fit its model (src/figures/registry.ts). */
-const INSPECTOR_FIGURES = ['privileged-basis', 'computation', 'correlated', 'dynamics'];
-
 export class SuperpositionPhaseDiagram extends LitElement {
   static override styles = diagramStyles;
 
