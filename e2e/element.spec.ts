@@ -224,10 +224,16 @@ test.describe('superposition-phase-diagram', () => {
     expect(detail.model.seedIndex).toBe(expected.seed);
     const inspector = page.locator('superposition-phase-diagram').locator('superposition-cell-inspector');
     await expect(inspector).toBeVisible();
-    await expect(inspector.locator('superposition-gram-matrix rect.gram-cell')).toHaveCount(4);
-    await expect(inspector.locator('superposition-gram-matrix rect.bias-cell')).toHaveCount(2);
-    await expect(inspector.locator('superposition-feature-norms rect.bar')).toHaveCount(2);
     await expect(inspector).toContainText('p = 1 − S');
+    // The trained cell is drawn by the paper's model strip (the registry's figure): WᵀW (2 × 2) and b
+    // as regl matrices, one norm bar per feature of the length ‖W_i‖ the results hold.
+    const strip = page.locator('superposition-phase-diagram').locator('superposition-figure[figure="model-strip"]');
+    await expect(strip.locator('rect.matrix[data-rows="2"][data-cols="2"]')).toHaveCount(1);
+    await expect(strip.locator('rect.matrix[data-rows="2"][data-cols="1"]')).toHaveCount(1);
+    await expect(strip.locator('rect.feature-norm')).toHaveCount(2);
+    const norm0 = Math.abs(expected.W[0]!);
+    await expect(strip.locator('rect.feature-norm[data-feature="0"]')).toHaveAttribute('data-norm', String(+norm0.toPrecision(3)));
+    await expect(inspector.locator('superposition-gram-matrix')).toHaveCount(0);
   });
 
   test('changing attributes restarts cleanly: no growth in GPU buffers or WebGL textures, one WebGL context', async ({ page }) => {

@@ -36,8 +36,12 @@ const compactFormat = new Intl.NumberFormat('en-US', { notation: 'compact', maxi
 
 const SWEEP_PROPERTIES = Object.keys(SWEEP_ATTRIBUTE_NAMES) as (keyof SweepAttributes)[];
 
-/** Figures the inspector adds for a selected cell when they fit its model (src/figures/registry.ts). */
-const INSPECTOR_FIGURES = ['privileged-basis', 'computation', 'correlated', 'dynamics'];
+/**
+ * The paper's figures the inspector draws for a selected, trained cell when they fit its model
+ * (src/figures/registry.ts): its feature arrows (m = 2), its WᵀW, b and norms (the model strip of
+ * one point), its neurons, its feature sets and its recorded dynamics.
+ */
+const INSPECTOR_FIGURES = ['feature-arrows', 'model-strip', 'privileged-basis', 'computation', 'correlated', 'dynamics'];
 
 /**
  * A phase diagram of Toy Models of Superposition that trains in the reader's browser: one model
@@ -97,7 +101,7 @@ const INSPECTOR_FIGURES = ['privileged-basis', 'computation', 'correlated', 'dyn
  * @csspart legend - the colour bar or regime legend.
  * @csspart tooltip - the hover tooltip.
  * @csspart message - the box that explains an error.
- * @csspart cell-figure - each figure the inspector adds for the selected cell (neurons, feature sets, dynamics; `<superposition-figure>`).
+ * @csspart cell-figure - each figure of the paper the inspector draws for the selected, trained cell (arrows, WᵀW and norms, neurons, feature sets, dynamics; `<superposition-figure>`).
  * @csspart inspector - the built-in cell inspector.
  *
  * @cssprop --superposition-ink - text and axis colour (default #222).
@@ -695,14 +699,16 @@ export class SuperpositionPhaseDiagram extends LitElement {
     const d = this.inspected!.detail;
     const heading = d ? `Cell ${describeCell(d)}` : '';
     const figures = this.inspected!.figures ?? (this.inspected!.figures = this.cellFigures(sel));
-    return html`<superposition-cell-inspector part="inspector" .cell=${d?.model} heading=${heading}></superposition-cell-inspector>
+    // Once the cell's group is trained, the registry's figures replace the inspector's own views.
+    const drawn = figures.some((f) => f.figure === 'model-strip');
+    return html`<superposition-cell-inspector part="inspector" .cell=${d?.model} heading=${heading} ?no-views=${drawn}></superposition-cell-inspector>
       ${figures.map((f) => html`<superposition-figure part="cell-figure" figure=${f.figure} .input=${f.input}></superposition-figure>`)}`;
   }
 
   /**
-   * The registry figures that add to the inspector for the selected cell's model (its neurons, its
-   * feature sets, its recorded dynamics), each drawn from that grid point alone; none while its
-   * model group is still training.
+   * The registry figures the inspector shows for the selected cell's model (INSPECTOR_FIGURES that
+   * fit), each drawn from that grid point alone; none while its model group is still training
+   * (the inspector's own views show the live model then).
    */
   private cellFigures(sel: CellIndex): { figure: string; input: FigureInput }[] {
     const fig = this.figure;

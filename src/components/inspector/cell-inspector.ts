@@ -76,6 +76,12 @@ export class SuperpositionCellInspector extends LitElement {
   /** Optional heading above the facts, e.g. "p = 0.05, r = 1.2" (attribute `heading`). */
   @property({ type: String }) heading: string | undefined;
 
+  /**
+   * Show only the facts, not the three views (attribute `no-views`): the phase diagram sets it
+   * once the cell's model is trained and it draws the paper's figures for the cell instead.
+   */
+  @property({ type: Boolean, attribute: 'no-views' }) noViews = false;
+
   override render() {
     const cell = this.cell;
     if (!cell) {
@@ -98,7 +104,9 @@ export class SuperpositionCellInspector extends LitElement {
           ${facts.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}
         </dl>
       </header>
-      <div class="views" part="views">
+      ${this.noViews
+        ? nothing
+        : html`<div class="views" part="views">
         <figure part="arrows">
           <figcaption>Feature directions</figcaption>
           <superposition-feature-arrows .cell=${cell}></superposition-feature-arrows>
@@ -111,7 +119,7 @@ export class SuperpositionCellInspector extends LitElement {
           <figcaption>Feature norms</figcaption>
           <superposition-feature-norms .cell=${cell}></superposition-feature-norms>
         </figure>
-      </div>
+      </div>`}
     `;
   }
 }
