@@ -249,7 +249,8 @@ function featureArrows(input: FigureInput): Scene {
   });
   groups.forEach((g, gi) => {
     g.set.points.forEach((p, pos) => {
-      const row = gi * yCount + p.yIndex;
+      // With a model axis on y, yIndex is the model's index: each group is one row.
+      const row = gi * yCount + (spec.y?.param === 'model' ? 0 : p.yIndex);
       const at = { x: A.LEFT + p.xIndex * A.COL_W, y: A.TOP + row * A.ROW_H };
       const label = [models ? g.set.model : '', pointLabel(spec, g.set, pos)].filter(Boolean).join(', ');
       marks.push(...arrowPanel(shown[gi]![pos]!, n, at, A.PANEL, { extent, label, data: { model: g.set.model, point: pos } }));

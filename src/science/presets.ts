@@ -56,6 +56,7 @@ export const PRESET_SAMPLE_BUDGET = 2e9;
  * - `non-uniform`: the pentagon with one feature's density swept
  * - `feature-dimensionality`: n = 200, m = 20, 1/(1 − S) from 1 to 20
  * - `dynamics`: the pentagon's training recorded every 100 steps
+ * - `replications`: the small replications' own models beside the paper's (series of three sweeps)
  * - `tiny`: a 4 × 4 phase grid that trains in seconds (end-to-end tests)
  */
 export const presets: Readonly<Record<string, Preset>> = {
@@ -318,6 +319,46 @@ export const presets: Readonly<Record<string, Preset>> = {
       'per n, written to DIR/polygons-k/) of 4 points × 8 seeds × 5000 steps × batch 512 = 4.9e8 samples in all.',
     spec: polygon(5),
     series: [3, 4, 6, 7, 8].map(polygon),
+  },
+  replications: {
+    figures: ['benefit', 'model-strip', 'feature-arrows'],
+    description:
+      "The small replications' own models beside the paper's, on the same data with the replication's own optimiser " +
+      'and budget: the PyTorch replication (x\' = Wᵀ ReLU(W x + b_h), Adam, batch 256, 20 000 steps) at n = 10, m = 5, ' +
+      'importance 0.7^i (benefit heatmap, WᵀW) and at n = 5, m = 2 (arrows), and the NumPy replication\'s bias-free ' +
+      "linear model x' = WᵀW x on 5 features in 2-D (arrows; it used plain SGD, which this engine does not offer: Adam " +
+      'here). Three sweeps (DIR/replication-000/, DIR/replication-000-arrows/, DIR/replication-003/); 1.3e8 samples in all.',
+    spec: {
+      name: 'replication-000',
+      nFeatures: 10,
+      nHidden: 5,
+      importance: { mode: 'decay', value: 0.7 },
+      x: { param: 'featureProbability', label: 'p = 1 − S', values: [1, 0.3, 0.1, 0.03, 0.01], scale: 'log' },
+      y: { param: 'model', values: ['relu-hidden-bias', 'relu'] },
+      seeds: 1,
+      training: { steps: 20_000, batchSize: 256, optimizer: 'adam', weightDecay: 0 },
+    },
+    series: [
+      {
+        name: 'replication-000-arrows',
+        nFeatures: 5,
+        nHidden: 2,
+        importance: { mode: 'decay', value: 0.9 },
+        x: { param: 'featureProbability', label: 'p = 1 − S', values: [1, 0.3, 0.1, 0.05], scale: 'log' },
+        y: { param: 'model', values: ['relu-hidden-bias', 'relu'] },
+        seeds: 1,
+        training: { steps: 20_000, batchSize: 256, optimizer: 'adam', weightDecay: 0 },
+      },
+      {
+        name: 'replication-003',
+        nFeatures: 5,
+        nHidden: 2,
+        x: { param: 'featureProbability', label: 'p = 1 − S', values: [0.1, 0.03], scale: 'log' },
+        y: { param: 'model', values: ['linear-nobias', 'relu'] },
+        seeds: 4,
+        training: { steps: 5000, batchSize: 512, optimizer: 'adam', weightDecay: 0 },
+      },
+    ],
   },
   tiny: {
     figures: ['phase-diagram'],

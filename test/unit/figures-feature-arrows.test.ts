@@ -126,3 +126,17 @@ describe('axisValueLabel', () => {
     expect(axisValueLabel(spec.x!, 0.2)).toBe('p₄ = 0.2');
   });
 });
+
+describe('feature arrows with a model axis on y', () => {
+  it('draws each model kind in its own row (the replications beside the paper)', () => {
+    const input = handInput(
+      { nFeatures: 3, nHidden: 2, x: { param: 'featureProbability', values: [0.3, 0.1], scale: 'log' }, y: { param: 'model', values: ['relu-hidden-bias', 'relu'] }, seeds: 1 },
+      () => ({ params: { W: arrowsW([0, (2 * Math.PI) / 3, (4 * Math.PI) / 3]) } }),
+    );
+    const scene = definition.draw(input);
+    const rowsOf = (model: string) => new Set(scene.marks.filter((m) => m.tag === 'feature-arrow' && m.data?.model === model && m.kind === 'line').map((m) => Math.floor(((m as { y1: number }).y1 - ARROWS.TOP) / ARROWS.ROW_H)));
+    expect([...rowsOf('relu-hidden-bias')]).toEqual([0]);
+    expect([...rowsOf('relu')]).toEqual([1]);
+    expect(scene.height).toBe(ARROWS.TOP + 2 * ARROWS.ROW_H);
+  });
+});

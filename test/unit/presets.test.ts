@@ -4,7 +4,7 @@ import { SpecError, parseSpec, resolveSpec, resolveSpecGroups } from '../../src/
 
 describe('presets', () => {
   it('every preset parses and resolves within the default sample budget', () => {
-    expect(Object.keys(presets)).toEqual(['intro', 'relu-vs-linear', 'phase-2-1', 'pentagon', 'phase-3-2', 'privileged-basis', 'abs', 'abs-small', 'correlated', 'anticorrelated', 'non-uniform', 'feature-dimensionality', 'dynamics', 'polygons', 'tiny']);
+    expect(Object.keys(presets)).toEqual(['intro', 'relu-vs-linear', 'phase-2-1', 'pentagon', 'phase-3-2', 'privileged-basis', 'abs', 'abs-small', 'correlated', 'anticorrelated', 'non-uniform', 'feature-dimensionality', 'dynamics', 'polygons', 'replications', 'tiny']);
     for (const [name, { spec, description }] of Object.entries(presets)) {
       expect(() => parseSpec(spec), name).not.toThrow();
       expect(resolveSpecGroups(spec).length).toBeGreaterThan(0);
@@ -29,6 +29,8 @@ describe('presets', () => {
       'feature-dimensionality': [20, 20 * 2000 * 256],
       dynamics: [4, 4 * 10000 * 256],
       polygons: [6 * 32, 6 * 32 * 5000 * 512],
+      // 5 points × 2 models, 4 × 2 (1 seed, 20 000 × 256), then 2 × 2 × 4 seeds at 5000 × 512.
+      replications: [10 + 8 + 16, (10 + 8) * 20_000 * 256 + 16 * 5000 * 512],
       tiny: [16, 16 * 200 * 64],
     });
     for (const p of listPresets()) expect(p.totalSamples, p.name).toBeLessThanOrEqual(PRESET_SAMPLE_BUDGET);
