@@ -7,6 +7,7 @@
 import '../src/components/define.js';
 import { FIGURES } from '../src/figures/registry.js';
 import { resolveSpecGroups, type SweepSpecInput } from '../src/science/spec.js';
+import { getPreset } from '../src/science/presets.js';
 import { specFromAttributes } from '../src/components/attributes.js';
 import type { SuperpositionFigure } from '../src/components/figure-element.js';
 
@@ -14,6 +15,8 @@ import type { SuperpositionFigure } from '../src/components/figure-element.js';
 interface Entry {
   figure: string;
   preset: string;
+  /** One sweep of a preset's series (trained instead of the preset's main spec). */
+  series?: number;
   steps?: number;
   seeds?: number;
   /** demo/data/<file> (results.json written by the CLI). */
@@ -34,11 +37,21 @@ export const GALLERY: Entry[] = [
   { figure: 'phase-diagram', preset: 'phase-2-1', data: 'phase-2-1.json' },
   { figure: 'phase-diagram', preset: 'phase-3-2', data: 'phase-3-2.json' },
   { figure: 'dynamics', preset: 'dynamics', data: 'dynamics.json' },
+  // The replications' own models beside the paper's (x' = Wᵀ ReLU(Wx + b_h); x' = WᵀWx).
+  { figure: 'benefit', preset: 'replications', data: 'replication-000.json' },
+  { figure: 'feature-arrows', preset: 'replications', series: 0, data: 'replication-000-arrows.json' },
+  { figure: 'feature-arrows', preset: 'replications', series: 1, data: 'replication-003.json' },
 ];
+
+/** The spec an entry trains: a sweep of the preset's series, or undefined for the preset itself. */
+function seriesSpec(e: Entry): SweepSpecInput | undefined {
+  return e.series === undefined ? undefined : getPreset(e.preset).series?.[e.series];
+}
 
 /** Training samples of a preset at the entry's budget: points × seeds × steps × batch size. */
 function samples(e: Entry | { spec: SweepSpecInput }): number {
-  const spec = 'spec' in e ? specFromAttributes({}, e.spec) : specFromAttributes({ preset: e.preset, steps: e.steps ?? null, seeds: e.seeds ?? null });
+  const own = 'spec' in e ? e.spec : seriesSpec(e);
+  const spec = own ? specFromAttributes({}, own) : specFromAttributes({ preset: (e as Entry).preset, steps: (e as Entry).steps ?? null, seeds: (e as Entry).seeds ?? null });
   return resolveSpecGroups(spec).reduce((s, g) => s + g.points.length * g.seeds * g.training.steps * g.training.batchSize, 0);
 }
 
@@ -53,12 +66,15 @@ function section(e: Entry, index: number): HTMLElement {
   const def = FIGURES[e.figure]!;
   const s = document.createElement('section');
   s.id = `figure-${index}`;
-  s.innerHTML = `<h2>${index + 1}. ${def.title} <small>(${e.preset})</small></h2><p class="notice"></p><p class="budget"></p>`;
+  const name = seriesSpec(e)?.name ?? (e.preset === 'replications' ? 'replication-000' : e.preset);
+  s.innerHTML = `<h2>${index + 1}. ${def.title} <small>(${name})</small></h2><p class="notice"></p><p class="budget"></p>`;
   s.querySelector('.notice')!.textContent = def.notice;
-  s.querySelector('.budget')!.textContent = `Budget: ${fmt(samples(e))} training samples (preset ${e.preset}).`;
+  s.querySelector('.budget')!.textContent = `Budget: ${fmt(samples(e))} training samples (preset ${e.preset}${e.series !== undefined ? `, sweep ${name}` : ''}).`;
   const el = document.createElement('superposition-figure') as SuperpositionFigure;
   el.figure = e.figure;
   el.preset = e.preset;
+  const own = seriesSpec(e);
+  if (own) el.spec = own;
   el.dataset.data = e.data;
   if (e.steps) el.steps = e.steps;
   if (e.seeds) el.seeds = e.seeds;
