@@ -61,7 +61,7 @@ export interface AutoencoderChunkOptions {
    * examples 0 … evalBatchSize − 1 and hands θ and the summed squared errors to onLive, like a
    * record but at times, not steps (for display only: results never depend on it).
    */
-  live?: { intervalSeconds: number; evalBatchSize: number; onLive: (step: number, theta: Float32Array, squaredError: Float32Array) => void };
+  live?: { intervalSeconds: number; evalBatchSize: number; onLive: (step: number, theta: Float32Array, squaredError: Float32Array, stopped?: boolean) => void };
   /** Continue from this state (θ and Adam's moments after `step` steps) instead of the start. */
   initial?: { step: number; theta: Float32Array; moment1: Float32Array; moment2: Float32Array };
   /**
@@ -132,10 +132,11 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
     let examplesPerDispatch = align(options.examplesPerDispatch ?? Math.floor((3 * FIRST_SUBMIT_FLOPS) / flopsPerExample));
     let secondsPerExample = 0;
     // Adds the squared errors of evaluation examples [0, examples) into `target`, in tile-aligned
-    // submits (one invocation never loops over the whole batch; a cancel lands between submits).
-    const evaluateInto = async (target: GPUBuffer, examples: number): Promise<void> => {
+    // submits (one invocation never loops over the whole batch; a cancel lands between submits,
+    // unless `cancellable` is false: the last probe of a stopped run).
+    const evaluateInto = async (target: GPUBuffer, examples: number, cancellable = true): Promise<void> => {
       for (let first = 0; first < examples; ) {
-        if (options.signal?.aborted) throw new CancelledError();
+        if (cancellable && options.signal?.aborted) throw new CancelledError();
         const exampleCount = Math.min(examplesPerDispatch, examples - first);
         const encoder = device.createCommandEncoder({ label: 'autoencoder.evaluate' });
         kernel.encodeEvaluate(encoder, { ...buffers, squaredError: target }, count, first, exampleCount, dispatch);
@@ -149,11 +150,11 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
       }
     };
     // θ and the squared errors of the first `examples` evaluation examples, now.
-    const probe = async (examples: number): Promise<[Float32Array, Float32Array]> => {
+    const probe = async (examples: number, cancellable = true): Promise<[Float32Array, Float32Array]> => {
       const clear = device.createCommandEncoder({ label: 'autoencoder.probe.clear' });
       clear.clearBuffer(recordError!);
       device.queue.submit([clear.finish()]);
-      await evaluateInto(recordError!, examples);
+      await evaluateInto(recordError!, examples, cancellable);
       const [theta, squaredError] = await readBack(engine, device.createCommandEncoder({ label: 'autoencoder.probe.readback' }), [
         [buffers.theta, recordTheta!, count * P * 4],
         [recordError!, recordRead!, count * n * 4],
@@ -181,6 +182,8 @@ export async function runAutoencoderChunk(engine: Engine, kernel: AutoencoderKer
     for (let step = firstStep; step < options.steps; ) {
       if (options.signal?.aborted) {
         if (checkpoint && step > firstStep) await saveState(step);
+        // A live view keeps (and can recolour) what was trained: one last probe, marked stopped.
+        if (live && step > firstStep) live.onLive(step, ...(await probe(live.evalBatchSize, false)), true);
         throw new CancelledError();
       }
       // Submits end at record steps, so records land at the same steps however submits are sized.
@@ -387,7 +390,7 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
     sharedParams?: boolean;
     tile?: number;
     /** Live views of each chunk (see AutoencoderChunkOptions.live), with the chunk. */
-    live?: { intervalSeconds: number; evalBatchSize: number; onLive: (chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array) => void };
+    live?: { intervalSeconds: number; evalBatchSize: number; onLive: (chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array, stopped?: boolean) => void };
     /** As TrainOptions.checkpoint. */
     checkpoint?: CheckpointOptions;
     /** As TrainOptions.resume. */
@@ -429,7 +432,7 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
         stepsPerDispatch: options.stepsPerDispatch,
         onSteps: (steps, seconds) => options.onSteps?.(chunk.count, steps, seconds),
         ...(recordAll ? { record: recorder(set, results.history!, members, P) } : {}),
-        ...(options.live ? { live: { intervalSeconds: options.live.intervalSeconds, evalBatchSize: Math.min(options.live.evalBatchSize, set.evalBatchSize), onLive: (step, theta, squaredError) => options.live!.onLive(chunk, step, theta, squaredError) } } : {}),
+        ...(options.live ? { live: { intervalSeconds: options.live.intervalSeconds, evalBatchSize: Math.min(options.live.evalBatchSize, set.evalBatchSize), onLive: (step, theta, squaredError, stopped) => options.live!.onLive(chunk, step, theta, squaredError, stopped) } } : {}),
       });
       trainSeconds += out.trainSeconds;
       for (let c = 0; c < chunk.count; c++) {

@@ -390,7 +390,8 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
           live: {
             intervalSeconds: snap.intervalSeconds ?? DEFAULT_SNAPSHOT_SECONDS,
             evalBatchSize: liveEvalBatch,
-            onLive: (chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array) => snap.onSnapshot(autoencoderSnapshot(set, chunk, step, theta, squaredError, liveEvalBatch, snap.select(), false, snap.weights ?? false)),
+            onLive: (chunk: Chunk, step: number, theta: Float32Array, squaredError: Float32Array, stopped = false) =>
+              snap.onSnapshot({ ...autoencoderSnapshot(set, chunk, step, theta, squaredError, liveEvalBatch, snap.select(), false, snap.weights ?? false), stopped }),
           },
         }
       : {}),

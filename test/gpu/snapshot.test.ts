@@ -196,3 +196,37 @@ describe('buffer accounting', () => {
     }
   });
 });
+
+describe('stopped snapshot on the generic drivers', () => {
+  it('a cancelled hidden-relu run sends one last snapshot, marked stopped, with the full metric records of the weights so far', async () => {
+    const set = { ...smallSet({ points: 2, seeds: 2, n: 5, m: 2, training: { steps: 60 } }), model: 'hidden-relu' as const };
+    const n = set.nFeatures;
+    const S = 2 + 4 * n;
+    const controller = new AbortController();
+    const seen: TrainSnapshot[] = [];
+    const run = trainModelSet(engine, set, {
+      stepsPerDispatch: 10,
+      signal: controller.signal,
+      snapshot: {
+        select: () => ({ metric: 'norm', feature: 0, thresholds }),
+        intervalSeconds: 0,
+        weights: true,
+        onSnapshot: (s) => {
+          seen.push(s);
+          if (s.step >= 20 && !s.stopped) controller.abort();
+        },
+      },
+    });
+    await expect(run).rejects.toThrow(/cancel/i);
+    const stopped = seen.at(-1)!;
+    expect([stopped.stopped, stopped.final]).toEqual([true, false]);
+    expect(seen.filter((s) => s.stopped)).toHaveLength(1);
+    expect(stopped.metrics).toHaveLength(stopped.count * S);
+    // Its feature norms are those of the θ it carries.
+    const P = stopped.theta!.length / stopped.count;
+    for (let c = 0; c < stopped.count; c++) {
+      const g = geometry(stopped.theta!.subarray(c * P, c * P + 2 * n), n, 2);
+      for (let i = 0; i < n; i++) expect(Math.abs(stopped.metrics![c * S + 2 + i]! - g.norms[i]!)).toBeLessThan(1e-5);
+    }
+  });
+});
