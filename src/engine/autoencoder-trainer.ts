@@ -10,12 +10,11 @@ import { dataDefinition } from '../science/data/index.js';
 import { geometry, neuronMetrics } from '../science/metrics.js';
 import { flopsPerSample, modelDefinition, parameterCount, tensorLayout } from '../science/models/index.js';
 import { modelStream } from '../science/prng.js';
-import { selectSeeds } from '../science/seeds.js';
 import { recordSteps, type ModelResults, type ModelSet, type NamedTensor, type TrainingHistory } from '../science/types.js';
 import type { Engine } from './engine.js';
 import { AutoencoderKernel, chooseAutoencoderShape, invocationShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
 import { createBuffer, readBack, readBuffers } from './buffers.js';
-import { findDiverged } from './diverged.js';
+import { keptSeeds } from './diverged.js';
 import { CancelledError } from './errors.js';
 import type { Chunk, SweepPlan } from './planner.js';
 import { checkResume } from './resume.js';
@@ -444,11 +443,8 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
     if (set.record?.seeds === 'kept') {
       // Retrain the kept seed of every point with recording on: the same streams, shape and
       // steps, so the same θ bit for bit (checked below), now with its history.
-      // Diverged models first get a NaN loss (their evaluation can come out finite behind the
-      // ReLU), exactly as the outcome will, so this picks the seed the results keep.
-      const loss = Float32Array.from(results.loss);
-      for (const c of findDiverged(results)) loss[c] = NaN;
-      const kept = selectSeeds(set, loss);
+      // The seed the results will keep (diverged models excluded first).
+      const kept = keptSeeds(set, results);
       const members = [...kept].flatMap((seed, pos) => (seed >= 0 ? [pos * set.seeds + seed] : []));
       const chunkSize = plan.instancesPerChunk;
       for (let start = 0; start < members.length; start += chunkSize) {

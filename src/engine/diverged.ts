@@ -1,5 +1,6 @@
 /** Which trained models diverged (NaN or infinite loss or parameters). */
-import type { ModelResults } from '../science/types.js';
+import type { ModelResults, ModelSet } from '../science/types.js';
+import { selectSeeds } from '../science/seeds.js';
 
 /** Instances whose loss, W or b is not finite. */
 export function findDiverged(results: ModelResults): number[] {
@@ -16,4 +17,15 @@ export function findDiverged(results: ModelResults): number[] {
     if (!ok) out.push(c);
   }
   return out;
+}
+
+/**
+ * The kept seed of every point as the finished outcome will keep it: diverged models first get a
+ * NaN loss (their evaluation can come out finite behind the ReLU), then the lowest loss wins.
+ * Kept-seed recording retrains exactly these. [point] → seed index, or −1 when every seed diverged.
+ */
+export function keptSeeds(set: ModelSet, results: ModelResults): Int32Array {
+  const loss = Float32Array.from(results.loss);
+  for (const c of findDiverged(results)) loss[c] = NaN;
+  return selectSeeds(set, loss);
 }
