@@ -14,8 +14,8 @@ import type { RegimeThresholds } from '../science/regimes.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import { selectSeeds } from '../science/seeds.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
-import { modelDefinition, parameterCount, tensorLayout } from '../science/models/index.js';
-import { geometry, neuronMetrics } from '../science/metrics.js';
+import { modelDefinition, parameterCount } from '../science/models/index.js';
+import { allocateAutoencoderResults, storeModelFromTheta } from '../engine/autoencoder-trainer.js';
 
 /** One model group of a live sweep. */
 export interface LiveGroup {
@@ -261,32 +261,17 @@ export function metricOfRecord(records: Float32Array, at: number, n: number, met
   return metricFromFields((field, i) => records[at + o[field] + Math.max(0, i)]!, metric, feature, thresholds);
 }
 
-/** ModelResults of every instance from θ (count × P, tensorLayout order); NaN θ gives NaN metrics. */
+/**
+ * ModelResults of every instance from θ (count × P, tensorLayout order), laid out and filled as the
+ * generic trainer fills its results; loss is the snapshot's, benefit NaN (no evaluation here).
+ * NaN θ (no snapshot yet) gives NaN metrics.
+ */
 function resultsFromTheta(set: ModelSet, theta: Float32Array, loss: Float32Array): ModelResults {
-  const n = set.nFeatures;
-  const m = set.nHidden;
   const count = loss.length;
-  const def = modelDefinition(set.model);
-  const layout = tensorLayout(def, n, m);
-  const P = parameterCount(def, n, m);
-  const f = (per: number) => new Float32Array(count * per);
-  const params = Object.fromEntries(layout.map((t) => [t.name, { shape: [...t.shape], data: f(t.size) }]));
-  const r: ModelResults = { count, nFeatures: n, nHidden: m, W: f(m * n), b: f(n), loss: loss.slice(), featureNorm: f(n), superposition: f(n), dimensionality: f(n), dimsPerFeature: f(1), benefit: f(n).fill(NaN), params, extra: { neuronMaxShare: f(m), neuronFeatureCount: f(m) } };
-  for (let inst = 0; inst < count; inst++) {
-    const own = theta.subarray(inst * P, (inst + 1) * P);
-    for (const t of layout) params[t.name]!.data.set(own.subarray(t.offset, t.offset + t.size), inst * t.size);
-    const W = own.subarray(0, m * n);
-    r.W.set(W, inst * m * n);
-    if (params.b) r.b.set(params.b.data.subarray(inst * n, (inst + 1) * n), inst * n);
-    const geo = geometry(W, n, m);
-    r.featureNorm.set(geo.norms, inst * n);
-    r.superposition.set(geo.superposition, inst * n);
-    r.dimensionality.set(geo.dimensionality, inst * n);
-    r.dimsPerFeature[inst] = geo.dimsPerFeature;
-    const neurons = neuronMetrics(W, n, m);
-    r.extra!.neuronMaxShare!.set(neurons.maxShare, inst * m);
-    r.extra!.neuronFeatureCount!.set(neurons.featureCount, inst * m);
-  }
-  if (!modelDefinition(set.model).metrics.includes('per-neuron')) delete r.extra;
+  const P = parameterCount(modelDefinition(set.model), set.nFeatures, set.nHidden);
+  const r = allocateAutoencoderResults(set, count);
+  for (let inst = 0; inst < count; inst++) storeModelFromTheta(set, r, inst, theta.subarray(inst * P, (inst + 1) * P));
+  r.loss.set(loss);
+  r.benefit.fill(NaN);
   return r;
 }

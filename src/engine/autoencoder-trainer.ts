@@ -299,13 +299,23 @@ export function allocateAutoencoderResults(set: ModelSet, count: number): ModelR
  * metrics of a privileged hidden layer).
  */
 export function storeAutoencoderResult(set: ModelSet, results: ModelResults, instance: number, theta: Float32Array, squaredError: Float32Array): void {
+  storeModelFromTheta(set, results, instance, theta);
+  const evaluation = instanceEvaluation(set, instance, squaredError, set.evalBatchSize);
+  results.loss[instance] = evaluation.loss;
+  results.benefit.set(evaluation.benefit, instance * set.nFeatures);
+}
+
+/**
+ * Fills instance `instance` of `results` (as {@link allocateAutoencoderResults} lays them out)
+ * from its θ alone: the named tensors and every metric of the weights (the per-feature geometry of
+ * W's, or W1's, columns; of W2's rows for untied models; the per-neuron metrics of a privileged
+ * hidden layer), in float64. Loss and benefit need an evaluation and are left as they are.
+ */
+export function storeModelFromTheta(set: ModelSet, results: ModelResults, instance: number, theta: Float32Array): void {
   const model = modelDefinition(set.model);
   const n = set.nFeatures;
   const m = set.nHidden;
   for (const t of tensorLayout(model, n, m)) results.params![t.name]!.data.set(theta.subarray(t.offset, t.offset + t.size), instance * t.size);
-  const evaluation = instanceEvaluation(set, instance, squaredError, set.evalBatchSize);
-  results.loss[instance] = evaluation.loss;
-  results.benefit.set(evaluation.benefit, instance * n);
   const W = theta.subarray(0, m * n);
   const g = geometry(W, n, m);
   results.featureNorm.set(g.norms, instance * n);
