@@ -250,6 +250,16 @@ export function parseCliArgs(argv: string[]): ParsedCommand {
   return result;
 }
 
+/** --metric, when given (parseMetric). @throws CliError naming the value and the allowed names */
+function parseMetricFlag(text: string | undefined): MetricChoice | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseMetric(text);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
 /**
  * Checks `merge` flags: --out unless --progress (not both), a known metric, a scale in range.
  * @throws CliError naming the value and what is allowed
@@ -257,14 +267,7 @@ export function parseCliArgs(argv: string[]): ParsedCommand {
 export function validateMergeOptions(shards: string[], raw: { out?: string; progress?: boolean; metric?: string; scale?: string; figures?: boolean }): MergeOptions {
   if (raw.progress && raw.out) throw new CliError('give --out DIR to merge, or --progress to report; not both');
   if (!raw.progress && !raw.out) throw new CliError('--out DIR is required (or --progress to report without writing)');
-  let metric: MetricChoice | undefined;
-  if (raw.metric !== undefined) {
-    try {
-      metric = parseMetric(raw.metric);
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
-  }
+  const metric = parseMetricFlag(raw.metric);
   return { shards, ...(raw.out ? { out: raw.out } : {}), progress: raw.progress ?? false, ...(metric ? { metric } : {}), scale: parseScale(raw.scale), figures: raw.figures ?? true };
 }
 
@@ -295,14 +298,7 @@ export function validateSweepOptions(raw: RawSweepOptions): SweepOptions {
   if (backend !== 'chromium' && backend !== 'node' && backend !== 'auto') throw new CliError(`--backend: ${JSON.stringify(backend)} is not allowed; allowed: auto, chromium, node`);
   const int = (flag: string, v: string | undefined, range: readonly [number, number, string]) => (v === undefined ? undefined : parseIntFlag(flag, v, range));
   const grid = int('--grid', raw.grid, FLAG_RANGES.grid);
-  let metric: MetricChoice | undefined;
-  if (raw.metric !== undefined) {
-    try {
-      metric = parseMetric(raw.metric);
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
-  }
+  const metric = parseMetricFlag(raw.metric);
   const o: SweepOptions = {
     out: raw.out,
     backend,
