@@ -12,7 +12,8 @@
  * Binary files are a little-endian u32 header length, a UTF-8 JSON header, padding to 4 bytes,
  * then float32 arrays in header order. The folder is removed when the run's files are written.
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { writeOutputsAtomically } from './writers.js';
 import { join } from 'node:path';
 import type { ChunkState, CheckpointOptions, ResumeState } from '../engine/types.js';
 import type { ModelResults, NamedTensor } from '../science/types.js';
@@ -56,13 +57,6 @@ export interface CheckpointManifest extends CheckpointIdentity {
   spec: SweepSpec;
   updatedAt: string;
   groups: { model: string; instances: number; finished: ChunkEntry[]; running?: ChunkEntry & { step: number } }[];
-}
-
-/** Writes `data` to `path` through a temporary file and a rename, so a reader never sees half a file. */
-async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, data);
-  await rename(temp, path);
 }
 
 /** Named float32 arrays as one binary blob (see the module comment). */
@@ -170,22 +164,20 @@ export class CheckpointWriter {
 
   private async writeManifest(): Promise<void> {
     this.manifest.updatedAt = new Date().toISOString();
-    await writeAtomically(join(this.dir, 'manifest.json'), JSON.stringify(this.manifest));
+    await writeOutputsAtomically(this.dir, [{ name: 'manifest.json', data: JSON.stringify(this.manifest) }]);
     this.written = true;
   }
 
   private async saveState(group: number, s: ChunkState): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
     const file = `g${group}-running.bin`;
-    await writeAtomically(join(this.dir, file), encodeArrays({ chunkIndex: s.chunkIndex, start: s.start, count: s.count, step: s.step }, [['theta', s.theta], ['moment1', s.moment1], ['moment2', s.moment2]]));
+    await writeOutputsAtomically(this.dir, [{ name: file, data: encodeArrays({ chunkIndex: s.chunkIndex, start: s.start, count: s.count, step: s.step }, [['theta', s.theta], ['moment1', s.moment1], ['moment2', s.moment2]]) }]);
     this.manifest.groups[group]!.running = { chunkIndex: s.chunkIndex, start: s.start, count: s.count, step: s.step, file };
     await this.writeManifest();
   }
 
   private async saveChunk(group: number, c: { chunkIndex: number; start: number; count: number }, header: object, arrays: [string, Float32Array][]): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
     const file = `g${group}-c${c.chunkIndex}.bin`;
-    await writeAtomically(join(this.dir, file), encodeArrays(header, arrays));
+    await writeOutputsAtomically(this.dir, [{ name: file, data: encodeArrays(header, arrays) }]);
     const g = this.manifest.groups[group]!;
     g.finished = [...g.finished.filter((f) => f.chunkIndex !== c.chunkIndex), { ...c, file }];
     if (g.running?.chunkIndex === c.chunkIndex) delete g.running;
