@@ -3,6 +3,7 @@
  * and split into shards that are written with the same writer; the merge of the shards must be the
  * unsharded results.json and cells.csv, and each refusal must name the shard. No GPU.
  */
+import { cpu, gpu } from '../helpers/devices.js';
 import { describe, expect, it } from 'vitest';
 import { invocationWorkgroupSize } from '../../src/engine/planner.js';
 import type { DeviceInfo, KernelLayout } from '../../src/engine/types.js';
@@ -15,15 +16,6 @@ import { buildCellsCsv, buildResultsJson, type ResultsMeta } from '../../src/hea
 import { formatMergeProgress, MergeError, mergeProgress, mergeShardResults, type MergeProblem, type ShardInput } from '../../src/headless/merge.js';
 import { describeShard, shardSets, wholeSweepLayouts, type ShardAssignment } from '../../src/headless/shard.js';
 
-const limits = {
-  maxStorageBufferBindingSize: 2 ** 30,
-  maxBufferSize: 2 ** 30,
-  maxComputeWorkgroupsPerDimension: 65535,
-  maxComputeInvocationsPerWorkgroup: 256,
-  maxComputeWorkgroupStorageSize: 16384,
-};
-const gpu: DeviceInfo = { vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100', runtime: 'node', limits };
-const cpu: DeviceInfo = { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader driver', runtime: 'browser', limits };
 
 /** What the trainer reports as layoutDetail for `instances` models (src/engine/trainer.ts). */
 function detailFor(layout: KernelLayout, instances: number): string {

@@ -1,4 +1,5 @@
 /** Shard assignment (src/headless/shard.ts): --shard, scheduler environments, splitting a sweep, the manifest. No GPU. */
+import { cpu, gpu } from '../helpers/devices.js';
 import { ENGINE_VERSION } from '../../src/headless/provenance.js';
 import { describe, expect, it } from 'vitest';
 import { chooseLayout } from '../../src/engine/planner.js';
@@ -31,15 +32,6 @@ function shardMessage(f: () => unknown): string {
   throw new Error('expected a ShardError');
 }
 
-const limits = {
-  maxStorageBufferBindingSize: 2 ** 30,
-  maxBufferSize: 2 ** 30,
-  maxComputeWorkgroupsPerDimension: 65535,
-  maxComputeInvocationsPerWorkgroup: 256,
-  maxComputeWorkgroupStorageSize: 16384,
-};
-const gpu: DeviceInfo = { vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H100', runtime: 'node', limits };
-const cpu: DeviceInfo = { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader driver', runtime: 'browser', limits };
 
 describe('parseShard (--shard K/N)', () => {
   it('reads K/N with K counted from 0', () => {
