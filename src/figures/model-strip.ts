@@ -14,6 +14,7 @@ import { axisMarks, titleMarks } from './axes.js';
 import { formatValue, INK, MUTED, superpositionColor } from './colors.js';
 import { encoderOf, fmtS, FigureError, perFeature, shownInstance, type FigureInput } from './input.js';
 import type { Mark, Scene } from './scene.js';
+import type { FigureDefinition } from './input.js';
 
 export const STRIP = { LEFT: 70, TOP: 64, PANEL_W: 170, MATRIX: 120, BIAS_W: 10, BARS_H: 120, ROW_H: 300, BAR_SCALE: 100 } as const;
 
@@ -77,3 +78,11 @@ export function modelStrip(input: FigureInput): Scene {
   });
   return { figure: 'model-strip', width, height, title: 'Models across sparsity', marks };
 }
+
+export const definition: FigureDefinition = {
+  name: 'model-strip',
+  title: 'Models across sparsity',
+  notice: 'The linear model keeps the m most important features orthogonal at every sparsity; the ReLU model packs more and more features into superposition (off-diagonal WᵀW, yellow bars) as S grows.',
+  fits: modelStripFits,
+  draw: modelStrip,
+};

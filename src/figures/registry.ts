@@ -6,7 +6,7 @@
 import type { FigureDefinition, FigureInput } from './input.js';
 import { FigureError } from './input.js';
 import type { Scene } from './scene.js';
-import { modelStrip, modelStripFits } from './model-strip.js';
+import { definition as modelStrip } from './model-strip.js';
 import { definition as featureArrows } from './feature-arrows.js';
 import { definition as benefit } from './benefit.js';
 import { definition as featureDimensionality } from './feature-dimensionality.js';
@@ -20,13 +20,7 @@ import { definition as dynamics } from './dynamics.js';
 export type { FigureDefinition };
 
 const definitions: FigureDefinition[] = [
-  {
-    name: 'model-strip',
-    title: 'Models across sparsity',
-    notice: 'The linear model keeps the m most important features orthogonal at every sparsity; the ReLU model packs more and more features into superposition (off-diagonal WᵀW, yellow bars) as S grows.',
-    fits: modelStripFits,
-    draw: modelStrip,
-  },
+  modelStrip,
   featureArrows, benefit, featureDimensionality, nonUniform, correlated, privilegedBasis, computation, phaseDiagram, dynamics,
 ];
 
