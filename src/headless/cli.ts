@@ -239,7 +239,7 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
   // The Parquet files first (streamed chunk by chunk, each renamed into place when complete):
   // results.json, written after, names them and may leave its per-model records to them.
   await mkdir(o.out, { recursive: true });
-  await writeRunParquet(o.out, run, { spec });
+  const parquetPaths = await writeRunParquet(o.out, run, { spec });
   const instances = run.groups.reduce((a, g) => a + g.results.count, 0);
   const cellsFile = instances > (o.jsonCellsMax ?? DEFAULT_JSON_CELLS_MAX) ? PARQUET_FILES.models : undefined;
   const files: OutputFile[] = [
@@ -250,7 +250,7 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
   files.push(...figures);
   // shard.json last: files are renamed in order, so its presence means the shard's results are complete.
   if (shard) files.push({ name: SHARD_MANIFEST_FILE, data: JSON.stringify(describeShard(spec, shard, run, { source: shard.source, wholeSets: resolveSpecGroups(spec) }), null, 2) + '\n' });
-  const paths = await writeOutputsAtomically(o.out, files);
+  const paths = [...(await writeOutputsAtomically(o.out, files)), parquetPaths.models, parquetPaths.points];
   await writer?.remove();
   // Not a progress report: --quiet keeps it.
   const diverged = divergedCount(run);
@@ -385,14 +385,14 @@ async function mergeCommand(o: MergeOptions, io: CliIO): Promise<number> {
   }
   // The merged Parquet files hold the values as the shards' results.json wrote them (6 significant digits).
   await mkdir(o.out!, { recursive: true });
-  await writeRunParquet(o.out!, { groups: loaded.groups }, { spec });
+  const parquetPaths = await writeRunParquet(o.out!, { groups: loaded.groups }, { spec });
   const files: OutputFile[] = [
     { name: OUTPUT_FILES.json, data: merged.chunks({ metric, png: png !== null, parquet: { ...PARQUET_FILES } }) },
     { name: OUTPUT_FILES.csv, data: merged.cellsCsv() },
   ];
   if (png) files.push({ name: OUTPUT_FILES.png, data: png });
   files.push(...figures);
-  const paths = await writeOutputsAtomically(o.out!, files);
+  const paths = [...(await writeOutputsAtomically(o.out!, files)), parquetPaths.models, parquetPaths.points];
   io.stderr(`merged ${merged.report.shards.length} shards: ${merged.report.points} points, ${merged.report.cells} models\n`);
   io.stdout(`wrote:\n${paths.map((p) => `  ${p}\n`).join('')}`);
   return 0;
