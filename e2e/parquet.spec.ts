@@ -66,6 +66,12 @@ test('Parquet results read back by DuckDB; results.json can leave its records to
   const slim = JSON.parse(readFileSync(join(outside, 'results.json'), 'utf8'));
   expect(slim.cells).toEqual([]);
   expect(slim.cellsFile).toBe('models.parquet');
+  // That run streamed its models to the files chunk by chunk; they equal the held run's byte for byte.
+  for (const file of ['models.parquet', 'points.parquet', 'cells.csv']) {
+    expect(readFileSync(join(outside, file)).equals(readFileSync(join(inJson, file))), `${file} of the streamed run`).toBe(true);
+  }
+  expect(slim.points).toEqual(results.points);
+  expect(slim.groups[0].instances).toBe(32);
   const svg = join(base, 'strip.svg');
   const f = cli(['figure', join(outside, 'results.json'), '--figure', 'phase-diagram', '--out', svg]);
   expect(f.status, f.stderr).toBe(0);

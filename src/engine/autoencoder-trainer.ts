@@ -14,11 +14,11 @@ import { recordSteps, type ModelResults, type ModelSet, type NamedTensor, type T
 import type { Engine } from './engine.js';
 import { AutoencoderKernel, chooseAutoencoderShape, invocationShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
 import { createBuffer, readBack, readBuffers } from './buffers.js';
-import { keptSeeds } from './diverged.js';
+import { keptSeeds, streamChunk } from './diverged.js';
 import { CancelledError } from './errors.js';
 import type { Chunk, SweepPlan } from './planner.js';
 import { checkResume } from './resume.js';
-import type { CheckpointOptions, ResumeState } from './types.js';
+import type { CheckpointOptions, ResumeState, TrainOptions } from './types.js';
 
 /** Seconds one submit should take. */
 const TARGET_SUBMIT_SECONDS = 0.25;
@@ -293,16 +293,17 @@ export function allocateAutoencoderResults(set: ModelSet, count: number): ModelR
 }
 
 /**
- * Fills instance `instance` of `results` from its θ and summed squared errors: the named
+ * Fills instance `slot` of `results` (default: `instance`, the set's instance it trained) from its θ and summed squared errors: the named
  * tensors, loss and benefit, and the metrics (computed here in float64 from the weights: the
  * per-feature geometry of W's (W1's) columns, of W2's rows for untied models, and the per-neuron
  * metrics of a privileged hidden layer).
  */
-export function storeAutoencoderResult(set: ModelSet, results: ModelResults, instance: number, theta: Float32Array, squaredError: Float32Array): void {
-  storeModelFromTheta(set, results, instance, theta);
+export function storeAutoencoderResult(set: ModelSet, results: ModelResults, instance: number, theta: Float32Array, squaredError: Float32Array, slot = instance): void {
+  storeModelFromTheta(set, results, slot, theta);
+  // The evaluation weighs by the instance's own point (importance, p); the slot is only where it lands.
   const evaluation = instanceEvaluation(set, instance, squaredError, set.evalBatchSize);
-  results.loss[instance] = evaluation.loss;
-  results.benefit.set(evaluation.benefit, instance * set.nFeatures);
+  results.loss[slot] = evaluation.loss;
+  results.benefit.set(evaluation.benefit, slot * set.nFeatures);
 }
 
 /**
@@ -404,7 +405,9 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
     checkpoint?: CheckpointOptions;
     /** As TrainOptions.resume. */
     resume?: ResumeState;
-  }): Promise<{ results: ModelResults; trainSeconds: number; shape: AutoencoderShape }> {
+    /** As TrainOptions.onChunkResults (then `results` comes back empty and `diverged` lists the diverged instances). */
+    onChunkResults?: TrainOptions['onChunkResults'];
+  }): Promise<{ results: ModelResults; trainSeconds: number; shape: AutoencoderShape; diverged?: number[] }> {
   const model = modelDefinition(set.model);
   const data = dataDefinition(set.data ?? 'independent');
   const shape =
@@ -413,13 +416,17 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
       : chooseAutoencoderShape(model, data, set.nFeatures, set.nHidden, engine.info.limits, { workgroupSize: options.workgroupSize, sharedParams: options.sharedParams, tile: options.tile });
   const kernel = await AutoencoderKernel.create(engine, shape, set.training);
   const instances = set.points.length * set.seeds;
-  const results = allocateAutoencoderResults(set, instances);
+  const stream = options.onChunkResults;
+  if (stream && set.record) throw new RangeError('trainAutoencoderSet: onChunkResults (streamed results) cannot record a training history (spec record); keep the results instead');
+  // Streamed: one chunk's results at a time (count 0 here); kept: the whole set's.
+  const results = allocateAutoencoderResults(set, stream ? 0 : instances);
+  const diverged: number[] = [];
   let trainSeconds = 0;
   try {
     const P = parameterCount(model, set.nFeatures, set.nHidden);
     const recordAll = set.record?.seeds === 'all';
     if (set.record) results.history = allocateHistory(set, instances);
-    const resume = options.resume ? checkResume(options.resume, plan, results, set) : undefined;
+    const resume = options.resume ? checkResume(options.resume, plan, stream ? undefined : results, set) : undefined;
     for (const [chunkIndex, chunk] of plan.chunks.entries()) {
       if (resume?.finished.has(chunkIndex)) {
         options.onSteps?.(chunk.count, set.training.steps, 0);
@@ -444,11 +451,14 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
         ...(options.live ? { live: { intervalSeconds: options.live.intervalSeconds, evalBatchSize: Math.min(options.live.evalBatchSize, set.evalBatchSize), onLive: (step, theta, squaredError, stopped) => options.live!.onLive(chunk, step, theta, squaredError, stopped) } } : {}),
       });
       trainSeconds += out.trainSeconds;
+      const target = stream ? allocateAutoencoderResults(set, chunk.count) : results;
+      const at = stream ? 0 : chunk.start;
       for (let c = 0; c < chunk.count; c++) {
-        storeAutoencoderResult(set, results, chunk.start + c, out.theta.subarray(c * P, (c + 1) * P), out.squaredError.subarray(c * set.nFeatures, (c + 1) * set.nFeatures));
+        storeAutoencoderResult(set, target, chunk.start + c, out.theta.subarray(c * P, (c + 1) * P), out.squaredError.subarray(c * set.nFeatures, (c + 1) * set.nFeatures), at + c);
       }
       options.onChunkDone?.(chunk, out.theta, out.squaredError);
-      await options.checkpoint?.onChunkDone?.(chunkIndex, chunk.start, chunk.count, results);
+      if (stream) await streamChunk(stream, { index: chunkIndex, ...chunk }, target, diverged);
+      await options.checkpoint?.onChunkDone?.(chunkIndex, chunk.start, chunk.count, target, at);
     }
     if (set.record?.seeds === 'kept') {
       // Retrain the kept seed of every point with recording on: the same streams, shape and
@@ -478,5 +488,5 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
   } finally {
     kernel.destroy();
   }
-  return { results, trainSeconds, shape };
+  return { results, trainSeconds, shape, ...(stream ? { diverged } : {}) };
 }

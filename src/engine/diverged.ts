@@ -1,6 +1,7 @@
 /** Which trained models diverged (NaN or infinite loss or parameters). */
 import type { ModelResults, ModelSet } from '../science/types.js';
 import { selectSeeds } from '../science/seeds.js';
+import type { TrainOptions } from './types.js';
 
 /** Instances whose loss, W or b is not finite. */
 export function findDiverged(results: ModelResults): number[] {
@@ -28,4 +29,17 @@ export function keptSeeds(set: ModelSet, results: ModelResults): Int32Array {
   const loss = Float32Array.from(results.loss);
   for (const c of findDiverged(results)) loss[c] = NaN;
   return selectSeeds(set, loss);
+}
+
+/**
+ * Hands a finished chunk's results (chunk-local instances) to TrainOptions.onChunkResults, with
+ * diverged models' loss set to NaN as finishOutcome does for kept results; their set-wide
+ * instance indices are appended to `diverged`.
+ */
+export async function streamChunk(onChunkResults: NonNullable<TrainOptions['onChunkResults']>, chunk: { index: number; start: number; count: number }, results: ModelResults, diverged: number[]): Promise<void> {
+  for (const c of findDiverged(results)) {
+    results.loss[c] = NaN;
+    diverged.push(chunk.start + c);
+  }
+  await onChunkResults({ index: chunk.index, start: chunk.start, count: chunk.count }, results);
 }

@@ -48,6 +48,11 @@ export interface PlanOptions {
   maxInstancesPerChunk?: number;
   /** Device memory one chunk may use, bytes (default 512 MiB). */
   memoryBudget?: number;
+  /**
+   * The run streams its results chunk by chunk (TrainOptions.onChunkResults) and keeps none, so
+   * the whole sweep's results need not fit MAX_RESULT_BYTES: only each chunk's do.
+   */
+  streamed?: boolean;
 }
 
 export interface Chunk {
@@ -130,7 +135,8 @@ export function dispatchShape(count: number, layout: KernelLayout, workgroupSize
 /**
  * Plans a sweep.
  * @throws DeviceLimitError when n or m exceed the kernels' maxima (n ≤ 64, m ≤ 16), when one
- *   instance does not fit the device, or when the whole sweep's results exceed MAX_RESULT_BYTES.
+ *   instance does not fit the device, or when the whole sweep's results exceed MAX_RESULT_BYTES
+ *   (unless `options.streamed`).
  */
 export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptions = {}): SweepPlan {
   const { instances, nFeatures: n, nHidden: m } = input;
@@ -150,7 +156,7 @@ export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptio
   const P = paramCount(n, m);
   const S = metricStride(n);
   const resultBytes = instances * (P + S) * 4;
-  if (resultBytes > MAX_RESULT_BYTES) {
+  if (resultBytes > MAX_RESULT_BYTES && !options.streamed) {
     const maxInstances = Math.floor(MAX_RESULT_BYTES / ((P + S) * 4));
     throw new DeviceLimitError('instances', instances, maxInstances, `the sweep has ${instances} models (grid points × seeds); at n = ${n}, m = ${m} at most ${maxInstances} fit in memory even in chunks`);
   }
@@ -194,7 +200,7 @@ function planAutoencoder(input: PlanInput, info: DeviceInfo, layout: 'workgroup'
   const floatsPerInstance = 2 + 4 * n + 4 * P + n;
   const bytesPerInstance = 4 * floatsPerInstance;
   const resultBytes = instances * (P + 4 * n + 2) * 4;
-  if (resultBytes > MAX_RESULT_BYTES) {
+  if (resultBytes > MAX_RESULT_BYTES && !options.streamed) {
     const maxInstances = Math.floor(MAX_RESULT_BYTES / ((P + 4 * n + 2) * 4));
     throw new DeviceLimitError('instances', instances, maxInstances, `the sweep has ${instances} models (grid points × seeds); at n = ${n}, m = ${m} at most ${maxInstances} fit in memory even in chunks`);
   }

@@ -8,12 +8,14 @@ import type { SweepPlan } from './planner.js';
 import type { ChunkState, ResumeState } from './types.js';
 
 /**
- * Checks a resume state against the run's plan and copies its finished instances into `results`.
+ * Checks a resume state against the run's plan and copies its finished instances into `results`
+ * (undefined for a run that streams its results: the caller already has the finished chunks).
  * @returns the finished chunk indices and the running chunk's state
  * @throws CheckpointMismatchError when a chunk of the checkpoint is not a chunk of the plan, or an
  *   array has another size than the run's
  */
-export function checkResume(resume: ResumeState, plan: SweepPlan, results: ModelResults, set: ModelSet): { finished: Set<number>; running?: ChunkState } {
+export function checkResume(resume: ResumeState, plan: SweepPlan, results: ModelResults | undefined, set: ModelSet): { finished: Set<number>; running?: ChunkState } {
+  const instances = set.points.length * set.seeds;
   const matches = (c: { chunkIndex: number; start: number; count: number }) => {
     const chunk = plan.chunks[c.chunkIndex];
     if (!chunk || chunk.start !== c.start || chunk.count !== c.count) {
@@ -23,10 +25,10 @@ export function checkResume(resume: ResumeState, plan: SweepPlan, results: Model
     }
   };
   resume.finished.forEach(matches);
-  if (resume.finished.length > 0 && (resume.results.count !== results.count || resume.results.nFeatures !== set.nFeatures || resume.results.nHidden !== set.nHidden)) {
-    throw new CheckpointMismatchError(`the checkpoint holds ${resume.results.count} models of n = ${resume.results.nFeatures}, m = ${resume.results.nHidden}; this run trains ${results.count} of n = ${set.nFeatures}, m = ${set.nHidden}`);
+  if (results && resume.finished.length > 0 && (resume.results.count !== instances || resume.results.nFeatures !== set.nFeatures || resume.results.nHidden !== set.nHidden)) {
+    throw new CheckpointMismatchError(`the checkpoint holds ${resume.results.count} models of n = ${resume.results.nFeatures}, m = ${resume.results.nHidden}; this run trains ${instances} of n = ${set.nFeatures}, m = ${set.nHidden}`);
   }
-  for (const c of resume.finished) copyInstances(resume.results, results, c.start, c.count);
+  if (results) for (const c of resume.finished) copyInstances(resume.results, results, c.start, c.count);
   if (resume.running) {
     matches(resume.running);
     const floats = resume.running.theta.length;

@@ -15,7 +15,7 @@ import { metricOffsets, metricStride } from './layout.js';
 import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
 import { instanceEvaluation, trainAutoencoderSet } from './autoencoder-trainer.js';
-import { findDiverged } from './diverged.js';
+import { findDiverged, streamChunk } from './diverged.js';
 import { createBuffer, readBuffers } from './buffers.js';
 import { geometry } from '../science/metrics.js';
 import { metricFromFields } from '../science/metric-registry.js';
@@ -209,7 +209,8 @@ async function takeSnapshot(engine: Engine, kernels: Kernels, options: TrainOpti
   }
 }
 
-async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: Chunk, chunkIndex: number, kernels: Kernels, results: ModelResults, clock: ProgressClock, options: TrainOptions, resumed?: ChunkState): Promise<void> {
+/** Trains and evaluates one chunk; its instances land at [at, at + chunk.count) of `results`. */
+async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: Chunk, chunkIndex: number, kernels: Kernels, results: ModelResults, at: number, clock: ProgressClock, options: TrainOptions, resumed?: ChunkState): Promise<void> {
   const { device } = engine;
   const n = set.nFeatures;
   const m = set.nHidden;
@@ -316,7 +317,7 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
     const metrics = new Float32Array(readMetrics.getMappedRange(), 0, chunk.count * S);
     const o = metricOffsets(n);
     for (let c = 0; c < chunk.count; c++) {
-      const instance = chunk.start + c;
+      const instance = at + c;
       results.W.set(theta.subarray(c * P, c * P + m * n), instance * m * n);
       results.b.set(theta.subarray(c * P + m * n, (c + 1) * P), instance * n);
       const record = c * S;
@@ -384,7 +385,7 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
   let chunkIndex = 0;
   const snap = options.snapshot;
   const liveEvalBatch = Math.min(snap?.evalBatchSize ?? DEFAULT_SNAPSHOT_EVAL_BATCH, set.evalBatchSize);
-  const { results, trainSeconds, shape } = await trainAutoencoderSet(engine, set, plan, {
+  const { results, trainSeconds, shape, diverged } = await trainAutoencoderSet(engine, set, plan, {
     ...(snap
       ? {
           live: {
@@ -399,6 +400,7 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
     stepsPerDispatch: options.stepsPerDispatch,
     ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
     ...(options.resume ? { resume: options.resume } : {}),
+    ...(options.onChunkResults ? { onChunkResults: options.onChunkResults } : {}),
     onSteps: (count, steps, seconds) => {
       clock.trainSeconds += seconds;
       clock.modelStepsDone += count * steps;
@@ -411,7 +413,7 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
     },
   });
   const layoutDetail = shape.mode === 'invocation' ? `invocation: ${shape.workgroupSize} models per workgroup` : `workgroup: ${shape.workgroupSize} invocations, tile ${shape.tile} examples, θ in ${shape.sharedParams ? 'workgroup memory' : 'storage'}`;
-  return finishOutcome(set, results, plan, layoutDetail, trainSeconds, started);
+  return finishOutcome(set, results, plan, layoutDetail, trainSeconds, started, diverged);
 }
 
 export { findDiverged } from './diverged.js';
@@ -433,12 +435,17 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
   if (options.snapshot) checkSelection(options.snapshot.select(), set.nFeatures);
   const started = now();
   const instances = set.points.length * set.seeds;
+  if (options.onChunkResults && set.record) throw new RangeError('trainModelSet: onChunkResults (streamed results) cannot record a training history (spec record); keep the results instead');
   const plan = planSweep({ instances, nFeatures: set.nFeatures, nHidden: set.nHidden, batchSize: set.training.batchSize, model: set.model, data: set.data, record: set.record !== undefined }, engine.info, {
     layout: options.layout,
     maxInstancesPerChunk: options.maxInstancesPerChunk,
+    streamed: options.onChunkResults !== undefined,
   });
   if (plan.layout === 'workgroup' || plan.layout === 'invocation') return trainOnWorkgroups(engine, set, plan, options, started);
-  const results = allocateResults(instances, set.nFeatures, set.nHidden);
+  const stream = options.onChunkResults;
+  // Streamed: one chunk's results at a time (count 0 here); kept: the whole set's.
+  const results = allocateResults(stream ? 0 : instances, set.nFeatures, set.nHidden);
+  const diverged: number[] = [];
   const common = { nFeatures: set.nFeatures, nHidden: set.nHidden, workgroupSize: plan.invocationWorkgroupSize };
   // Kernels are created inside the try so a failed compile frees the uniforms already made.
   const kernels: Partial<Kernels> = {};
@@ -452,15 +459,18 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
       kernels.snapshotEvaluate = await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize });
       kernels.snapshot = await SnapshotKernel.create(engine, { nFeatures: set.nFeatures, workgroupSize: plan.invocationWorkgroupSize });
     }
-    const resume = options.resume ? checkResume(options.resume, plan, results, set) : undefined;
+    const resume = options.resume ? checkResume(options.resume, plan, stream ? undefined : results, set) : undefined;
     for (const [index, chunk] of plan.chunks.entries()) {
       if (resume?.finished.has(index)) {
         clock.modelStepsDone += chunk.count * set.training.steps;
         clock.instancesDone += chunk.count;
         continue;
       }
-      await runChunk(engine, set, plan, chunk, index, kernels as Kernels, results, clock, options, resume?.running?.chunkIndex === index ? resume.running : undefined);
-      await options.checkpoint?.onChunkDone?.(index, chunk.start, chunk.count, results);
+      const target = stream ? allocateResults(chunk.count, set.nFeatures, set.nHidden) : results;
+      const at = stream ? 0 : chunk.start;
+      await runChunk(engine, set, plan, chunk, index, kernels as Kernels, target, at, clock, options, resume?.running?.chunkIndex === index ? resume.running : undefined);
+      if (stream) await streamChunk(stream, { index, ...chunk }, target, diverged);
+      await options.checkpoint?.onChunkDone?.(index, chunk.start, chunk.count, target, at);
     }
   } finally {
     kernels.train?.destroy();
@@ -469,19 +479,20 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
     kernels.snapshotEvaluate?.destroy();
     kernels.snapshot?.destroy();
   }
-  return finishOutcome(set, results, plan, `${plan.layout}: ${plan.workgroupSize} ${plan.layout === 'per-workgroup' ? 'invocations per model' : 'models per workgroup'}`, clock.trainSeconds, started);
+  return finishOutcome(set, results, plan, `${plan.layout}: ${plan.workgroupSize} ${plan.layout === 'per-workgroup' ? 'invocations per model' : 'models per workgroup'}`, clock.trainSeconds, started, stream ? diverged : undefined);
 }
+
 
 /**
  * The outcome of a finished run. The evaluation of NaN weights can come out finite (WGSL's
  * max(0, NaN) may return 0, hiding the NaN behind the ReLU), so a diverged model's loss is set to
  * NaN here: seed selection then skips it, and a point whose seeds all diverged shows as diverged.
  */
-function finishOutcome(set: ModelSet, results: ModelResults, plan: SweepPlan, layoutDetail: string, trainSeconds: number, started: number): TrainOutcome {
+function finishOutcome(set: ModelSet, results: ModelResults, plan: SweepPlan, layoutDetail: string, trainSeconds: number, started: number, streamedDiverged?: number[]): TrainOutcome {
   const instances = set.points.length * set.seeds;
   const totalSeconds = now() - started;
-  const diverged = findDiverged(results);
-  for (const c of diverged) results.loss[c] = NaN;
+  const diverged = streamedDiverged ?? findDiverged(results);
+  if (!streamedDiverged) for (const c of diverged) results.loss[c] = NaN;
   return {
     results,
     layout: plan.layout,

@@ -57,6 +57,16 @@ export interface TrainOptions {
   checkpoint?: CheckpointOptions;
   /** Continue an interrupted run from its checkpoint (finished chunks are not retrained). */
   resume?: ResumeState;
+  /**
+   * Stream the results instead of keeping them: each finished chunk's results go to this callback
+   * (awaited) as results of `chunk.count` instances (instance `c` of them is instance
+   * `chunk.start + c` of the set), with diverged models' loss already NaN as in the outcome, and
+   * the trainer keeps none, so its memory is O(chunk) however large the sweep; the outcome's
+   * `results` is then empty (count 0) and the run's whole-sweep memory cap does not apply. The
+   * chunks come in instance order. A resumed run's finished chunks are not handed out again (the
+   * caller has them in its checkpoint). Not with a recorded history (`set.record`).
+   */
+  onChunkResults?: (chunk: { index: number; start: number; count: number }, results: ModelResults) => void | Promise<void>;
 }
 
 /**
@@ -86,8 +96,12 @@ export interface CheckpointOptions {
    * Not called for chunks that record their history of every seed (those resume from the chunk start).
    */
   onChunkState?: (state: ChunkState) => void | Promise<void>;
-  /** Chunk `chunkIndex` finished: instances [start, start + count) of `results` are final. Awaited. */
-  onChunkDone?: (chunkIndex: number, start: number, count: number, results: ModelResults) => void | Promise<void>;
+  /**
+   * Chunk `chunkIndex` finished: instances [start, start + count) of the set are final, at
+   * instances [at, at + count) of `results` (`at` = start, or 0 when the run streams its results:
+   * TrainOptions.onChunkResults). Awaited.
+   */
+  onChunkDone?: (chunkIndex: number, start: number, count: number, results: ModelResults, at: number) => void | Promise<void>;
 }
 
 /** A checkpoint to continue from (TrainOptions.resume). Its chunks must match the run's plan. */

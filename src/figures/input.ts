@@ -3,6 +3,7 @@
  * resolveSpecGroups order), as the engine returns them or a results file loads them. Pure helpers
  * to read one model's tensors and the sweep's axes.
  */
+import { sliceInstances } from '../science/model-results.js';
 import { metricsFor, type MetricName } from '../science/metric-registry.js';
 import type { Axis, SweepSpec } from '../science/spec.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
@@ -107,33 +108,6 @@ export function metricApplies(metric: MetricName, model: string): boolean {
   return metricsFor(model).includes(metric);
 }
 
-/** Every per-instance array of `r` cut to instances [from, to) (params, extra and history too). */
-function sliceResults(r: ModelResults, from: number, to: number): ModelResults {
-  const per = (a: Float32Array) => a.length / r.count;
-  const cut = (a: Float32Array) => a.slice(from * per(a), to * per(a));
-  const out: ModelResults = {
-    count: to - from,
-    nFeatures: r.nFeatures,
-    nHidden: r.nHidden,
-    W: cut(r.W),
-    b: cut(r.b),
-    loss: cut(r.loss),
-    featureNorm: cut(r.featureNorm),
-    superposition: cut(r.superposition),
-    dimensionality: cut(r.dimensionality),
-    dimsPerFeature: cut(r.dimsPerFeature),
-    benefit: cut(r.benefit),
-  };
-  if (r.params) out.params = Object.fromEntries(Object.entries(r.params).map(([k, t]) => [k, { shape: t.shape, data: cut(t.data) }]));
-  if (r.extra) out.extra = Object.fromEntries(Object.entries(r.extra).map(([k, a]) => [k, cut(a)]));
-  if (r.history) {
-    const h = r.history;
-    out.history = { steps: h.steps };
-    for (const key of ['loss', 'featureNorm', 'superposition', 'dimensionality', 'dimsPerFeature', 'W'] as const) if (h[key]) out.history[key] = cut(h[key]!);
-  }
-  return out;
-}
-
 /**
  * One grid point of `input` as a figure input of its own: a spec with no axes (the point's p and
  * I per feature, its model kind) and one group holding that point's seeds, so any figure can be
@@ -149,6 +123,6 @@ export function pointInput(input: FigureInput, group: number, pos: number): Figu
   const seeds = g.set.seeds;
   return {
     spec,
-    groups: [{ set: { ...g.set, points: [{ ...point, index: 0, xIndex: 0, yIndex: 0 }] }, results: sliceResults(g.results, pos * seeds, (pos + 1) * seeds), kept: Int32Array.of(g.kept[pos] ?? -1) }],
+    groups: [{ set: { ...g.set, points: [{ ...point, index: 0, xIndex: 0, yIndex: 0 }] }, results: sliceInstances(g.results, pos * seeds, seeds, { copy: true }), kept: Int32Array.of(g.kept[pos] ?? -1) }],
   };
 }

@@ -38,6 +38,7 @@ export const FLAG_RANGES = {
   seed: [0, 0xffffffff, 'u32 base seed'],
   checkpointSeconds: [0, 86_400, 'seconds between checkpoints'],
   jsonCellsMax: [0, 1 << 22, 'models whose records results.json holds'],
+  chunkModels: [1, 1 << 22, 'models trained at once'],
 } as const satisfies Record<string, readonly [number, number, string]>;
 
 /** Raw `sweep` options as commander delivers them (strings, not yet validated). */
@@ -63,6 +64,7 @@ export interface RawSweepOptions {
   shard?: string;
   shardCount?: string;
   jsonCellsMax?: string;
+  chunkModels?: string;
 }
 
 /** Validated `sweep` options. */
@@ -101,6 +103,8 @@ export interface SweepOptions {
   checkpointSeconds?: number;
   /** Above this many models results.json leaves the per-model records to models.parquet (default DEFAULT_JSON_CELLS_MAX). */
   jsonCellsMax?: number;
+  /** Most models trained, and held, at once (TrainOptions.maxInstancesPerChunk); default what the device allows. */
+  chunkModels?: number;
 }
 
 /** Validated `figure` options. */
@@ -194,6 +198,7 @@ function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string;
     .option('--scale <n>', `device pixels per CSS pixel of the figure PNGs, ${SCALE_RANGE[0]}..${SCALE_RANGE[1]} (default 2, about 192 dpi); SVGs are vector`)
     .option('--no-figures', "don't write the preset's figures (NAME.png and NAME.svg; see `superposition figure --help`)")
     .option('--json-cells-max <n>', `above this many models, results.json leaves the per-model records (cells) to models.parquet beside it, integer ${FLAG_RANGES.jsonCellsMax[0]}..${FLAG_RANGES.jsonCellsMax[1]} (default ${DEFAULT_JSON_CELLS_MAX})`)
+    .option('--chunk-models <n>', `most models trained at once (one chunk), integer ${FLAG_RANGES.chunkModels[0]}..${FLAG_RANGES.chunkModels[1]} (default: what fits 512 MiB of device memory); results do not depend on it; above --json-cells-max a run holds one chunk of models, so this bounds its memory`)
     .option('--resume', 'continue an interrupted run from its checkpoint in OUT.checkpoint/ (same spec, flags, backend and adapter); the results are bit-identical to an uninterrupted run')
     .option('--force', 'discard the checkpoint of an interrupted run in OUT.checkpoint/ and start over')
     .option('--checkpoint-seconds <n>', `seconds of training between checkpoints of the running chunk, integer ${FLAG_RANGES.checkpointSeconds[0]}..${FLAG_RANGES.checkpointSeconds[1]} (default 30); finished chunks are saved as they finish`)
@@ -333,6 +338,7 @@ export function validateSweepOptions(raw: RawSweepOptions): SweepOptions {
   set('seed', int('--seed', raw.seed, FLAG_RANGES.seed));
   set('checkpointSeconds', int('--checkpoint-seconds', raw.checkpointSeconds, FLAG_RANGES.checkpointSeconds));
   set('jsonCellsMax', int('--json-cells-max', raw.jsonCellsMax, FLAG_RANGES.jsonCellsMax));
+  set('chunkModels', int('--chunk-models', raw.chunkModels, FLAG_RANGES.chunkModels));
   set('metric', metric);
   return o;
 }

@@ -16,9 +16,9 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { writeOutputsAtomically } from './writers.js';
 import { join } from 'node:path';
 import type { ChunkState, CheckpointOptions, ResumeState } from '../engine/types.js';
-import type { ModelResults, NamedTensor } from '../science/types.js';
+import type { ModelResults } from '../science/types.js';
 import type { SweepSpec } from '../science/spec.js';
-import { chunkPayload, perInstanceArrays, type ChunkPayload } from './checkpoint-payload.js';
+import { allocateFromPayload, chunkPayload, placePayload, type ChunkPayload } from './checkpoint-payload.js';
 
 /** The checkpoint manifest's format string. */
 export const CHECKPOINT_FORMAT = 'superposition-webgpu/checkpoint@1';
@@ -131,7 +131,7 @@ export class CheckpointWriter {
       ...(everySeconds !== undefined ? { everySeconds } : {}),
       onChunkState: (state) => this.enqueue(() => this.saveState(group, state)),
       // The payload copies now: the trainer keeps writing into `results` while the write waits its turn.
-      onChunkDone: (chunkIndex, start, count, results) => this.chunkDone(group, chunkPayload(chunkIndex, start, count, results)),
+      onChunkDone: (chunkIndex, start, count, results, at) => this.chunkDone(group, chunkPayload(chunkIndex, start, count, results, at, this.manifest.groups[group]!.instances)),
     };
   }
 
@@ -223,8 +223,12 @@ export async function loadCheckpoint(dir: string, identity: CheckpointIdentity):
     let results: ModelResults | undefined;
     for (const c of g.finished) {
       const { header, arrays } = decodeArrays(new Uint8Array(await readFile(join(dir, c.file))), c.file);
-      results ??= allocateFrom(header, arrays);
-      placeChunk(results, arrays, c.start, c.count);
+      results ??= allocateFromPayload(header, arrays, Number(header.instances));
+      try {
+        placePayload(results, arrays, c.start, c.count);
+      } catch (e) {
+        throw new CheckpointError(`checkpoint file ${c.file}: ${(e as Error).message}`);
+      }
     }
     let running: ChunkState | undefined;
     if (g.running) {
@@ -235,50 +239,6 @@ export async function loadCheckpoint(dir: string, identity: CheckpointIdentity):
     resume.push({ finished: g.finished.map(({ chunkIndex, start, count }) => ({ chunkIndex, start, count })), results: results ?? emptyResults(g.instances), ...(running ? { running } : {}) });
   }
   return { manifest, resume };
-}
-
-/** Full-size NaN results with the arrays (and their per-instance sizes) a chunk file holds. */
-function allocateFrom(header: Record<string, unknown>, arrays: Map<string, Float32Array>): ModelResults {
-  const instances = Number(header.instances);
-  const chunkCount = Number(header.count);
-  const full = (name: string) => new Float32Array(((arrays.get(name)?.length ?? 0) / chunkCount) * instances).fill(NaN);
-  const r: ModelResults = {
-    count: instances,
-    nFeatures: Number(header.nFeatures),
-    nHidden: Number(header.nHidden),
-    W: full('W'),
-    b: full('b'),
-    loss: full('loss'),
-    featureNorm: full('featureNorm'),
-    superposition: full('superposition'),
-    dimensionality: full('dimensionality'),
-    dimsPerFeature: full('dimsPerFeature'),
-    benefit: full('benefit'),
-  };
-  const shapes = (header.shapes ?? {}) as Record<string, number[]>;
-  const params: Record<string, NamedTensor> = {};
-  const extra: Record<string, Float32Array> = {};
-  const history: NonNullable<ModelResults['history']> = { steps: (header.historySteps as number[] | null) ?? [] };
-  for (const name of arrays.keys()) {
-    if (name.startsWith('params.')) params[name.slice(7)] = { shape: shapes[name.slice(7)] ?? [], data: full(name) };
-    else if (name.startsWith('extra.')) extra[name.slice(6)] = full(name);
-    else if (name.startsWith('history.')) (history as unknown as Record<string, Float32Array>)[name.slice(8)] = full(name);
-  }
-  if (Object.keys(params).length) r.params = params;
-  if (Object.keys(extra).length) r.extra = extra;
-  if (header.historySteps) r.history = history;
-  return r;
-}
-
-/** Copies a chunk file's arrays into instances [start, start + count) of `r`. */
-function placeChunk(r: ModelResults, arrays: Map<string, Float32Array>, start: number, count: number): void {
-  for (const [name, a] of perInstanceArrays(r)) {
-    const chunk = arrays.get(name);
-    if (!chunk) continue;
-    const per = a.length / r.count;
-    if (chunk.length !== per * count) throw new CheckpointError(`checkpoint array ${name} holds ${chunk.length} floats; expected ${per * count}`);
-    a.set(chunk, start * per);
-  }
 }
 
 function emptyResults(instances: number): ModelResults {

@@ -17,6 +17,7 @@ import { decodeBytes, decodeFloat32, decodeGroupResults, decodeInt32, encodeByte
 import type { BackendRunOptions, GroupResult, SweepRun } from './run-types.js';
 import type { DeviceInfo } from '../engine/types.js';
 import { restoreFinished } from './train-groups.js';
+import { payloadResults, type ChunkPayload } from './checkpoint-payload.js';
 
 /** The repository root (what Vite serves). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -162,25 +163,34 @@ export async function openHeadlessBrowser(options: OpenOptions = {}): Promise<He
               r ? { finished: r.finished, ...(r.running ? { running: { ...r.running, theta: encodeBytes(r.running.theta), moment1: encodeBytes(r.running.moment1), moment2: encodeBytes(r.running.moment2) } } : {}) } : null,
             );
           };
-          checkpointHandler = sink
-            ? async (m) => {
-                if (m.kind === 'state') await sink.chunkState(m.group, { ...m, theta: decodeFloat32(m.theta), moment1: decodeFloat32(m.moment1), moment2: decodeFloat32(m.moment2) });
-                else await sink.chunkDone(m.group, { header: m.header, arrays: m.arrays.map(([name, a]) => [name, decodeFloat32(a)]) });
-              }
-            : undefined;
+          const stream = runOptions.onChunkResults;
+          checkpointHandler =
+            sink || stream
+              ? async (m) => {
+                  if (m.kind === 'state') return void (await sink?.chunkState(m.group, { ...m, theta: decodeFloat32(m.theta), moment1: decodeFloat32(m.moment1), moment2: decodeFloat32(m.moment2) }));
+                  const payload: ChunkPayload = { header: m.header, arrays: m.arrays.map(([name, a]) => [name, decodeFloat32(a)]) };
+                  // A streamed chunk is taken first, then checkpointed, as the engine orders them.
+                  if (m.kind === 'results') await stream?.(m.group, { index: m.header.chunkIndex, start: m.header.start, count: m.header.count }, payloadResults(payload));
+                  await sink?.chunkDone(m.group, payload);
+                }
+              : undefined;
           // A stop asks the page to cancel: it saves its checkpoint, then answers CancelledError.
           const cancel = (): void => void page.evaluate(() => window.superpositionHeadless!.cancel()).catch(() => {});
           runOptions.signal?.addEventListener('abort', cancel, { once: true });
           const t0 = Date.now();
           try {
-            const wireOptions = sink || runOptions.onDevice ? { checkpoint: sink?.everySeconds !== undefined ? { everySeconds: sink.everySeconds } : {} } : {};
+            const wireOptions = {
+              ...(sink || runOptions.onDevice ? { checkpoint: sink?.everySeconds !== undefined ? { everySeconds: sink.everySeconds } : {} } : {}),
+              ...(stream ? { stream: true } : {}),
+              ...(runOptions.maxInstancesPerChunk !== undefined ? { maxInstancesPerChunk: runOptions.maxInstancesPerChunk } : {}),
+            };
             const wire = (await page.evaluate(([s, o]) => window.superpositionHeadless!.run(s, o), [spec, wireOptions] as const)) as WireRunResult;
             if (!wire.ok) {
               if (deviceError !== undefined) throw deviceError;
               throw wire.error.name === 'CancelledError' ? new RunCancelledError() : new PageError(wire.error.name, wire.error.message);
             }
-            const run = decodeRun(spec, wire, 'chromium', (Date.now() - t0) / 1000);
-            restoreFinished(run.groups, resume);
+            const run = decodeRun(spec, wire, 'chromium', (Date.now() - t0) / 1000, stream !== undefined);
+            if (!stream) restoreFinished(run.groups, resume);
             return run;
           } finally {
             runOptions.signal?.removeEventListener('abort', cancel);
@@ -213,13 +223,14 @@ export async function openHeadlessBrowser(options: OpenOptions = {}): Promise<He
 }
 
 /** Turns the page's answer into a {@link SweepRun}, pairing each group with its ModelSet. */
-function decodeRun(spec: SweepSpec, wire: Extract<WireRunResult, { ok: true }>, backend: 'chromium', totalSeconds: number): SweepRun {
+function decodeRun(spec: SweepSpec, wire: Extract<WireRunResult, { ok: true }>, backend: 'chromium', totalSeconds: number, streamed = false): SweepRun {
   const sets = resolveSpecGroups(spec);
   if (sets.length !== wire.groups.length) throw new Error(`the page returned ${wire.groups.length} model groups, expected ${sets.length}`);
   const groups: GroupResult[] = wire.groups.map((g, k) => {
     const set = sets[k]!;
     const results = decodeGroupResults(g);
-    if (results.count !== set.points.length * set.seeds) throw new Error(`group ${k}: ${results.count} instances returned, expected ${set.points.length * set.seeds}`);
+    // A streamed run's results went to onChunkResults; the page returns none.
+    if (results.count !== (streamed ? 0 : set.points.length * set.seeds)) throw new Error(`group ${k}: ${results.count} instances returned, expected ${set.points.length * set.seeds}`);
     return { set, results, kept: decodeInt32(g.kept), layout: g.layout, ...(g.layoutDetail ? { layoutDetail: g.layoutDetail } : {}), chunks: g.chunks, timings: g.timings, samplesPerSecond: g.samplesPerSecond };
   });
   return { backend, device: wire.device, groups, timings: { acquireSeconds: wire.timings.acquireSeconds, totalSeconds } };

@@ -16,15 +16,17 @@ import { listPresets } from '../science/presets.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import { buildSweepSpecs, checkOutDir, CliError, DEFAULT_JSON_CELLS_MAX, parseCliArgs, type FigureOptions, type MergeOptions, type SweepOptions } from './args.js';
 import { formatMergeProgress, MergeError, mergeProgress, mergeShardResults } from './merge.js';
-import type { GroupResult } from './run-types.js';
+import { modelCount, type BackendName, type BackendRunOptions, type GroupResult, type SweepRun } from './run-types.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { PARQUET_FILES, writeRunParquet } from './parquet.js';
+import { StreamedRun, type StreamedFiles } from './streamed-run.js';
+import { sliceInstances } from '../science/model-results.js';
+import { findDiverged } from '../engine/diverged.js';
 import { withParquetCells } from '../science/results-parquet.js';
 import { checkpointDir, checkpointExists, CheckpointError, CheckpointWriter, loadCheckpoint, type CheckpointManifest } from './checkpoint.js';
 import type { DeviceInfo, ResumeState } from '../engine/types.js';
-import type { BackendName, BackendRunOptions } from './run-types.js';
 import { describeShard, SHARD_MANIFEST_FILE, ShardError, shardFromEnvironment, shardSets, type ShardAssignment, type ShardSource } from './shard.js';
 import { ENGINE_VERSION, adapterName, specHash } from './provenance.js';
 import { getPreset } from '../science/presets.js';
@@ -38,7 +40,6 @@ import { buildFigure, defaultMetric, type MetricChoice } from '../render/figure-
 import { createProgressReporter } from './progress.js';
 import { NoChromiumError, PageError, RunCancelledError } from './errors.js';
 import { buildCellsCsv, resultsJsonChunks, OUTPUT_FILES, writeOutputsAtomically, type OutputFile } from './writers.js';
-import type { SweepRun } from './run-types.js';
 
 /** Where the CLI writes. */
 export interface CliIO {
@@ -100,7 +101,17 @@ interface Drawn {
  * Trains with the chosen backend, then draws the phase-diagram PNG and the figures `figureNames`
  * (undefined: all that fit; [] none). Without Chromium on the node backend only the SVG figures are written.
  */
-async function trainAndDraw(spec: SweepSpec, o: SweepOptions & { backend: BackendName }, metric: MetricChoice, figureNames: readonly string[] | undefined, signal: AbortSignal, io: CliIO, runOptions: Pick<BackendRunOptions, 'checkpoint' | 'checkpointSink' | 'resume' | 'onDevice' | 'shard'> = {}): Promise<Drawn> {
+async function trainAndDraw(
+  spec: SweepSpec,
+  o: SweepOptions & { backend: BackendName },
+  metric: MetricChoice,
+  figureNames: readonly string[] | undefined,
+  signal: AbortSignal,
+  io: CliIO,
+  runOptions: Pick<BackendRunOptions, 'checkpoint' | 'checkpointSink' | 'resume' | 'onDevice' | 'shard' | 'onChunkResults' | 'maxInstancesPerChunk'> = {},
+  /** Turns the backend's run into the one drawn and written (a streamed run's kept seeds). */
+  afterRun: (run: SweepRun) => Promise<SweepRun> = async (run) => run,
+): Promise<Drawn> {
   const whole = resolveSpecGroups(spec);
   const progress = createProgressReporter(runOptions.shard ? shardSets(whole, runOptions.shard) : whole, o.quiet);
   const { openHeadlessBrowser } = await import('./chromium.js');
@@ -115,7 +126,7 @@ async function trainAndDraw(spec: SweepSpec, o: SweepOptions & { backend: Backen
       // No signal here: a stop reaches the run, which lets the page save its checkpoint first.
       const browser = await openHeadlessBrowser();
       try {
-        const run = await browser.run(spec, { ...runOptions, onProgress: (p) => progress.update(p), signal });
+        const run = await afterRun(await browser.run(spec, { ...runOptions, onProgress: (p) => progress.update(p), signal }));
         progress.stop();
         return await draw(run, browser);
       } finally {
@@ -123,7 +134,7 @@ async function trainAndDraw(spec: SweepSpec, o: SweepOptions & { backend: Backen
       }
     }
     const { runNodeBackend } = await import('./node-backend.js');
-    const run = await runNodeBackend(spec, { ...runOptions, onProgress: (p) => progress.update(p), signal });
+    const run = await afterRun(await runNodeBackend(spec, { ...runOptions, onProgress: (p) => progress.update(p), signal }));
     progress.stop();
     // A shard draws nothing (GPU nodes may have no browser): `superposition merge` draws the whole.
     if (runOptions.shard) return { run, png: null, figures: [] };
@@ -142,6 +153,21 @@ async function trainAndDraw(spec: SweepSpec, o: SweepOptions & { backend: Backen
     }
   } finally {
     progress.stop();
+  }
+}
+
+/**
+ * Hands a resumed run's finished chunks (from its checkpoint) to the streamed files, group by
+ * group in instance order, with diverged models' loss NaN as the trainer streams them.
+ */
+async function feedFinished(streamed: StreamedRun, resume: readonly (ResumeState | undefined)[]): Promise<void> {
+  for (const [group, r] of resume.entries()) {
+    if (!r) continue;
+    for (const c of [...r.finished].sort((a, b) => a.start - b.start)) {
+      const chunk = sliceInstances(r.results, c.start, c.count, { copy: true });
+      for (const k of findDiverged(chunk)) chunk.loss[k] = NaN;
+      await streamed.add(group, c.start, c.count, chunk);
+    }
   }
 }
 
@@ -217,16 +243,43 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
     }
     writer = new CheckpointWriter(dir, identity, spec, sets.map((set) => ({ model: set.model, instances: set.points.length * set.seeds })), manifest);
   };
+  // Above --json-cells-max models, results.json leaves the models to models.parquet: then they are
+  // streamed there chunk by chunk and only each point's kept seed is held (memory O(chunk + points)).
+  const instances = sets.reduce((a, set) => a + set.points.length * set.seeds, 0);
+  const streamed = instances > (o.jsonCellsMax ?? DEFAULT_JSON_CELLS_MAX) && sets.every((set) => !set.record) ? await StreamedRun.open(o.out, sets, { spec }) : undefined;
+  const onDeviceThenFeed = async (device: DeviceInfo): Promise<void> => {
+    await onDevice(device);
+    // A resumed streamed run: the checkpoint's finished chunks go to the files first, in order.
+    if (streamed) await feedFinished(streamed, resume);
+  };
   let drawn: Drawn;
+  let streamedFiles: StreamedFiles | undefined;
   try {
-    drawn = await trainAndDraw(spec, o, metric, figureNames, signal, io, {
-      onDevice,
-      resume,
-      checkpoint: (group) => writer!.options(group, o.checkpointSeconds),
-      checkpointSink: { ...(o.checkpointSeconds !== undefined ? { everySeconds: o.checkpointSeconds } : {}), chunkState: (g, s) => writer!.chunkState(g, s), chunkDone: (g, p) => writer!.chunkDone(g, p) },
-      ...(shard ? { shard } : {}),
-    });
+    drawn = await trainAndDraw(
+      spec,
+      o,
+      metric,
+      figureNames,
+      signal,
+      io,
+      {
+        onDevice: onDeviceThenFeed,
+        resume,
+        checkpoint: (group) => writer!.options(group, o.checkpointSeconds),
+        checkpointSink: { ...(o.checkpointSeconds !== undefined ? { everySeconds: o.checkpointSeconds } : {}), chunkState: (g, s) => writer!.chunkState(g, s), chunkDone: (g, p) => writer!.chunkDone(g, p) },
+        ...(shard ? { shard } : {}),
+        ...(o.chunkModels !== undefined ? { maxInstancesPerChunk: o.chunkModels } : {}),
+        ...(streamed ? { onChunkResults: (group, chunk, results) => streamed.add(group, chunk.start, chunk.count, results) } : {}),
+      },
+      async (run) => {
+        if (!streamed) return run;
+        const finished = await streamed.finish(run.groups);
+        streamedFiles = finished.files;
+        return { ...run, groups: finished.groups };
+      },
+    );
   } catch (e) {
+    await streamed?.abort();
     // Whatever stopped the run, what was checkpointed stays; say how to continue.
     await writer?.flush().catch(() => {});
     if (writer?.written && !(e instanceof CliError)) {
@@ -239,8 +292,7 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
   // The Parquet files first (streamed chunk by chunk, each renamed into place when complete):
   // results.json, written after, names them and may leave its per-model records to them.
   await mkdir(o.out, { recursive: true });
-  const parquetPaths = await writeRunParquet(o.out, run, { spec });
-  const instances = run.groups.reduce((a, g) => a + g.results.count, 0);
+  const parquetPaths = streamedFiles ?? (await writeRunParquet(o.out, run, { spec }));
   const cellsFile = instances > (o.jsonCellsMax ?? DEFAULT_JSON_CELLS_MAX) ? PARQUET_FILES.models : undefined;
   const files: OutputFile[] = [
     { name: OUTPUT_FILES.json, data: resultsJsonChunks(spec, run, { metric, png: png !== null, parquet: { ...PARQUET_FILES }, ...(cellsFile ? { cellsFile } : {}) }) },
@@ -256,8 +308,7 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
   const diverged = divergedCount(run);
   if (diverged > 0) io.stderr(`warning: ${diverged} model(s) diverged (NaN/Inf) and were not kept; lower training.learningRate\n`);
   if (!o.quiet) {
-    const instances = run.groups.reduce((a, g) => a + g.results.count, 0);
-    const samples = run.groups.reduce((a, g) => a + g.results.count * g.set.training.steps * g.set.training.batchSize, 0);
+    const samples = run.groups.reduce((a, g) => a + modelCount(g) * g.set.training.steps * g.set.training.batchSize, 0);
     const d = run.device;
     io.stderr(
       `trained ${instances} models (${compact(samples)} samples) in ${run.timings.totalSeconds.toFixed(1)} s on ` +

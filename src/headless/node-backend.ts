@@ -29,6 +29,8 @@ export async function runNodeBackend(spec: SweepSpec, options: BackendRunOptions
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       ...(options.resume ? { resume: options.resume } : {}),
+      ...(options.onChunkResults ? { onChunkResults: options.onChunkResults } : {}),
+      ...(options.maxInstancesPerChunk !== undefined ? { maxInstancesPerChunk: options.maxInstancesPerChunk } : {}),
       // A shard trains each group as the whole sweep would (the layout depends on the group's size).
       ...(options.shard ? { layouts: sets.map((set) => wholeSweepLayouts(whole, engine.info)[whole.findIndex((w) => w.model === set.model)]) } : {}),
     });

@@ -10,6 +10,7 @@ import { acquireDevice } from '../engine/device.js';
 import { trainGroups } from './train-groups.js';
 import { chunkPayload } from './checkpoint-payload.js';
 import type { DeviceInfo, ResumeState } from '../engine/types.js';
+import type { ModelResults } from '../science/types.js';
 import { renderPhaseDiagramPNG } from '../render/figure.js';
 import { sceneFromJson } from '../figures/scene.js';
 import { renderSceneFrames, renderScenePNG } from '../figures/raster.js';
@@ -40,7 +41,8 @@ async function run(specJson: unknown, options: WireRunOptions = {}): Promise<Wir
     current = controller;
     try {
       const forward = options.progress !== false ? window.__superpositionProgress : undefined;
-      const send = options.checkpoint ? window.__superpositionCheckpoint : undefined;
+      const send = options.checkpoint || options.stream ? window.__superpositionCheckpoint : undefined;
+      const stream = options.stream === true;
       const answer = options.checkpoint && window.__superpositionDevice ? await window.__superpositionDevice(engine.info) : null;
       const resume = sets.map((set, k): ResumeState | undefined => {
         const r = answer?.[k];
@@ -54,13 +56,23 @@ async function run(specJson: unknown, options: WireRunOptions = {}): Promise<Wir
       const trained = await trainGroups(engine, sets, {
         signal: controller.signal,
         resume,
-        ...(send
+        // Streamed: the chunk's results go to Node once, as results and as the checkpoint's finished chunk.
+        ...(stream && send
+          ? {
+              onChunkResults: (group: number, chunk: { index: number; start: number; count: number }, r: ModelResults) => {
+                const p = chunkPayload(chunk.index, chunk.start, chunk.count, r, 0, sets[group]!.points.length * sets[group]!.seeds);
+                return send({ kind: 'results', group, header: p.header, arrays: p.arrays.map(([name, a]) => [name, encodeBytes(a)]) });
+              },
+            }
+          : {}),
+        ...(send && options.checkpoint
           ? {
               checkpoint: (group: number) => ({
                 ...(options.checkpoint?.everySeconds !== undefined ? { everySeconds: options.checkpoint.everySeconds } : {}),
                 onChunkState: (s) => send({ kind: 'state', group, chunkIndex: s.chunkIndex, start: s.start, count: s.count, step: s.step, theta: encodeBytes(s.theta), moment1: encodeBytes(s.moment1), moment2: encodeBytes(s.moment2) }),
-                onChunkDone: (chunkIndex, start, count, results) => {
-                  const p = chunkPayload(chunkIndex, start, count, results);
+                onChunkDone: (chunkIndex, start, count, results, at) => {
+                  if (stream) return;
+                  const p = chunkPayload(chunkIndex, start, count, results, at, sets[group]!.points.length * sets[group]!.seeds);
                   return send({ kind: 'done', group, header: p.header, arrays: p.arrays.map(([name, a]) => [name, encodeBytes(a)]) });
                 },
               }),

@@ -55,5 +55,5 @@ export function theoryReport(spec: SweepSpec, run: SweepRun): TheoryAgreement | 
 
 /** Number of models whose loss, W or b is NaN/Inf, over all groups. */
 export function divergedCount(run: SweepRun): number {
-  return run.groups.reduce((total, g) => total + findDiverged(g.results).length, 0);
+  return run.groups.reduce((total, g) => total + (g.streamed ? g.streamed.diverged : findDiverged(g.results).length), 0);
 }

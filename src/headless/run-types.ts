@@ -18,6 +18,34 @@ export interface GroupResult {
   timings: { trainSeconds: number; evaluateSeconds: number; totalSeconds: number };
   /** Training samples per second (instances × steps × batchSize / trainSeconds). */
   samplesPerSecond: number;
+  /**
+   * Present when the run streamed its models to models.parquet (src/headless/streamed-run.ts):
+   * then `set` has one seed per point, `results` holds each point's kept seed only (instance =
+   * point position) and `kept` is 0 (or −1 when every seed diverged); the real counts are here.
+   */
+  streamed?: StreamedGroup;
+}
+
+/** The real seeds of a streamed group (GroupResult.streamed). */
+export interface StreamedGroup {
+  /** Seeds per point (the spec's). */
+  seeds: number;
+  /** Kept seed index per point of `set.points` (lowest final loss; −1 when every seed diverged). */
+  keptSeed: Int32Array;
+  /** Models trained: points × seeds. */
+  instances: number;
+  /** Models whose loss or parameters came out NaN/Inf. */
+  diverged: number;
+}
+
+/** The kept seed index of point position `pos` (the real one for a streamed group). */
+export function keptSeedOf(g: GroupResult, pos: number): number {
+  return g.streamed ? g.streamed.keptSeed[pos]! : g.kept[pos]!;
+}
+
+/** Models a group trained (points × seeds, also for a streamed group). */
+export function modelCount(g: GroupResult): number {
+  return g.streamed ? g.streamed.instances : g.results.count;
 }
 
 /** Which part of the grid a run trains (src/headless/shard.ts): the grid points with index mod `count` = `index`. */
@@ -57,6 +85,14 @@ export interface BackendRunOptions {
   resume?: readonly (ResumeState | undefined)[];
   /** Train only this shard's grid points, each group with the layout the whole sweep gets (--shard). Node backend only. */
   shard?: ShardAssignment;
+  /** Most models per chunk (TrainOptions.maxInstancesPerChunk; results do not depend on it). */
+  maxInstancesPerChunk?: number;
   /** Called once the device is known (before training), e.g. to check a checkpoint's adapter. */
   onDevice?: (device: DeviceInfo) => void | Promise<void>;
+  /**
+   * Stream every finished chunk here (awaited, in order) instead of returning the results: the
+   * run's groups then come back with empty results (src/headless/streamed-run.ts takes them).
+   * A resumed run's finished chunks are not sent (the checkpoint has them).
+   */
+  onChunkResults?: (group: number, chunk: { index: number; start: number; count: number }, results: ModelResults) => Promise<void>;
 }

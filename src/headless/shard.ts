@@ -23,7 +23,7 @@ import { RESULTS_FORMAT } from '../science/results-file.js';
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import { MODEL_KINDS } from '../science/models/index.js';
 import type { ModelKind, ModelSet } from '../science/types.js';
-import type { BackendName, ShardAssignment, SweepRun } from './run-types.js';
+import { modelCount, type BackendName, type ShardAssignment, type SweepRun } from './run-types.js';
 import { canonicalJson, ENGINE_VERSION, specHash } from './provenance.js';
 
 export { canonicalJson, specHash };
@@ -322,7 +322,7 @@ export function describeShard(spec: SweepSpec, shard: ShardAssignment, run: Swee
       layout: g.layout,
       layoutDetail: g.layoutDetail ?? null,
       wholeSweepLayout: layouts[k]!,
-      instances: g.results.count,
+      instances: modelCount(g),
       gridIndices: g.set.points.map((p) => p.index).sort((a, b) => a - b),
     };
   });

@@ -7,10 +7,10 @@ import { findDiverged, trainModelSet } from '../engine/trainer.js';
 import { copyInstances } from '../engine/resume.js';
 import type { KernelLayout, ResumeState, TrainOptions, TrainProgress } from '../engine/types.js';
 import { selectSeeds } from '../science/seeds.js';
-import type { ModelSet } from '../science/types.js';
+import type { ModelResults, ModelSet } from '../science/types.js';
 import type { GroupResult } from './run-types.js';
 
-export interface TrainGroupsOptions extends Omit<TrainOptions, 'onProgress' | 'layout' | 'checkpoint' | 'resume'> {
+export interface TrainGroupsOptions extends Omit<TrainOptions, 'onProgress' | 'layout' | 'checkpoint' | 'resume' | 'onChunkResults'> {
   /** Progress of group `group` (0-based) of `groupCount`. */
   onProgress?: (p: TrainProgress & { group: number; groupCount: number }) => void;
   /** Checkpoint options of each group (TrainOptions.checkpoint). */
@@ -19,6 +19,12 @@ export interface TrainGroupsOptions extends Omit<TrainOptions, 'onProgress' | 'l
   layouts?: readonly (KernelLayout | undefined)[];
   /** The resume state of each group, from a checkpoint (TrainOptions.resume); undefined: from the start. */
   resume?: readonly (TrainOptions['resume'] | undefined)[];
+  /**
+   * Stream each group's finished chunks here instead of keeping them (TrainOptions.onChunkResults);
+   * the returned groups then carry empty results and no kept seeds (kept all −1): the receiver
+   * has them (src/headless/streamed-run.ts).
+   */
+  onChunkResults?: (group: number, chunk: { index: number; start: number; count: number }, results: ModelResults) => void | Promise<void>;
 }
 
 /**
@@ -26,7 +32,7 @@ export interface TrainGroupsOptions extends Omit<TrainOptions, 'onProgress' | 'l
  * @throws whatever trainModelSet throws (CancelledError, DeviceLostError, …); nothing is caught here.
  */
 export async function trainGroups(engine: Engine, sets: readonly ModelSet[], options: TrainGroupsOptions = {}): Promise<GroupResult[]> {
-  const { onProgress, checkpoint, resume, layouts, ...trainOptions } = options;
+  const { onProgress, checkpoint, resume, layouts, onChunkResults, ...trainOptions } = options;
   const groups: GroupResult[] = [];
   for (const [group, set] of sets.entries()) {
     const checkpointOptions = checkpoint?.(group);
@@ -38,11 +44,12 @@ export async function trainGroups(engine: Engine, sets: readonly ModelSet[], opt
       ...(checkpointOptions ? { checkpoint: checkpointOptions } : {}),
       ...(resumeState ? { resume: resumeState } : {}),
       ...(onProgress ? { onProgress: (p: TrainProgress) => onProgress({ ...p, group, groupCount: sets.length }) } : {}),
+      ...(onChunkResults ? { onChunkResults: (chunk: { index: number; start: number; count: number }, r: ModelResults) => onChunkResults(group, chunk, r) } : {}),
     });
     groups.push({
       set,
       results: outcome.results,
-      kept: selectSeeds(set, outcome.results.loss),
+      kept: onChunkResults ? new Int32Array(set.points.length).fill(-1) : selectSeeds(set, outcome.results.loss),
       layout: outcome.layout,
       layoutDetail: outcome.layoutDetail,
       chunks: outcome.chunks,

@@ -120,12 +120,19 @@ export interface WireRunOptions {
    * `window.__superpositionDevice` for the state to resume from.
    */
   checkpoint?: { everySeconds?: number };
+  /**
+   * Stream the results: send each finished chunk to `window.__superpositionCheckpoint` as a
+   * `results` message (which also serves as the checkpoint's finished chunk) and return the
+   * groups without their results (TrainOptions.onChunkResults).
+   */
+  stream?: boolean;
 }
 
 /** A checkpoint message from the page (window.__superpositionCheckpoint); arrays base64 float32. */
 export type WireCheckpoint =
   | { kind: 'state'; group: number; chunkIndex: number; start: number; count: number; step: number; theta: string; moment1: string; moment2: string }
-  | { kind: 'done'; group: number; header: ChunkPayload['header']; arrays: [string, string][] };
+  | { kind: 'done'; group: number; header: ChunkPayload['header']; arrays: [string, string][] }
+  | { kind: 'results'; group: number; header: ChunkPayload['header']; arrays: [string, string][] };
 
 /**
  * Node's answer to window.__superpositionDevice(info): per model group, what a resumed run skips

@@ -10,7 +10,7 @@ import { RESULTS_FORMAT } from '../science/results-file.js';
 import type { SweepSpec } from '../science/spec.js';
 import { classifyFeature, regimeNames, type Regime } from '../science/regimes.js';
 import { divergedCount, theoryReport } from './report.js';
-import type { GroupResult, SweepRun } from './run-types.js';
+import { keptSeedOf, modelCount, type GroupResult, type SweepRun } from './run-types.js';
 import type { MetricChoice } from '../render/figure-data.js';
 
 /** File names inside the output folder. */
@@ -194,7 +194,7 @@ export function* resultsJsonChunks(spec: SweepSpec, run: SweepRun, meta: Results
           xIndex: p.xIndex,
           yIndex: p.yIndex,
           model: g.set.model,
-          keptSeed: kept >= 0 ? kept : null,
+          keptSeed: kept >= 0 ? keptSeedOf(g, pos) : null,
           loss: kept >= 0 ? round6(g.results.loss[pos * g.set.seeds + kept]!) : null,
         };
       }),
@@ -209,7 +209,7 @@ export function* resultsJsonChunks(spec: SweepSpec, run: SweepRun, meta: Results
     timings: roundValues(run.timings),
     groups: run.groups.map((g) => ({
       model: g.set.model,
-      instances: g.results.count,
+      instances: modelCount(g),
       layout: g.layout,
       layoutDetail: g.layoutDetail ?? null,
       chunks: g.chunks,
@@ -289,7 +289,7 @@ export function buildCellsCsv(spec: SweepSpec, run: SweepRun): string {
       } else {
         const inst = pos * g.set.seeds + kept;
         const r = g.results;
-        cols.push(String(kept), csvNumber(r.loss[inst]!), csvNumber(r.dimsPerFeature[inst]!));
+        cols.push(String(keptSeedOf(g, pos)), csvNumber(r.loss[inst]!), csvNumber(r.dimsPerFeature[inst]!));
         for (const arr of [r.featureNorm, r.superposition, r.dimensionality, r.benefit]) {
           for (let i = 0; i < n; i++) cols.push(csvNumber(arr[inst * n + i]!));
         }

@@ -10,20 +10,13 @@ import type { ChunkState, ResumeState, TrainOptions } from '../../src/engine/typ
 import { copyInstances } from '../../src/engine/resume.js';
 import type { ModelResults, ModelSet } from '../../src/science/types.js';
 import { smallSet } from '../helpers/model-set.js';
+import { sliceInstances } from '../../src/science/model-results.js';
 
 let engine: Engine;
 beforeAll(async () => {
   engine = await acquireDevice();
 });
 afterAll(() => engine?.destroy());
-
-/** Deep copy of results (the trainer keeps writing into the object it hands to onChunkDone). */
-function cloneResults(r: ModelResults): ModelResults {
-  const out: ModelResults = { ...r, W: r.W.slice(), b: r.b.slice(), loss: r.loss.slice(), featureNorm: r.featureNorm.slice(), superposition: r.superposition.slice(), dimensionality: r.dimensionality.slice(), dimsPerFeature: r.dimsPerFeature.slice(), benefit: r.benefit.slice() };
-  if (r.params) out.params = Object.fromEntries(Object.entries(r.params).map(([k, t]) => [k, { shape: t.shape, data: t.data.slice() }]));
-  if (r.extra) out.extra = Object.fromEntries(Object.entries(r.extra).map(([k, a]) => [k, a.slice()]));
-  return out;
-}
 
 /** Trains `set` and cancels it when the `abortAt`-th chunk state arrives; returns the checkpoint it left. */
 async function interrupted(set: ModelSet, abortAt: number, options: TrainOptions): Promise<ResumeState> {
@@ -44,7 +37,7 @@ async function interrupted(set: ModelSet, abortAt: number, options: TrainOptions
         },
         onChunkDone: (chunkIndex, start, count, r) => {
           finished.push({ chunkIndex, start, count });
-          results ??= cloneResults(r);
+          results ??= sliceInstances(r, 0, r.count, { copy: true }); // the trainer keeps writing into r
           copyInstances(r, results, start, count);
           if (running?.chunkIndex === chunkIndex) running = undefined;
         },
