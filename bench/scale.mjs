@@ -3,7 +3,7 @@
 // at a tiny budget with the CLI, under /usr/bin/time, and records the phases (from results.json's
 // timings), the peak memory of the CLI and of the browser (Chromium's processes, sampled every
 // 0.5 s; with --backend node it only draws the PNG) and the output sizes in bench/results/scale-<date>.json.
-//   node bench/scale.mjs [GRID=512] [BACKEND=node]
+//   node bench/scale.mjs [GRID=512] [BACKEND=node] [CLI FLAGS…]   e.g. … 512 node --chunk-models 65536
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -11,6 +11,8 @@ import { join } from 'node:path';
 
 const grid = Number(process.argv[2] ?? 512);
 const backend = process.argv[3] ?? 'node';
+// Further arguments go to `superposition sweep` as they are (e.g. --chunk-models N).
+const extra = process.argv.slice(4);
 const out = mkdtempSync(join(tmpdir(), `scale-${grid}-`));
 const load = loadavg();
 const t0 = Date.now();
@@ -24,7 +26,7 @@ const browserRss = () => {
 };
 let browserPeakKb = 0;
 const sampler = setInterval(() => (browserPeakKb = Math.max(browserPeakKb, browserRss())), 500);
-const child = spawn('/usr/bin/time', ['-f', '%e %M', process.execPath, 'bin/superposition.mjs', 'sweep', '--config', 'bench/scale/phase-512.json', '--grid', String(grid), '--backend', backend, '--out', join(out, 'run'), '--quiet', '--no-figures']);
+const child = spawn('/usr/bin/time', ['-f', '%e %M', process.execPath, 'bin/superposition.mjs', 'sweep', '--config', 'bench/scale/phase-512.json', '--grid', String(grid), '--backend', backend, '--out', join(out, 'run'), '--quiet', '--no-figures', ...extra]);
 let stderr = '';
 child.stderr.on('data', (d) => (stderr += String(d)));
 const status = await new Promise((resolve) => child.on('exit', resolve));
@@ -43,7 +45,7 @@ const g = results.groups[0];
 const train = results.timings.totalSeconds;
 const record = {
   date: new Date().toISOString(),
-  command: `node bench/scale.mjs ${grid} ${backend}`,
+  command: ['node bench/scale.mjs', grid, backend, ...extra].join(' '),
   machine: `${cpus().length} × ${cpus()[0]?.model}`,
   load1Before: load[0],
   models: grid * grid * 4,

@@ -196,11 +196,14 @@ export async function checkpointExists(dir: string): Promise<boolean> {
 
 /**
  * Reads a checkpoint and checks it belongs to this run.
+ * @param options.finishedResults read the finished chunks' results into the ResumeStates (default
+ *   true); false leaves them empty, for a streamed run that reads them a chunk at a time
+ *   ({@link readFinishedChunks})
  * @returns its manifest and, per model group, the engine's ResumeState (undefined for a group not started)
  * @throws CheckpointError when it is missing or damaged, or its spec, engine version, backend or
  *   adapter differ from `identity` (the message names the difference)
  */
-export async function loadCheckpoint(dir: string, identity: CheckpointIdentity): Promise<{ manifest: CheckpointManifest; resume: (ResumeState | undefined)[] }> {
+export async function loadCheckpoint(dir: string, identity: CheckpointIdentity, options: { finishedResults?: boolean } = {}): Promise<{ manifest: CheckpointManifest; resume: (ResumeState | undefined)[] }> {
   let manifest: CheckpointManifest;
   try {
     manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as CheckpointManifest;
@@ -221,7 +224,7 @@ export async function loadCheckpoint(dir: string, identity: CheckpointIdentity):
       continue;
     }
     let results: ModelResults | undefined;
-    for (const c of g.finished) {
+    for (const c of options.finishedResults === false ? [] : g.finished) {
       const { header, arrays } = decodeArrays(new Uint8Array(await readFile(join(dir, c.file))), c.file);
       results ??= allocateFromPayload(header, arrays, Number(header.instances));
       try {
@@ -239,6 +242,30 @@ export async function loadCheckpoint(dir: string, identity: CheckpointIdentity):
     resume.push({ finished: g.finished.map(({ chunkIndex, start, count }) => ({ chunkIndex, start, count })), results: results ?? emptyResults(g.instances), ...(running ? { running } : {}) });
   }
   return { manifest, resume };
+}
+
+/**
+ * The finished chunks of model group `group` of a checkpoint, in instance order, one file at a
+ * time: each as results of its own `count` instances.
+ * @throws CheckpointError when a chunk file is missing or damaged
+ */
+export async function* readFinishedChunks(dir: string, manifest: CheckpointManifest, group: number): AsyncGenerator<{ start: number; count: number; results: ModelResults }> {
+  for (const c of [...(manifest.groups[group]?.finished ?? [])].sort((a, b) => a.start - b.start)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(join(dir, c.file)));
+    } catch (e) {
+      throw new CheckpointError(`checkpoint file ${c.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const { header, arrays } = decodeArrays(bytes, c.file);
+    const results = allocateFromPayload(header, arrays, c.count);
+    try {
+      placePayload(results, arrays, 0, c.count);
+    } catch (e) {
+      throw new CheckpointError(`checkpoint file ${c.file}: ${(e as Error).message}`);
+    }
+    yield { start: c.start, count: c.count, results };
+  }
 }
 
 function emptyResults(instances: number): ModelResults {

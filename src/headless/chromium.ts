@@ -16,6 +16,7 @@ import { NoChromiumError, PageError, RunCancelledError } from './errors.js';
 import { decodeBytes, decodeFloat32, decodeGroupResults, decodeInt32, encodeBytes, type WireCheckpoint, type WireResume, type WireFigure, type WireProgress, type WireRenderResult, type WireRunResult, type WireSceneResult } from './wire.js';
 import type { BackendRunOptions, GroupResult, SweepRun } from './run-types.js';
 import type { DeviceInfo } from '../engine/types.js';
+import type { ModelSet } from '../science/types.js';
 import { restoreFinished } from './train-groups.js';
 import { payloadResults, type ChunkPayload } from './checkpoint-payload.js';
 
@@ -189,7 +190,7 @@ export async function openHeadlessBrowser(options: OpenOptions = {}): Promise<He
               if (deviceError !== undefined) throw deviceError;
               throw wire.error.name === 'CancelledError' ? new RunCancelledError() : new PageError(wire.error.name, wire.error.message);
             }
-            const run = decodeRun(spec, wire, 'chromium', (Date.now() - t0) / 1000, stream !== undefined);
+            const run = decodeRun(runOptions.wholeSets ?? resolveSpecGroups(spec), wire, 'chromium', (Date.now() - t0) / 1000, stream !== undefined);
             if (!stream) restoreFinished(run.groups, resume);
             return run;
           } finally {
@@ -223,8 +224,7 @@ export async function openHeadlessBrowser(options: OpenOptions = {}): Promise<He
 }
 
 /** Turns the page's answer into a {@link SweepRun}, pairing each group with its ModelSet. */
-function decodeRun(spec: SweepSpec, wire: Extract<WireRunResult, { ok: true }>, backend: 'chromium', totalSeconds: number, streamed = false): SweepRun {
-  const sets = resolveSpecGroups(spec);
+function decodeRun(sets: readonly ModelSet[], wire: Extract<WireRunResult, { ok: true }>, backend: 'chromium', totalSeconds: number, streamed = false): SweepRun {
   if (sets.length !== wire.groups.length) throw new Error(`the page returned ${wire.groups.length} model groups, expected ${sets.length}`);
   const groups: GroupResult[] = wire.groups.map((g, k) => {
     const set = sets[k]!;

@@ -22,10 +22,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { PARQUET_FILES, writeRunParquet } from './parquet.js';
 import { StreamedRun, type StreamedFiles } from './streamed-run.js';
-import { sliceInstances } from '../science/model-results.js';
 import { findDiverged } from '../engine/diverged.js';
 import { withParquetCells } from '../science/results-parquet.js';
-import { checkpointDir, checkpointExists, CheckpointError, CheckpointWriter, loadCheckpoint, type CheckpointManifest } from './checkpoint.js';
+import { checkpointDir, checkpointExists, CheckpointError, CheckpointWriter, loadCheckpoint, readFinishedChunks, type CheckpointManifest } from './checkpoint.js';
 import type { DeviceInfo, ResumeState } from '../engine/types.js';
 import { describeShard, SHARD_MANIFEST_FILE, ShardError, shardFromEnvironment, shardSets, type ShardAssignment, type ShardSource } from './shard.js';
 import { ENGINE_VERSION, adapterName, specHash } from './provenance.js';
@@ -108,11 +107,11 @@ async function trainAndDraw(
   figureNames: readonly string[] | undefined,
   signal: AbortSignal,
   io: CliIO,
-  runOptions: Pick<BackendRunOptions, 'checkpoint' | 'checkpointSink' | 'resume' | 'onDevice' | 'shard' | 'onChunkResults' | 'maxInstancesPerChunk'> = {},
+  runOptions: Pick<BackendRunOptions, 'checkpoint' | 'checkpointSink' | 'resume' | 'onDevice' | 'shard' | 'onChunkResults' | 'maxInstancesPerChunk' | 'wholeSets'> = {},
   /** Turns the backend's run into the one drawn and written (a streamed run's kept seeds). */
   afterRun: (run: SweepRun) => Promise<SweepRun> = async (run) => run,
 ): Promise<Drawn> {
-  const whole = resolveSpecGroups(spec);
+  const whole = runOptions.wholeSets ?? resolveSpecGroups(spec);
   const progress = createProgressReporter(runOptions.shard ? shardSets(whole, runOptions.shard) : whole, o.quiet);
   const { openHeadlessBrowser } = await import('./chromium.js');
   const warn = (message: string) => io.stderr(`superposition: warning: ${message}\n`);
@@ -157,16 +156,15 @@ async function trainAndDraw(
 }
 
 /**
- * Hands a resumed run's finished chunks (from its checkpoint) to the streamed files, group by
- * group in instance order, with diverged models' loss NaN as the trainer streams them.
+ * Hands a resumed run's finished chunks to the streamed files, read from its checkpoint one chunk
+ * at a time, group by group in instance order, with diverged models' loss NaN as the trainer
+ * streams them.
  */
-async function feedFinished(streamed: StreamedRun, resume: readonly (ResumeState | undefined)[]): Promise<void> {
-  for (const [group, r] of resume.entries()) {
-    if (!r) continue;
-    for (const c of [...r.finished].sort((a, b) => a.start - b.start)) {
-      const chunk = sliceInstances(r.results, c.start, c.count, { copy: true });
-      for (const k of findDiverged(chunk)) chunk.loss[k] = NaN;
-      await streamed.add(group, c.start, c.count, chunk);
+async function feedFinished(streamed: StreamedRun, dir: string, manifest: CheckpointManifest): Promise<void> {
+  for (const group of manifest.groups.keys()) {
+    for await (const { start, count, results } of readFinishedChunks(dir, manifest, group)) {
+      for (const k of findDiverged(results)) results.loss[k] = NaN;
+      await streamed.add(group, start, count, results);
     }
   }
 }
@@ -225,32 +223,31 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
     throw new CliError(`--resume: there is no checkpoint in ${dir} (it is removed when a run finishes)`);
   }
   if (hasCheckpoint && o.force) await rm(dir, { recursive: true, force: true });
-  const sets = shard ? shardSets(resolveSpecGroups(spec), shard) : resolveSpecGroups(spec);
+  // Expanded once: a 512 × 512 grid's points are a few hundred megabytes of objects.
+  const whole = resolveSpecGroups(spec);
+  const sets = shard ? shardSets(whole, shard) : whole;
   const resume: (ResumeState | undefined)[] = [];
+  // Above --json-cells-max models, results.json leaves the models to models.parquet: then they are
+  // streamed there chunk by chunk and only each point's kept seed is held (memory O(chunk + points)).
+  const instances = sets.reduce((a, set) => a + set.points.length * set.seeds, 0);
+  const streamed = instances > (o.jsonCellsMax ?? DEFAULT_JSON_CELLS_MAX) && sets.every((set) => !set.record) ? await StreamedRun.open(o.out, sets, { spec }) : undefined;
   let writer: CheckpointWriter | undefined;
   const onDevice = async (device: DeviceInfo): Promise<void> => {
     const identity = { specHash: specHash(spec), engineVersion: ENGINE_VERSION, backend: o.backend, adapter: adapterName(device) };
     let manifest: CheckpointManifest | undefined;
     if (o.resume) {
       try {
-        const loaded = await loadCheckpoint(dir, identity);
+        const loaded = await loadCheckpoint(dir, identity, { finishedResults: !streamed });
         manifest = loaded.manifest;
         resume.push(...loaded.resume);
+        // A resumed streamed run: the checkpoint's finished chunks go to the files first, in order.
+        if (streamed) await feedFinished(streamed, dir, manifest);
       } catch (e) {
         if (e instanceof CheckpointError) throw new CliError(e.message);
         throw e;
       }
     }
     writer = new CheckpointWriter(dir, identity, spec, sets.map((set) => ({ model: set.model, instances: set.points.length * set.seeds })), manifest);
-  };
-  // Above --json-cells-max models, results.json leaves the models to models.parquet: then they are
-  // streamed there chunk by chunk and only each point's kept seed is held (memory O(chunk + points)).
-  const instances = sets.reduce((a, set) => a + set.points.length * set.seeds, 0);
-  const streamed = instances > (o.jsonCellsMax ?? DEFAULT_JSON_CELLS_MAX) && sets.every((set) => !set.record) ? await StreamedRun.open(o.out, sets, { spec }) : undefined;
-  const onDeviceThenFeed = async (device: DeviceInfo): Promise<void> => {
-    await onDevice(device);
-    // A resumed streamed run: the checkpoint's finished chunks go to the files first, in order.
-    if (streamed) await feedFinished(streamed, resume);
   };
   let drawn: Drawn;
   let streamedFiles: StreamedFiles | undefined;
@@ -263,7 +260,8 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
       signal,
       io,
       {
-        onDevice: onDeviceThenFeed,
+        onDevice,
+        wholeSets: whole,
         resume,
         checkpoint: (group) => writer!.options(group, o.checkpointSeconds),
         checkpointSink: { ...(o.checkpointSeconds !== undefined ? { everySeconds: o.checkpointSeconds } : {}), chunkState: (g, s) => writer!.chunkState(g, s), chunkDone: (g, p) => writer!.chunkDone(g, p) },
@@ -301,7 +299,7 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
   if (png) files.push({ name: OUTPUT_FILES.png, data: png });
   files.push(...figures);
   // shard.json last: files are renamed in order, so its presence means the shard's results are complete.
-  if (shard) files.push({ name: SHARD_MANIFEST_FILE, data: JSON.stringify(describeShard(spec, shard, run, { source: shard.source, wholeSets: resolveSpecGroups(spec) }), null, 2) + '\n' });
+  if (shard) files.push({ name: SHARD_MANIFEST_FILE, data: JSON.stringify(describeShard(spec, shard, run, { source: shard.source, wholeSets: whole }), null, 2) + '\n' });
   const paths = [...(await writeOutputsAtomically(o.out, files)), parquetPaths.models, parquetPaths.points];
   await writer?.remove();
   // Not a progress report: --quiet keeps it.

@@ -4,6 +4,8 @@
  */
 import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import type { BackendRunOptions, SweepRun } from './run-types.js';
+import type { ModelSet } from '../science/types.js';
+import type { DeviceInfo, KernelLayout } from '../engine/types.js';
 import { trainGroups } from './train-groups.js';
 import { RunCancelledError } from './errors.js';
 import { shardSets, wholeSweepLayouts } from './shard.js';
@@ -18,7 +20,7 @@ export async function runNodeBackend(spec: SweepSpec, options: BackendRunOptions
   const { acquireNodeDevice } = await import('../engine/node.js');
   const { CancelledError } = await import('../engine/errors.js');
   const t0 = performance.now();
-  const whole = resolveSpecGroups(spec);
+  const whole = options.wholeSets ?? resolveSpecGroups(spec);
   const sets = options.shard ? shardSets(whole, options.shard) : whole;
   const engine = await acquireNodeDevice();
   const acquireSeconds = (performance.now() - t0) / 1000;
@@ -32,7 +34,7 @@ export async function runNodeBackend(spec: SweepSpec, options: BackendRunOptions
       ...(options.onChunkResults ? { onChunkResults: options.onChunkResults } : {}),
       ...(options.maxInstancesPerChunk !== undefined ? { maxInstancesPerChunk: options.maxInstancesPerChunk } : {}),
       // A shard trains each group as the whole sweep would (the layout depends on the group's size).
-      ...(options.shard ? { layouts: sets.map((set) => wholeSweepLayouts(whole, engine.info)[whole.findIndex((w) => w.model === set.model)]) } : {}),
+      ...(options.shard ? { layouts: shardLayouts(whole, sets, engine.info) } : {}),
     });
     return { backend: 'node', device: engine.info, groups, timings: { acquireSeconds, totalSeconds: (performance.now() - t0) / 1000 } };
   } catch (e) {
@@ -41,4 +43,10 @@ export async function runNodeBackend(spec: SweepSpec, options: BackendRunOptions
   } finally {
     engine.destroy();
   }
+}
+
+/** The whole sweep's layout of each of a shard's groups (computed once, not per group). */
+function shardLayouts(whole: readonly ModelSet[], sets: readonly ModelSet[], device: DeviceInfo): KernelLayout[] {
+  const layouts = wholeSweepLayouts(whole, device);
+  return sets.map((set) => layouts[whole.findIndex((w) => w.model === set.model)]!);
 }

@@ -32,7 +32,7 @@ export function formatRate(v: number): string {
  * over the current group's models.
  * @param sets the groups in training order (for totals)
  */
-export function createProgressReporter(sets: ModelSet[], quiet: boolean): ProgressReporter {
+export function createProgressReporter(sets: readonly ModelSet[], quiet: boolean): ProgressReporter {
   if (quiet) return { update() {}, stop() {} };
   const totals = sets.map((s) => s.points.length * s.seeds * s.training.steps);
   const instancesPerGroup = sets.map((s) => s.points.length * s.seeds);

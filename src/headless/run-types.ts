@@ -85,6 +85,8 @@ export interface BackendRunOptions {
   resume?: readonly (ResumeState | undefined)[];
   /** Train only this shard's grid points, each group with the layout the whole sweep gets (--shard). Node backend only. */
   shard?: ShardAssignment;
+  /** The spec's model groups as resolveSpecGroups(spec) returns them, when the caller has them (a large grid is then expanded once). */
+  wholeSets?: readonly ModelSet[];
   /** Most models per chunk (TrainOptions.maxInstancesPerChunk; results do not depend on it). */
   maxInstancesPerChunk?: number;
   /** Called once the device is known (before training), e.g. to check a checkpoint's adapter. */
