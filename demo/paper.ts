@@ -118,11 +118,29 @@ if (params.has('precomputed')) toggle.checked = true;
 const trainLive = () => !toggle.checked;
 main.append(...GALLERY.map(section), explorer());
 
-/** Precomputed: every figure shows its demo/data file; live: each trains when it scrolls into view. */
+/**
+ * What a precomputed file's budget was, from the file itself: samples (its spec's points × seeds ×
+ * steps × batch), the training time and the device that wrote it.
+ */
+async function precomputedBudget(file: string): Promise<string> {
+  const results = (await (await fetch(`data/${file}`)).json()) as { spec: SweepSpecInput; timings?: { totalSeconds?: number }; device?: { description?: string; vendor?: string } };
+  const minutes = (results.timings?.totalSeconds ?? NaN) / 60;
+  const device = results.device?.description || results.device?.vendor || 'an unnamed adapter';
+  return `Precomputed: ${fmt(samples({ spec: results.spec }))} training samples${Number.isFinite(minutes) ? `, ${minutes < 1 ? '<1' : Math.round(minutes)} min` : ''} on ${device} (see demo/data/README.md).`;
+}
+
+/** Precomputed: every figure shows its demo/data file and its budget; live: each trains when it scrolls into view. */
 function applyMode(): void {
   for (const el of main.querySelectorAll<SuperpositionFigure>('superposition-figure')) {
-    if (toggle.checked && el.dataset.data) el.src = `data/${el.dataset.data}`;
-    else el.src = null;
+    const budget = el.closest('section')?.querySelector<HTMLElement>('.budget');
+    if (budget) budget.dataset.live ??= budget.textContent ?? '';
+    if (toggle.checked && el.dataset.data) {
+      el.src = `data/${el.dataset.data}`;
+      if (budget) void precomputedBudget(el.dataset.data).then((text) => toggle.checked && (budget.textContent = text)).catch(() => {});
+    } else {
+      el.src = null;
+      if (budget) budget.textContent = budget.dataset.live ?? '';
+    }
   }
 }
 toggle.addEventListener('change', applyMode);

@@ -188,6 +188,9 @@ test('gallery (precomputed): every figure draws without an error', async ({ page
     .poll(() => page.evaluate(() => [...document.querySelectorAll('main section[id^=figure-] superposition-figure')].filter((e: any) => e.state === 'complete' && e.currentScene).length), { timeout: 120_000 })
     .toBe(count);
   await expect(page.locator('superposition-figure [part=message]')).toHaveCount(0);
+  // Each section states the precomputed file's own budget, read from its spec.
+  const budgets = page.locator('main section[id^=figure-] .budget');
+  await expect.poll(async () => (await budgets.allTextContents()).filter((t) => /^Precomputed: \d\.\d × 10[⁰¹²³⁴⁵⁶⁷⁸⁹]+ training samples/.test(t)).length).toBe(count);
   expect(errors).toEqual([]);
 });
 

@@ -47,6 +47,10 @@ test('shards from a Slurm array and a Kubernetes Indexed Job merge into exactly 
   expect(m.status, m.stderr).toBe(0);
   expect(JSON.parse(read(merged, 'results.json')).cells).toEqual(JSON.parse(read(join(base, 'whole'), 'results.json')).cells);
   expect(read(merged, 'cells.csv')).toBe(read(join(base, 'whole'), 'cells.csv'));
+  // The Parquet files too, float32 as trained, byte for byte.
+  for (const file of ['models.parquet', 'points.parquet']) {
+    expect(readFileSync(join(merged, file)).equals(readFileSync(join(base, 'whole', file))), `merged ${file}`).toBe(true);
+  }
 
   // Kubernetes Indexed Job: JOB_COMPLETION_INDEX = K, N from --shard-count.
   const k8s = [0, 1].map((k) => join(base, `k8s-${k}`));
@@ -58,4 +62,5 @@ test('shards from a Slurm array and a Kubernetes Indexed Job merge into exactly 
   const mk = cli(['merge', ...k8s, '--out', mergedK8s, '--no-figures']);
   expect(mk.status, mk.stderr).toBe(0);
   expect(JSON.parse(read(mergedK8s, 'results.json')).cells).toEqual(JSON.parse(read(join(base, 'whole'), 'results.json')).cells);
+  expect(readFileSync(join(mergedK8s, 'models.parquet')).equals(readFileSync(join(base, 'whole', 'models.parquet')))).toBe(true);
 });

@@ -22,6 +22,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { PARQUET_FILES, writeRunParquet } from './parquet.js';
 import { StreamedRun, type StreamedFiles } from './streamed-run.js';
+import { mergedParquetGroups } from './merge-parquet.js';
 import { findDiverged } from '../engine/diverged.js';
 import { withParquetCells } from '../science/results-parquet.js';
 import { checkpointDir, checkpointExists, CheckpointError, CheckpointWriter, loadCheckpoint, readFinishedChunks, type CheckpointManifest } from './checkpoint.js';
@@ -432,11 +433,19 @@ async function mergeCommand(o: MergeOptions, io: CliIO): Promise<number> {
   } finally {
     await browser?.close();
   }
-  // The merged Parquet files hold the values as the shards' results.json wrote them (6 significant digits).
+  // The merged Parquet files come from the shards' own (float32 as trained), in the unsharded layout.
   await mkdir(o.out!, { recursive: true });
-  const parquetPaths = await writeRunParquet(o.out!, { groups: loaded.groups }, { spec });
+  let exact;
+  try {
+    exact = await mergedParquetGroups(resolveSpecGroups(spec), o.shards);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const parquetPaths = await writeRunParquet(o.out!, { groups: exact }, { spec });
+  // As a sweep does: above the default --json-cells-max the per-model records stay in models.parquet.
+  const cellsFile = merged.report.cells > DEFAULT_JSON_CELLS_MAX ? PARQUET_FILES.models : undefined;
   const files: OutputFile[] = [
-    { name: OUTPUT_FILES.json, data: merged.chunks({ metric, png: png !== null, parquet: { ...PARQUET_FILES } }) },
+    { name: OUTPUT_FILES.json, data: merged.chunks({ metric, png: png !== null, parquet: { ...PARQUET_FILES }, ...(cellsFile ? { cellsFile } : {}) }) },
     { name: OUTPUT_FILES.csv, data: merged.cellsCsv() },
   ];
   if (png) files.push({ name: OUTPUT_FILES.png, data: png });

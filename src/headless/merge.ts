@@ -86,6 +86,8 @@ export interface MergeOptions {
   png?: boolean;
   /** The Parquet files the caller writes beside the merged results.json (default none: `parquet: null`). */
   parquet?: { models: string; points: string };
+  /** Leave the per-model records out of results.json: they are in this file (models.parquet), as a sweep above --json-cells-max does. */
+  cellsFile?: string;
 }
 
 /** What {@link mergeShardResults} reports about the shards it merged. */
@@ -578,12 +580,18 @@ export function mergeShardResults(inputs: readonly ShardInput[], options: MergeO
     diverged,
     theoryAgreement: theory,
     parquet: meta.parquet ?? null,
+    ...(meta.cellsFile ? { cellsFile: meta.cellsFile } : {}),
     points,
   });
 
   function* chunks(meta: MergeOptions = {}): Generator<string> {
     // The same framing as resultsJsonChunks: the head object, then the cells one by one.
-    yield JSON.stringify(headFor({ ...options, ...meta })).slice(0, -1) + ',"cells":[';
+    const head = { ...options, ...meta };
+    yield JSON.stringify(headFor(head)).slice(0, -1) + ',"cells":[';
+    if (head.cellsFile) {
+      yield ']}\n';
+      return;
+    }
     let first = true;
     for (const c of cells) {
       yield (first ? '' : ',') + JSON.stringify(c);
