@@ -21,9 +21,12 @@ const MAX_N: u32 = 64u;
 const MAX_M: u32 = 16u;
 const MAX_P: u32 = MAX_M * MAX_N + MAX_N;
 
+// One submit evaluates instances [firstInstance, instanceCount) of the chunk (the trainer splits a
+// large chunk's evaluation across submits by FLOPs, so a cancel or progress report lands soon).
 struct EvalSettings {
   instanceCount: u32,
   rowStride: u32,
+  firstInstance: u32,
 }
 
 @group(0) @binding(0) var<uniform> settings: EvalSettings;
@@ -34,7 +37,7 @@ struct EvalSettings {
 
 @compute @workgroup_size(WG)
 fn evaluate(@builtin(global_invocation_id) gid: vec3u) {
-  let instance = gid.y * settings.rowStride + gid.x;
+  let instance = settings.firstInstance + gid.y * settings.rowStride + gid.x;
   if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
   let P = M * N + N;
   let base = instance * P;
@@ -119,7 +122,7 @@ fn writeEvaluation(instance: u32, squaredError: mat2x4f, fa: mat2x4f, fb: mat2x4
 
 @compute @workgroup_size(WG)
 fn evaluateRegisters(@builtin(global_invocation_id) gid: vec3u) {
-  let instance = gid.y * settings.rowStride + gid.x;
+  let instance = settings.firstInstance + gid.y * settings.rowStride + gid.x;
   if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
   let base = instance * (M * N + N);
   let key = evaluationStream(keys[instance]);

@@ -51,9 +51,13 @@ export class EvaluateKernel {
     return new EvaluateKernel(engine, pipeline, code, config.workgroupSize);
   }
 
-  /** Records the evaluation of `instanceCount` instances; `dispatch` from dispatchShape(…, 'per-model', …). */
-  encode(encoder: GPUCommandEncoder, buffers: EvaluateBuffers, instanceCount: number, dispatch: { x: number; y: number; rowStride: number }): void {
-    this.settings.write({ instanceCount, rowStride: dispatch.rowStride });
+  /**
+   * Records the evaluation of instances [first, first + count) of the buffers; `dispatch` from
+   * dispatchShape(count, 'per-model', …). The settings are written to the queue, so one submit may
+   * hold one evaluate pass only (each part of a split evaluation is its own submit).
+   */
+  encode(encoder: GPUCommandEncoder, buffers: EvaluateBuffers, count: number, dispatch: { x: number; y: number; rowStride: number }, first = 0): void {
+    this.settings.write({ instanceCount: first + count, rowStride: dispatch.rowStride, firstInstance: first });
     encodePass(this.engine.device, encoder, 'evaluate', this.pipeline, [this.settings.buffer, buffers.keys, buffers.features, buffers.theta, buffers.metrics], dispatch);
   }
 

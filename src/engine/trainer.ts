@@ -33,6 +33,24 @@ const FIRST_SUBMIT_FLOPS = 2e8;
 
 const now = (): number => performance.now() / 1000;
 
+/**
+ * Training FLOPs (flopsPerSample units) of the examples one evaluation submit scores: the forward
+ * pass is about a third of a training step's work, so this is ~2·10⁸ forward FLOPs, as
+ * FIRST_SUBMIT_FLOPS is for training (0.1–0.5 s on SwiftShader).
+ */
+export const EVALUATE_SUBMIT_FLOPS = 6e8;
+
+/**
+ * Cuts a chunk's `count` instances into consecutive parts of about EVALUATE_SUBMIT_FLOPS each
+ * (`flopsPerModel`: evalBatchSize × flopsPerSample), at least one instance per part.
+ */
+export function evaluationParts(count: number, flopsPerModel: number, budget = EVALUATE_SUBMIT_FLOPS): { start: number; count: number }[] {
+  const per = Math.max(1, Math.floor(budget / Math.max(flopsPerModel, 1)));
+  const parts: { start: number; count: number }[] = [];
+  for (let start = 0; start < count; start += per) parts.push({ start, count: Math.min(per, count - start) });
+  return parts.length > 0 ? parts : [{ start: 0, count: 0 }];
+}
+
 /** Allocates zeroed results for `count` instances of an n → m model. */
 export function allocateResults(count: number, nFeatures: number, nHidden: number): ModelResults {
   const perFeature = () => new Float32Array(count * nFeatures);
@@ -306,8 +324,19 @@ async function runChunk(engine: Engine, set: ModelSet, plan: SweepPlan, chunk: C
       }
     }
     if (options.signal?.aborted) await stop(step);
+    // The evaluation in parts of about EVALUATE_SUBMIT_FLOPS, one submit each, so a cancel lands
+    // within about a second however large the chunk; the last part carries geometry and read-back.
+    const parts = evaluationParts(chunk.count, set.evalBatchSize * flopsPerSample(modelDefinition(set.model), n, m), options.evaluateSubmitFlops);
+    for (const part of parts.slice(0, -1)) {
+      const encoder = device.createCommandEncoder({ label: 'evaluate' });
+      kernels.evaluate.encode(encoder, buffers, part.count, dispatchShape(part.count, 'per-model', kernels.evaluate.workgroupSize, maxDim), part.start);
+      device.queue.submit([encoder.finish()]);
+      await engine.waitForSubmitted();
+      if (options.signal?.aborted) await stop(step);
+    }
+    const last = parts[parts.length - 1]!;
     const encoder = device.createCommandEncoder({ label: 'evaluate' });
-    kernels.evaluate.encode(encoder, buffers, chunk.count, evalDispatch);
+    kernels.evaluate.encode(encoder, buffers, last.count, dispatchShape(last.count, 'per-model', kernels.evaluate.workgroupSize, maxDim), last.start);
     kernels.geometry.encode(encoder, buffers, chunk.count, evalDispatch);
     encoder.copyBufferToBuffer(buffers.theta, 0, readTheta, 0, chunk.count * P * 4);
     encoder.copyBufferToBuffer(buffers.metrics, 0, readMetrics, 0, chunk.count * S * 4);

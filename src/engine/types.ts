@@ -49,6 +49,12 @@ export interface TrainOptions {
   layout?: KernelLayout;
   /** Steps fused into one dispatch (default: chosen so a submit stays well under a second). */
   stepsPerDispatch?: number;
+  /**
+   * FLOPs (flopsPerSample units) of one evaluation submit of the relu/linear kernels, default
+   * EVALUATE_SUBMIT_FLOPS (src/engine/trainer.ts): a chunk's evaluation is cut into parts of about
+   * this size, one submit each. Results do not depend on it.
+   */
+  evaluateSubmitFlops?: number;
   /** Cap instances per chunk (default: what the device's limits allow). Results do not depend on it. */
   maxInstancesPerChunk?: number;
   /** Live snapshots of one metric while training runs (for live views); default none. */

@@ -32,6 +32,24 @@ describe('evaluation kernel', () => {
     }
   });
 
+  it.each([
+    [5, 2, 'relu'],
+    [12, 3, 'linear'],
+  ] as const)('n = %i, m = %i (%s): an evaluation split into one submit per model equals the one-submit evaluation bit for bit', async (n, m, model) => {
+    const set = smallSet({ n, m, model, points: 5, seeds: 2, training: { steps: 20 }, evalBatchSize: 256 });
+    const whole = await trainModelSet(engine, set, { evaluateSubmitFlops: Infinity });
+    const split = await trainModelSet(engine, set, { evaluateSubmitFlops: 1 });
+    for (const k of ['loss', 'benefit', 'featureNorm', 'W'] as const) {
+      for (let i = 0; i < whole.results[k].length; i++) if (!Object.is(whole.results[k][i], split.results[k][i])) throw new Error(`${k}[${i}]: ${split.results[k][i]} split vs ${whole.results[k][i]}`);
+    }
+    // And the split evaluation is right, not merely repeatable: against the float64 evaluation.
+    for (let c = 0; c < split.results.count; c++) {
+      const params = { W: Float64Array.from(split.results.W.subarray(c * m * n, (c + 1) * m * n)), b: Float64Array.from(split.results.b.subarray(c * n, (c + 1) * n)) };
+      const cpu = evaluateReference(referenceInstance(set, c), params, set.evalBatchSize);
+      expect(Math.abs(split.results.loss[c]! - cpu.loss) / cpu.loss).toBeLessThan(1e-5);
+    }
+  });
+
   it('refuses to force evaluateRegisters on a model larger than n = 8, m = 4', async () => {
     await expect(EvaluateKernel.create(engine, { model: 'relu', nFeatures: 9, nHidden: 2, evalBatchSize: 16, workgroupSize: 64, entryPoint: 'evaluateRegisters' })).rejects.toThrow(/evaluateRegisters holds n ≤ 8 and m ≤ 4; got n = 9, m = 2/);
   });
