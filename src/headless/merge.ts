@@ -145,6 +145,8 @@ interface CellJson {
   benefit: (number | null)[];
   regime: Regime[];
   kept: boolean;
+  /** The recorded training dynamics, when the model has them. */
+  history?: unknown;
 }
 
 /** A results.json `points` entry. */
@@ -587,11 +589,19 @@ export function mergeShardResults(inputs: readonly ShardInput[], options: MergeO
   function* chunks(meta: MergeOptions = {}): Generator<string> {
     // The same framing as resultsJsonChunks: the head object, then the cells one by one.
     const head = { ...options, ...meta };
-    yield JSON.stringify(headFor(head)).slice(0, -1) + ',"cells":[';
     if (head.cellsFile) {
-      yield ']}\n';
+      // As resultsJsonChunks: the records are in models.parquet, the recorded histories stay here.
+      yield JSON.stringify(headFor(head)).slice(0, -1) + ',"histories":[';
+      let first = true;
+      for (const c of cells) {
+        if (!c.history) continue;
+        yield (first ? '' : ',') + JSON.stringify({ gridIndex: c.gridIndex, model: c.model, seedIndex: c.seedIndex, history: c.history });
+        first = false;
+      }
+      yield '],"cells":[]}\n';
       return;
     }
+    yield JSON.stringify(headFor(head)).slice(0, -1) + ',"cells":[';
     let first = true;
     for (const c of cells) {
       yield (first ? '' : ',') + JSON.stringify(c);

@@ -125,26 +125,8 @@ export function cellRecord(spec: SweepSpec, g: GroupResult, pos: number, seed: n
       }),
     );
   }
-  const h = r.history;
-  if (h && h.steps.length > 0) {
-    const R = h.steps.length;
-    // Models without a history (record.seeds = 'kept', not kept) hold NaN from their first entry on.
-    const perFeature = h.featureNorm ?? h.superposition ?? h.dimensionality;
-    const first = h.loss?.[inst * R] ?? h.dimsPerFeature?.[inst * R] ?? perFeature?.[inst * R * n] ?? h.W?.[inst * R * m * n];
-    if (first !== undefined && !Number.isNaN(first)) {
-      const history: NonNullable<CellRecord['history']> = { steps: h.steps };
-      for (const key of ['loss', 'dimsPerFeature'] as const) {
-        const a = h[key];
-        if (a) history[key] = roundAll(a.subarray(inst * R, (inst + 1) * R));
-      }
-      for (const key of ['featureNorm', 'superposition', 'dimensionality'] as const) {
-        const a = h[key];
-        if (a) history[key] = Array.from({ length: R }, (_, k) => roundAll(a.subarray((inst * R + k) * n, (inst * R + k + 1) * n)));
-      }
-      if (h.W) history.W = Array.from({ length: R }, (_, k) => roundAll(h.W!.subarray((inst * R + k) * m * n, (inst * R + k + 1) * m * n)));
-      rec.history = history;
-    }
-  }
+  const history = historyRecord(g, inst);
+  if (history) rec.history = history;
   if (n <= GRAM_MAX_FEATURES) {
     rec.gram = Array.from({ length: n }, (_, i) =>
       Array.from({ length: n }, (_, k) => {
@@ -155,6 +137,32 @@ export function cellRecord(spec: SweepSpec, g: GroupResult, pos: number, seed: n
     );
   }
   return rec;
+}
+
+/**
+ * The recorded history of instance `inst` of a group as results.json writes it ({@link CellRecord}
+ * `history`), or undefined when the model has none (no `record`, or record.seeds = 'kept' and
+ * this seed was not kept: its entries are NaN).
+ */
+function historyRecord(g: GroupResult, inst: number): CellRecord['history'] | undefined {
+  const { nFeatures: n, nHidden: m } = g.set;
+  const h = g.results.history;
+  if (!h || h.steps.length === 0) return undefined;
+  const R = h.steps.length;
+  const perFeature = h.featureNorm ?? h.superposition ?? h.dimensionality;
+  const first = h.loss?.[inst * R] ?? h.dimsPerFeature?.[inst * R] ?? perFeature?.[inst * R * n] ?? h.W?.[inst * R * m * n];
+  if (first === undefined || Number.isNaN(first)) return undefined;
+  const history: NonNullable<CellRecord['history']> = { steps: h.steps };
+  for (const key of ['loss', 'dimsPerFeature'] as const) {
+    const a = h[key];
+    if (a) history[key] = roundAll(a.subarray(inst * R, (inst + 1) * R));
+  }
+  for (const key of ['featureNorm', 'superposition', 'dimensionality'] as const) {
+    const a = h[key];
+    if (a) history[key] = Array.from({ length: R }, (_, k) => roundAll(a.subarray((inst * R + k) * n, (inst * R + k + 1) * n)));
+  }
+  if (h.W) history.W = Array.from({ length: R }, (_, k) => roundAll(h.W!.subarray((inst * R + k) * m * n, (inst * R + k + 1) * m * n)));
+  return history;
 }
 
 /** Extra facts recorded in results.json. */
@@ -181,7 +189,8 @@ export interface ResultsMeta {
  * the boundaries, agreeing, fraction; else null), `points` (per grid
  * point: which seed was kept and its loss), `parquet` (the Parquet files beside it, or null) and
  * `cells` (one per grid point and seed, grid-index order then seed order; see {@link CellRecord}),
- * empty when `cellsFile` names the models.parquet that holds them instead (large sweeps). Floats are rounded to 6 significant digits;
+ * empty when `cellsFile` names the models.parquet that holds them instead (large sweeps); then
+ * `histories` holds every recorded history as `{gridIndex, model, seedIndex, history}`. Floats are rounded to 6 significant digits;
  * NaN is null. The chunks concatenated are one JSON document followed by a newline.
  */
 export function* resultsJsonChunks(spec: SweepSpec, run: SweepRun, meta: ResultsMeta): Generator<string> {
@@ -225,11 +234,21 @@ export function* resultsJsonChunks(spec: SweepSpec, run: SweepRun, meta: Results
     ...(meta.cellsFile ? { cellsFile: meta.cellsFile } : {}),
     points,
   };
-  yield JSON.stringify(head).slice(0, -1) + ',"cells":[';
   if (meta.cellsFile) {
-    yield ']}\n';
+    // The records live in models.parquet, which has no history columns: the recorded histories stay
+    // here, one per model that has one (read back into the cells by withParquetCells).
+    yield JSON.stringify(head).slice(0, -1) + ',"histories":[';
+    let first = true;
+    for (const { g, pos, seed } of instancesInGridOrder(run.groups)) {
+      const history = g.results.history && historyRecord(g, pos * g.set.seeds + seed);
+      if (!history) continue;
+      yield (first ? '' : ',') + JSON.stringify({ gridIndex: g.set.points[pos]!.index, model: g.set.model, seedIndex: seed, history });
+      first = false;
+    }
+    yield '],"cells":[]}\n';
     return;
   }
+  yield JSON.stringify(head).slice(0, -1) + ',"cells":[';
   let first = true;
   for (const { g, pos, seed } of instancesInGridOrder(run.groups)) {
     yield (first ? '' : ',') + JSON.stringify(cellRecord(spec, g, pos, seed));

@@ -59,11 +59,20 @@ export async function cellsFromModelsParquet(file: ArrayBuffer): Promise<Record<
 /**
  * A results.json document with its cells in place: unchanged when it holds them; otherwise (its
  * `cellsFile` names models.parquet) the cells read through `read(name)` (a fetch relative to the
- * results file, or a file read beside it).
+ * results file, or a file read beside it), each with its recorded history from `histories`.
  */
 export async function withParquetCells(json: unknown, read: (name: string) => Promise<ArrayBuffer>): Promise<unknown> {
   if (typeof json !== 'object' || json === null) return json;
   const doc = json as Record<string, unknown>;
   if (typeof doc.cellsFile !== 'string') return json;
-  return { ...doc, cells: await cellsFromModelsParquet(await read(doc.cellsFile)) };
+  const cells = await cellsFromModelsParquet(await read(doc.cellsFile));
+  // Recorded histories stay in results.json (`histories`): put each back into its cell.
+  if (Array.isArray(doc.histories) && doc.histories.length > 0) {
+    const at = new Map(cells.map((c) => [`${String(c.model)}/${String(c.gridIndex)}/${String(c.seedIndex)}`, c]));
+    for (const h of doc.histories as { gridIndex: number; model: string; seedIndex: number; history: unknown }[]) {
+      const cell = at.get(`${h.model}/${h.gridIndex}/${h.seedIndex}`);
+      if (cell) cell.history = h.history;
+    }
+  }
+  return { ...doc, cells };
 }

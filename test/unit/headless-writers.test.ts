@@ -7,7 +7,9 @@ import { parseSpec, resolveSpecGroups, type SweepSpec } from '../../src/science/
 import { selectSeeds } from '../../src/science/seeds.js';
 import { getPreset } from '../../src/science/presets.js';
 import type { ModelResults, ModelSet } from '../../src/science/types.js';
-import { buildCellsCsv, buildResultsJson, round6, writeOutputsAtomically } from '../../src/headless/writers.js';
+import { buildCellsCsv, buildResultsJson, resultsJsonChunks, round6, writeOutputsAtomically } from '../../src/headless/writers.js';
+import { writeRunParquet } from '../../src/headless/parquet.js';
+import { withParquetCells } from '../../src/science/results-parquet.js';
 import { theoryReport } from '../../src/headless/report.js';
 import { Regime } from '../../src/science/regimes.js';
 import { theoryAgreement, theoryRegime, theoryRegime32, type TheoryCell } from '../../src/science/theory.js';
@@ -69,6 +71,31 @@ describe('results.json and cells.csv', () => {
   it('rounds to 6 significant digits and maps NaN to null', () => {
     expect(round6(Math.PI)).toBe(3.14159);
     expect(round6(NaN)).toBeNull();
+  });
+});
+
+describe('results.json with its records in models.parquet', () => {
+  it('keeps every recorded history in `histories`, and withParquetCells puts each back into its cell', async () => {
+    const run = fakeRun(tiny);
+    const g = run.groups[0]!;
+    const R = 3;
+    // Seed 1 of every point recorded, seed 0 not (NaN): record.seeds = 'kept' writes NaN for the others.
+    const loss = new Float32Array(g.results.count * R).fill(NaN);
+    g.set.points.forEach((_, pos) => loss.set([3 + pos, 2 + pos, 1 + pos], (pos * 2 + 1) * R));
+    g.results.history = { steps: [0, 10, 20], loss };
+    const dir = mkdtempSync(join(tmpdir(), 'histories-'));
+    await writeRunParquet(dir, run, { spec: tiny });
+    const text = [...resultsJsonChunks(tiny, run, { metric: { name: 'regime' }, png: false, cellsFile: 'models.parquet' })].join('');
+    const doc = JSON.parse(text) as { cells: unknown[]; histories: { gridIndex: number; seedIndex: number; history: { loss: number[] } }[] };
+    expect(doc.cells).toEqual([]);
+    expect(doc.histories).toHaveLength(g.set.points.length);
+    expect(doc.histories.every((h) => h.seedIndex === 1)).toBe(true);
+    const back = (await withParquetCells(doc, async (name) => new Uint8Array(readFileSync(join(dir, name))).buffer)) as { cells: { gridIndex: number; seedIndex: number; history?: { loss: number[] } }[] };
+    for (const c of back.cells) {
+      const pos = g.set.points.findIndex((p) => p.index === c.gridIndex);
+      if (c.seedIndex === 0) expect(c.history).toBeUndefined();
+      else expect(c.history!.loss).toEqual([3 + pos, 2 + pos, 1 + pos]);
+    }
   });
 });
 
