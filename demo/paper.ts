@@ -101,7 +101,12 @@ function explorer(): HTMLElement {
     const k = Number(input.value);
     s.querySelector('output')!.textContent = String(k);
     el.spec = polygonSpec(k);
-    s.querySelector('.budget')!.textContent = `Budget: ${fmt(samples({ spec: polygonSpec(k) }))} training samples.`;
+    // demo/data/polygon-k.json: the same spec at a larger budget, for the precomputed mode.
+    el.dataset.data = `polygon-${k}.json`;
+    const budget = s.querySelector<HTMLElement>('.budget')!;
+    budget.dataset.live = `Budget: ${fmt(samples({ spec: polygonSpec(k) }))} training samples.`;
+    budget.textContent = budget.dataset.live;
+    applyModeTo(el);
     if (el.isConnected && trainLive()) void el.start();
   };
   input.addEventListener('change', apply);
@@ -129,19 +134,24 @@ async function precomputedBudget(file: string): Promise<string> {
   return `Precomputed: ${fmt(samples({ spec: results.spec }))} training samples${Number.isFinite(minutes) ? `, ${minutes < 1 ? '<1' : Math.round(minutes)} min` : ''} on ${device} (see demo/data/README.md).`;
 }
 
-/** Precomputed: every figure shows its demo/data file and its budget; live: each trains when it scrolls into view. */
-function applyMode(): void {
-  for (const el of main.querySelectorAll<SuperpositionFigure>('superposition-figure')) {
-    const budget = el.closest('section')?.querySelector<HTMLElement>('.budget');
-    if (budget) budget.dataset.live ??= budget.textContent ?? '';
-    if (toggle.checked && el.dataset.data) {
-      el.src = `data/${el.dataset.data}`;
-      if (budget) void precomputedBudget(el.dataset.data).then((text) => toggle.checked && (budget.textContent = text)).catch(() => {});
-    } else {
-      el.src = null;
-      if (budget) budget.textContent = budget.dataset.live ?? '';
-    }
+/** Precomputed: the figure shows its demo/data file and that file's budget; live: it trains (when it scrolls into view). */
+function applyModeTo(el: SuperpositionFigure): void {
+  const budget = el.closest('section')?.querySelector<HTMLElement>('.budget') ?? el.parentElement?.querySelector<HTMLElement>('.budget');
+  if (budget) budget.dataset.live ??= budget.textContent ?? '';
+  const file = el.dataset.data;
+  if (toggle.checked && file) {
+    el.src = `data/${file}`;
+    // Only if the figure still shows this file when the answer comes (the slider may have moved).
+    if (budget) void precomputedBudget(file).then((text) => toggle.checked && el.dataset.data === file && (budget.textContent = text)).catch(() => {});
+  } else {
+    el.src = null;
+    if (budget) budget.textContent = budget.dataset.live ?? '';
   }
+}
+
+/** Every figure of the page in the mode of the switch. */
+function applyMode(): void {
+  for (const el of main.querySelectorAll<SuperpositionFigure>('superposition-figure')) applyModeTo(el);
 }
 toggle.addEventListener('change', applyMode);
 applyMode();

@@ -191,6 +191,15 @@ test('gallery (precomputed): every figure draws without an error', async ({ page
   // Each section states the precomputed file's own budget, read from its spec.
   const budgets = page.locator('main section[id^=figure-] .budget');
   await expect.poll(async () => (await budgets.allTextContents()).filter((t) => /^Precomputed: \d\.\d × 10[⁰¹²³⁴⁵⁶⁷⁸⁹]+ training samples/.test(t)).length).toBe(count);
+  // The polygon explorer shows demo/data/polygon-k.json for the slider's k: k arrows at its point.
+  const explorer = page.locator('#polygon-explorer');
+  for (const k of [5, 7]) {
+    await explorer.locator('input[type=range]').fill(String(k));
+    await expect.poll(() => explorer.locator('superposition-figure').evaluate((e: any) => [e.src, e.state, e.currentScene ? 1 : 0].join(' '))).toBe(`data/polygon-${k}.json complete 1`);
+    const arrows = await explorer.locator('superposition-figure').evaluate((e: any) => e.shadowRoot.querySelectorAll('line.feature-arrow[data-point="0"]').length);
+    expect(arrows).toBe(k);
+    await expect(explorer.locator('.budget')).toContainText('Precomputed:');
+  }
   expect(errors).toEqual([]);
 });
 

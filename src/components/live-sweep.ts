@@ -15,7 +15,8 @@ import { resolveSpecGroups, type SweepSpec } from '../science/spec.js';
 import { selectSeeds } from '../science/seeds.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
 import { modelDefinition, parameterCount } from '../science/models/index.js';
-import { allocateAutoencoderResults, storeModelFromTheta } from '../engine/autoencoder-trainer.js';
+import { storeModelFromTheta } from '../engine/autoencoder-trainer.js';
+import { allocateModelResults } from '../science/model-results.js';
 
 /** One model group of a live sweep. */
 export interface LiveGroup {
@@ -269,7 +270,7 @@ export function metricOfRecord(records: Float32Array, at: number, n: number, met
 function resultsFromTheta(set: ModelSet, theta: Float32Array, loss: Float32Array): ModelResults {
   const count = loss.length;
   const P = parameterCount(modelDefinition(set.model), set.nFeatures, set.nHidden);
-  const r = allocateAutoencoderResults(set, count);
+  const r = allocateModelResults(set, count);
   for (let inst = 0; inst < count; inst++) storeModelFromTheta(set, r, inst, theta.subarray(inst * P, (inst + 1) * P));
   r.loss.set(loss);
   r.benefit.fill(NaN);

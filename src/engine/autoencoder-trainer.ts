@@ -10,7 +10,8 @@ import { dataDefinition } from '../science/data/index.js';
 import { geometry, neuronMetrics } from '../science/metrics.js';
 import { flopsPerSample, modelDefinition, parameterCount, tensorLayout } from '../science/models/index.js';
 import { modelStream } from '../science/prng.js';
-import { recordSteps, type ModelResults, type ModelSet, type NamedTensor, type TrainingHistory } from '../science/types.js';
+import { recordSteps, type ModelResults, type ModelSet, type TrainingHistory } from '../science/types.js';
+import { allocateModelResults } from '../science/model-results.js';
 import type { Engine } from './engine.js';
 import { AutoencoderKernel, chooseAutoencoderShape, invocationShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
 import { createBuffer, readBack, readBuffers } from './buffers.js';
@@ -261,37 +262,6 @@ export function instanceEvaluation(set: ModelSet, instance: number, squaredError
   return summariseEvaluation({ model: modelDefinition(set.model), data: dataDefinition(set.data ?? 'independent'), features, nFeatures: set.nFeatures }, squaredError, examples);
 }
 
-/** Results arrays for `count` instances of the set's model, with its named tensors and extra metrics. */
-export function allocateAutoencoderResults(set: ModelSet, count: number): ModelResults {
-  const model = modelDefinition(set.model);
-  const n = set.nFeatures;
-  const m = set.nHidden;
-  const perFeature = () => new Float32Array(count * n);
-  const params: Record<string, NamedTensor> = {};
-  for (const t of tensorLayout(model, n, m)) params[t.name] = { shape: [...t.shape], data: new Float32Array(count * t.size) };
-  const extra: Record<string, Float32Array> = {};
-  if (model.metrics.includes('per-neuron')) {
-    extra.neuronMaxShare = new Float32Array(count * m);
-    extra.neuronFeatureCount = new Float32Array(count * m);
-  }
-  if (!model.tied) for (const name of ['W2.featureNorm', 'W2.superposition', 'W2.dimensionality']) extra[name] = perFeature();
-  return {
-    count,
-    nFeatures: n,
-    nHidden: m,
-    W: params[model.tied ? 'W' : 'W1']!.data,
-    b: params.b?.data ?? perFeature(),
-    loss: new Float32Array(count),
-    featureNorm: perFeature(),
-    superposition: perFeature(),
-    dimensionality: perFeature(),
-    dimsPerFeature: new Float32Array(count),
-    benefit: perFeature(),
-    params,
-    extra,
-  };
-}
-
 /**
  * Fills instance `slot` of `results` (default: `instance`, the set's instance it trained) from its θ and summed squared errors: the named
  * tensors, loss and benefit, and the metrics (computed here in float64 from the weights: the
@@ -307,7 +277,7 @@ export function storeAutoencoderResult(set: ModelSet, results: ModelResults, ins
 }
 
 /**
- * Fills instance `instance` of `results` (as {@link allocateAutoencoderResults} lays them out)
+ * Fills instance `instance` of `results` (as {@link allocateModelResults} lays them out)
  * from its θ alone: the named tensors and every metric of the weights (the per-feature geometry of
  * W's, or W1's, columns; of W2's rows for untied models; the per-neuron metrics of a privileged
  * hidden layer), in float64. Loss and benefit need an evaluation and are left as they are.
@@ -419,7 +389,7 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
   const stream = options.onChunkResults;
   if (stream && set.record) throw new RangeError('trainAutoencoderSet: onChunkResults (streamed results) cannot record a training history (spec record); keep the results instead');
   // Streamed: one chunk's results at a time (count 0 here); kept: the whole set's.
-  const results = allocateAutoencoderResults(set, stream ? 0 : instances);
+  const results = allocateModelResults(set, stream ? 0 : instances);
   const diverged: number[] = [];
   let trainSeconds = 0;
   try {
@@ -451,7 +421,7 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
         ...(options.live ? { live: { intervalSeconds: options.live.intervalSeconds, evalBatchSize: Math.min(options.live.evalBatchSize, set.evalBatchSize), onLive: (step, theta, squaredError, stopped) => options.live!.onLive(chunk, step, theta, squaredError, stopped) } } : {}),
       });
       trainSeconds += out.trainSeconds;
-      const target = stream ? allocateAutoencoderResults(set, chunk.count) : results;
+      const target = stream ? allocateModelResults(set, chunk.count) : results;
       const at = stream ? 0 : chunk.start;
       for (let c = 0; c < chunk.count; c++) {
         storeAutoencoderResult(set, target, chunk.start + c, out.theta.subarray(c * P, (c + 1) * P), out.squaredError.subarray(c * set.nFeatures, (c + 1) * set.nFeatures), at + c);

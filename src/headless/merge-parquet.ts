@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { allocateAutoencoderResults } from '../engine/autoencoder-trainer.js';
+import { allocateModelResults } from '../science/model-results.js';
 import { cellsFromModelsParquet } from '../science/results-parquet.js';
 import type { ModelSet } from '../science/types.js';
 import { PARQUET_FILES, type ParquetGroup } from './parquet.js';
@@ -34,7 +34,7 @@ interface Row {
  *   of the sweep; when some model of the sweep is in no shard
  */
 export async function mergedParquetGroups(whole: readonly ModelSet[], dirs: readonly string[]): Promise<ParquetGroup[]> {
-  const groups = whole.map((set) => ({ set, results: allocateAutoencoderResults(set, set.points.length * set.seeds), kept: new Int32Array(set.points.length).fill(-1), filled: new Uint8Array(set.points.length * set.seeds) }));
+  const groups = whole.map((set) => ({ set, results: allocateModelResults(set, set.points.length * set.seeds), kept: new Int32Array(set.points.length).fill(-1), filled: new Uint8Array(set.points.length * set.seeds) }));
   const byModel = new Map(groups.map((g) => [g.set.model as string, { g, pos: new Map(g.set.points.map((p, k) => [p.index, k])) }]));
   for (const dir of dirs) {
     const path = join(dir, PARQUET_FILES.models);

@@ -11,9 +11,8 @@
  * a buffer of one point's seeds until its last seed arrives.
  */
 import { join } from 'node:path';
-import { allocateAutoencoderResults } from '../engine/autoencoder-trainer.js';
 import { findDiverged } from '../engine/diverged.js';
-import { allocateLike, copyInstance, sliceInstances } from '../science/model-results.js';
+import { allocateLike, allocateModelResults, copyInstance, sliceInstances } from '../science/model-results.js';
 import { selectSeeds } from '../science/seeds.js';
 import type { SweepSpec } from '../science/spec.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
@@ -58,7 +57,7 @@ export class StreamedRun {
    */
   static async open(dir: string, sets: readonly ModelSet[], options: ParquetWriterOptions & { spec?: SweepSpec } = {}): Promise<StreamedRun> {
     // The schema comes from the model kinds alone: every trainer's results have these tensors and metrics.
-    const layout = parquetLayout(sets.map((set) => ({ set, results: allocateAutoencoderResults(set, 0) })));
+    const layout = parquetLayout(sets.map((set) => ({ set, results: allocateModelResults(set, 0) })));
     const models = await ModelsParquetWriter.open(join(dir, PARQUET_FILES.models), layout, options);
     let points: PointsParquetWriter;
     try {
@@ -137,7 +136,7 @@ export class StreamedRun {
       return {
         ...trained[k]!,
         set: { ...st.set, seeds: 1 },
-        results: st.kept ?? allocateAutoencoderResults(st.set, st.set.points.length),
+        results: st.kept ?? allocateModelResults(st.set, st.set.points.length),
         kept: st.keptSeed.map((s) => (s >= 0 ? 0 : -1)),
         streamed,
       };

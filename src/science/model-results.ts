@@ -1,11 +1,13 @@
 /**
- * Moving instances between {@link ModelResults}: views of a range, copies of one instance, empty
- * results shaped like others. Streamed runs (src/headless/streamed-run.ts) use them to keep one
- * chunk and one model per grid point instead of every model. Browser-safe.
+ * Allocating {@link ModelResults} for a model kind, and moving instances between them: views of a
+ * range, copies of one instance, empty results shaped like others. Streamed runs
+ * (src/headless/streamed-run.ts) use them to keep one chunk and one model per grid point instead
+ * of every model. Browser-safe.
  *
  * Only sliceInstances carries a history; a streamed run never records one (TrainOptions.onChunkResults).
  */
-import type { ModelResults } from './types.js';
+import { modelDefinition, tensorLayout } from './models/index.js';
+import type { ModelResults, ModelSet, NamedTensor } from './types.js';
 
 /** The per-instance arrays every ModelResults has (params and extra come on top). */
 const BASE_ARRAYS = ['W', 'b', 'loss', 'featureNorm', 'superposition', 'dimensionality', 'dimsPerFeature', 'benefit'] as const;
@@ -78,4 +80,35 @@ export function copyInstance(from: ModelResults, i: number, to: ModelResults, j:
   for (const key of BASE_ARRAYS) copy(from[key], to[key], key);
   for (const [name, t] of Object.entries(to.params ?? {})) copy(from.params?.[name]?.data, t.data, `params.${name}`);
   for (const [name, a] of Object.entries(to.extra ?? {})) copy(from.extra?.[name], a, `extra.${name}`);
+}
+
+/** Results arrays for `count` instances of the set's model, with its named tensors and extra metrics. */
+export function allocateModelResults(set: ModelSet, count: number): ModelResults {
+  const model = modelDefinition(set.model);
+  const n = set.nFeatures;
+  const m = set.nHidden;
+  const perFeature = () => new Float32Array(count * n);
+  const params: Record<string, NamedTensor> = {};
+  for (const t of tensorLayout(model, n, m)) params[t.name] = { shape: [...t.shape], data: new Float32Array(count * t.size) };
+  const extra: Record<string, Float32Array> = {};
+  if (model.metrics.includes('per-neuron')) {
+    extra.neuronMaxShare = new Float32Array(count * m);
+    extra.neuronFeatureCount = new Float32Array(count * m);
+  }
+  if (!model.tied) for (const name of ['W2.featureNorm', 'W2.superposition', 'W2.dimensionality']) extra[name] = perFeature();
+  return {
+    count,
+    nFeatures: n,
+    nHidden: m,
+    W: params[model.tied ? 'W' : 'W1']!.data,
+    b: params.b?.data ?? perFeature(),
+    loss: new Float32Array(count),
+    featureNorm: perFeature(),
+    superposition: perFeature(),
+    dimensionality: perFeature(),
+    dimsPerFeature: new Float32Array(count),
+    benefit: perFeature(),
+    params,
+    extra,
+  };
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allocateAutoencoderResults } from '../../src/engine/autoencoder-trainer.js';
+import { allocateModelResults } from '../../src/science/model-results.js';
 import { findDiverged } from '../../src/engine/diverged.js';
 import { writeRunParquet } from '../../src/headless/parquet.js';
 import { StreamedRun } from '../../src/headless/streamed-run.js';
@@ -24,7 +24,7 @@ const sets = resolveSpecGroups(spec);
 
 /** Every float of every array from a small LCG, so seeds differ in loss; a few models diverge. */
 function trained(set: ModelSet, salt: number): ModelResults {
-  const r = allocateAutoencoderResults(set, set.points.length * set.seeds);
+  const r = allocateModelResults(set, set.points.length * set.seeds);
   let state = 12345 + salt;
   const next = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
   const fill = (a: Float32Array) => a.forEach((_, k) => (a[k] = next()));
