@@ -22,7 +22,7 @@ describe('presets', () => {
       'phase-3-2': [576, 576 * 2500 * 512],
       'privileged-basis': [56, 56 * 4000 * 256],
       abs: [7, 7 * 1500 * 128],
-      'abs-small': [16, 16 * 4000 * 256],
+      'abs-small': [16, 16 * 16000 * 512],
       correlated: [24, 24 * 3000 * 256],
       anticorrelated: [24, 24 * 3000 * 256],
       'non-uniform': [96, 96 * 5000 * 512],
