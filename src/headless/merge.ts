@@ -303,9 +303,13 @@ function coverage(shards: readonly Shard[], count: number): { missing: number[];
   return { missing, duplicates };
 }
 
-/** Models of a cell that diverged (loss or any parameter NaN/Inf, written as null), as `findDiverged` counts them. */
+/**
+ * Models of a cell that diverged (loss or any parameter NaN/Inf: null in results.json, NaN or
+ * ±Infinity when the cell was read from models.parquet), as `findDiverged` counts them.
+ */
 function cellDiverged(c: CellJson): boolean {
-  return c.loss === null || Object.values(c.params).some((t) => t.data.some((v) => v === null));
+  const bad = (v: number | null) => v === null || !Number.isFinite(v);
+  return bad(c.loss) || Object.values(c.params).some((t) => t.data.some(bad));
 }
 
 /**

@@ -177,6 +177,21 @@ describe('mergeShardResults equals the unsharded run', () => {
     });
   }
 
+  it('counts a diverged model whose cell came from models.parquet (NaN, not null)', () => {
+    const run = wholeRun(phase, gpu);
+    const inputs = shardInputs(phase, run, 2).map((input) => {
+      const results = structuredClone(input.results) as { cells: { loss: number | null; params: Record<string, { data: (number | null)[] }> }[] };
+      // What withParquetCells hands the merge: float32 values, NaN where results.json writes null.
+      for (const c of results.cells) {
+        if (c.loss === null) c.loss = NaN;
+        for (const t of Object.values(c.params)) t.data = t.data.map((v) => (v === null ? NaN : v));
+      }
+      return { ...input, results };
+    });
+    const merged = mergeShardResults(inputs, { createdAt: META.createdAt! });
+    expect(merged.json().diverged).toBe(1);
+  });
+
   it('recomputes the whole-sweep aggregates (the fixtures exercise them)', () => {
     const run = wholeRun(phase, gpu);
     const unsharded = buildResultsJson(phase, run, META);
