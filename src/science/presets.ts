@@ -142,7 +142,9 @@ export const presets: Readonly<Record<string, Preset>> = {
       'Section "Superposition as a phase change", the n = 3, m = 2 diagram: features 0 and 1 have importance 1, ' +
       'feature 2 (the extra feature) relative importance r (y, 0.1..10, log); all density p (x, 0.01..1, log). ' +
       'Each cell is the extra feature\'s regime; compare with the exact 3 → 2 theory (--metric regime, the theory ' +
-      'overlay in the element). 12 × 12 points × 4 seeds × 2500 steps × batch 512 = 7.4e8 samples.',
+      'overlay in the element). 12 × 12 points × 4 seeds × 2500 steps × batch 512 = 7.4e8 samples. The seeds are ' +
+      'judged on 131 072 evaluation examples: at sparse p the pairings differ by O(p²) in loss, which 8192 examples ' +
+      'cannot resolve (79 % of cells agreed with the theory then, 87 % now).',
     spec: {
       name: 'phase-3-2',
       model: 'relu',
@@ -151,6 +153,7 @@ export const presets: Readonly<Record<string, Preset>> = {
       x: { param: 'featureProbability', label: 'p = 1 − S', min: 0.01, max: 1, count: 12, scale: 'log' },
       y: { param: 'importance', mode: 'last', label: 'relative importance r', min: 0.1, max: 10, count: 12, scale: 'log' },
       seeds: 4,
+      evalBatchSize: 131_072,
       training: { steps: 2500, batchSize: 512 },
     },
   },
