@@ -51,23 +51,8 @@ export function evaluationParts(count: number, flopsPerModel: number, budget = E
   return parts.length > 0 ? parts : [{ start: 0, count: 0 }];
 }
 
-/** Allocates zeroed results for `count` instances of an n → m model. */
-export function allocateResults(count: number, nFeatures: number, nHidden: number): ModelResults {
-  const perFeature = () => new Float32Array(count * nFeatures);
-  return {
-    count,
-    nFeatures,
-    nHidden,
-    W: new Float32Array(count * nHidden * nFeatures),
-    b: perFeature(),
-    loss: new Float32Array(count),
-    featureNorm: perFeature(),
-    superposition: perFeature(),
-    dimensionality: perFeature(),
-    dimsPerFeature: new Float32Array(count),
-    benefit: perFeature(),
-  };
-}
+import { allocateResults } from '../science/model-results.js';
+export { allocateResults };
 
 /**
  * Per-instance inputs of a chunk: keys (the stream's two u32 words per instance, shaders' vec2u), (p_i, I_i) pairs (instance-major, 2n

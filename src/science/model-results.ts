@@ -96,19 +96,16 @@ export function allocateModelResults(set: ModelSet, count: number): ModelResults
     extra.neuronFeatureCount = new Float32Array(count * m);
   }
   if (!model.tied) for (const name of ['W2.featureNorm', 'W2.superposition', 'W2.dimensionality']) extra[name] = perFeature();
-  return {
-    count,
-    nFeatures: n,
-    nHidden: m,
-    W: params[model.tied ? 'W' : 'W1']!.data,
-    b: params.b?.data ?? perFeature(),
-    loss: new Float32Array(count),
-    featureNorm: perFeature(),
-    superposition: perFeature(),
-    dimensionality: perFeature(),
-    dimsPerFeature: new Float32Array(count),
-    benefit: perFeature(),
-    params,
-    extra,
-  };
+  return { count, nFeatures: n, nHidden: m, W: params[model.tied ? 'W' : 'W1']!.data, b: params.b?.data ?? perFeature(), ...metricArrays(count, n), params, extra };
+}
+
+/** Zeroed loss, per-feature geometry, m/‖W‖_F² and benefit arrays of `count` instances with n features. */
+function metricArrays(count: number, n: number): Pick<ModelResults, 'loss' | 'featureNorm' | 'superposition' | 'dimensionality' | 'dimsPerFeature' | 'benefit'> {
+  const perFeature = () => new Float32Array(count * n);
+  return { loss: new Float32Array(count), featureNorm: perFeature(), superposition: perFeature(), dimensionality: perFeature(), dimsPerFeature: new Float32Array(count), benefit: perFeature() };
+}
+
+/** Zeroed results for `count` instances of an n → m model with W and b only (the relu/linear kernels' results). */
+export function allocateResults(count: number, nFeatures: number, nHidden: number): ModelResults {
+  return { count, nFeatures, nHidden, W: new Float32Array(count * nHidden * nFeatures), b: new Float32Array(count * nFeatures), ...metricArrays(count, nFeatures) };
 }
