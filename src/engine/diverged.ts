@@ -21,6 +21,17 @@ export function findDiverged(results: ModelResults): number[] {
 }
 
 /**
+ * Sets the loss of every diverged instance (findDiverged) to NaN, as a finished outcome holds it:
+ * the evaluation of NaN weights can come out finite behind the ReLU, and seed selection must skip
+ * them. @returns the diverged instances, indices into `results`
+ */
+export function markDiverged(results: ModelResults): number[] {
+  const diverged = findDiverged(results);
+  for (const c of diverged) results.loss[c] = NaN;
+  return diverged;
+}
+
+/**
  * The kept seed of every point as the finished outcome will keep it: diverged models first get a
  * NaN loss (their evaluation can come out finite behind the ReLU), then the lowest loss wins.
  * Kept-seed recording retrains exactly these. [point] → seed index, or −1 when every seed diverged.
@@ -37,9 +48,6 @@ export function keptSeeds(set: ModelSet, results: ModelResults): Int32Array {
  * instance indices are appended to `diverged`.
  */
 export async function streamChunk(onChunkResults: NonNullable<TrainOptions['onChunkResults']>, chunk: { index: number; start: number; count: number }, results: ModelResults, diverged: number[]): Promise<void> {
-  for (const c of findDiverged(results)) {
-    results.loss[c] = NaN;
-    diverged.push(chunk.start + c);
-  }
+  for (const c of markDiverged(results)) diverged.push(chunk.start + c);
   await onChunkResults({ index: chunk.index, start: chunk.start, count: chunk.count }, results);
 }

@@ -15,7 +15,8 @@ import { metricOffsets, metricStride } from './layout.js';
 import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
 import { TrainKernel, type TrainBuffers } from './train-kernel.js';
 import { instanceEvaluation, trainAutoencoderSet } from './autoencoder-trainer.js';
-import { findDiverged, streamChunk } from './diverged.js';
+import { markDiverged, streamChunk } from './diverged.js';
+import { allocateResults } from '../science/model-results.js';
 import { createBuffer, readBuffers } from './buffers.js';
 import { geometry } from '../science/metrics.js';
 import { metricFromFields } from '../science/metric-registry.js';
@@ -50,9 +51,6 @@ export function evaluationParts(count: number, flopsPerModel: number, budget = E
   for (let start = 0; start < count; start += per) parts.push({ start, count: Math.min(per, count - start) });
   return parts.length > 0 ? parts : [{ start: 0, count: 0 }];
 }
-
-import { allocateResults } from '../science/model-results.js';
-export { allocateResults };
 
 /**
  * Per-instance inputs of a chunk: keys (the stream's two u32 words per instance, shaders' vec2u), (p_i, I_i) pairs (instance-major, 2n
@@ -431,6 +429,7 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
 }
 
 export { findDiverged } from './diverged.js';
+export { allocateResults };
 
 /**
  * Trains every instance of `set` (points × seeds) on the engine's device.
@@ -496,7 +495,6 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
   return finishOutcome(set, results, plan, `${plan.layout}: ${plan.workgroupSize} ${plan.layout === 'per-workgroup' ? 'invocations per model' : 'models per workgroup'}`, clock.trainSeconds, started, stream ? diverged : undefined);
 }
 
-
 /**
  * The outcome of a finished run. The evaluation of NaN weights can come out finite (WGSL's
  * max(0, NaN) may return 0, hiding the NaN behind the ReLU), so a diverged model's loss is set to
@@ -505,8 +503,7 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
 function finishOutcome(set: ModelSet, results: ModelResults, plan: SweepPlan, layoutDetail: string, trainSeconds: number, started: number, streamedDiverged?: number[]): TrainOutcome {
   const instances = set.points.length * set.seeds;
   const totalSeconds = now() - started;
-  const diverged = streamedDiverged ?? findDiverged(results);
-  if (!streamedDiverged) for (const c of diverged) results.loss[c] = NaN;
+  const diverged = streamedDiverged ?? markDiverged(results);
   return {
     results,
     layout: plan.layout,

@@ -23,7 +23,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { PARQUET_FILES, writeRunParquet } from './parquet.js';
 import { StreamedRun, type StreamedFiles } from './streamed-run.js';
 import { mergedParquetGroups } from './merge-parquet.js';
-import { findDiverged } from '../engine/diverged.js';
+import { markDiverged } from '../engine/diverged.js';
 import { withParquetCells } from '../science/results-parquet.js';
 import { checkpointDir, checkpointExists, CheckpointError, CheckpointWriter, loadCheckpoint, readFinishedChunks, type CheckpointManifest } from './checkpoint.js';
 import type { DeviceInfo, ResumeState } from '../engine/types.js';
@@ -164,7 +164,7 @@ async function trainAndDraw(
 async function feedFinished(streamed: StreamedRun, dir: string, manifest: CheckpointManifest): Promise<void> {
   for (const group of manifest.groups.keys()) {
     for await (const { start, count, results } of readFinishedChunks(dir, manifest, group)) {
-      for (const k of findDiverged(results)) results.loss[k] = NaN;
+      markDiverged(results);
       await streamed.add(group, start, count, results);
     }
   }
@@ -231,7 +231,8 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
   // Above --json-cells-max models, results.json leaves the models to models.parquet: then they are
   // streamed there chunk by chunk and only each point's kept seed is held (memory O(chunk + points)).
   const instances = sets.reduce((a, set) => a + set.points.length * set.seeds, 0);
-  const streamed = instances > (o.jsonCellsMax ?? DEFAULT_JSON_CELLS_MAX) && sets.every((set) => !set.record) ? await StreamedRun.open(o.out, sets, { spec }) : undefined;
+  const cellsInParquet = instances > (o.jsonCellsMax ?? DEFAULT_JSON_CELLS_MAX);
+  const streamed = cellsInParquet && sets.every((set) => !set.record) ? await StreamedRun.open(o.out, sets, { spec }) : undefined;
   let writer: CheckpointWriter | undefined;
   const onDevice = async (device: DeviceInfo): Promise<void> => {
     const identity = { specHash: specHash(spec), engineVersion: ENGINE_VERSION, backend: o.backend, adapter: adapterName(device) };
@@ -292,7 +293,7 @@ async function sweepOne(spec: SweepSpec, metric: MetricChoice, figureNames: read
   // results.json, written after, names them and may leave its per-model records to them.
   await mkdir(o.out, { recursive: true });
   const parquetPaths = streamedFiles ?? (await writeRunParquet(o.out, run, { spec }));
-  const cellsFile = instances > (o.jsonCellsMax ?? DEFAULT_JSON_CELLS_MAX) ? PARQUET_FILES.models : undefined;
+  const cellsFile = cellsInParquet ? PARQUET_FILES.models : undefined;
   const files: OutputFile[] = [
     { name: OUTPUT_FILES.json, data: resultsJsonChunks(spec, run, { metric, png: png !== null, parquet: { ...PARQUET_FILES }, ...(cellsFile ? { cellsFile } : {}) }) },
     { name: OUTPUT_FILES.csv, data: buildCellsCsv(spec, run) },

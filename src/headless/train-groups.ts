@@ -3,7 +3,8 @@
  * the loop both backends run (the Chromium page and `--backend node`). Browser-safe.
  */
 import type { Engine } from '../engine/engine.js';
-import { findDiverged, trainModelSet } from '../engine/trainer.js';
+import { trainModelSet } from '../engine/trainer.js';
+import { markDiverged } from '../engine/diverged.js';
 import { copyInstances } from '../engine/resume.js';
 import type { KernelLayout, ResumeState, TrainOptions, TrainProgress } from '../engine/types.js';
 import { selectSeeds } from '../science/seeds.js';
@@ -70,7 +71,7 @@ export function restoreFinished(groups: GroupResult[], resume: readonly (ResumeS
     const r = resume[k];
     if (!r || r.finished.length === 0) return;
     for (const c of r.finished) copyInstances(r.results, g.results, c.start, c.count);
-    for (const inst of findDiverged(g.results)) g.results.loss[inst] = NaN;
+    markDiverged(g.results);
     g.kept = selectSeeds(g.set, g.results.loss);
   });
 }
