@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireDevice } from '../../src/engine/device.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { trainModelSet } from '../../src/engine/trainer.js';
-import type { TrainSnapshot } from '../../src/engine/types.js';
+import type { SnapshotSelection, TrainSnapshot } from '../../src/engine/types.js';
+import type { ModelSet } from '../../src/science/types.js';
 import { evaluateReference, referenceInstance, trainReference } from '../../src/science/reference.js';
 import { geometry } from '../../src/science/metrics.js';
 import { classifyFeature, DEFAULT_REGIME_THRESHOLDS } from '../../src/science/regimes.js';
@@ -17,6 +18,30 @@ beforeAll(async () => {
 afterAll(() => engine?.destroy());
 
 const thresholds = DEFAULT_REGIME_THRESHOLDS;
+
+/**
+ * Trains `set` with a snapshot after every 10-step submit and cancels it once a snapshot at step
+ * 20 or later arrives; checks that the run rejects with a cancel, and returns every snapshot seen.
+ */
+async function snapshotsOfRunCancelledAtStep20(set: ModelSet, selection: SnapshotSelection, weights = false): Promise<TrainSnapshot[]> {
+  const controller = new AbortController();
+  const seen: TrainSnapshot[] = [];
+  const run = trainModelSet(engine, set, {
+    stepsPerDispatch: 10,
+    signal: controller.signal,
+    snapshot: {
+      select: () => selection,
+      intervalSeconds: 0,
+      weights,
+      onSnapshot: (s) => {
+        seen.push(s);
+        if (s.step >= 20 && !s.stopped) controller.abort();
+      },
+    },
+  });
+  await expect(run).rejects.toThrow(/cancel/i);
+  return seen;
+}
 
 describe('live snapshots', () => {
   it('mid-training snapshots gather the norm of the weights trained so far (CPU reference, 1e-3) and the small-batch loss', async () => {
@@ -143,21 +168,7 @@ describe('live snapshots', () => {
       for (let i = 0; i < n; i++) expect(last.metrics![c * S + 2 + n + i]).toBe(outcome.results.superposition[c * n + i]);
     }
 
-    const controller = new AbortController();
-    const seen: TrainSnapshot[] = [];
-    const run = trainModelSet(engine, set, {
-      stepsPerDispatch: 10,
-      signal: controller.signal,
-      snapshot: {
-        select: () => ({ metric: 'regime', feature: 1, thresholds }),
-        intervalSeconds: 0,
-        onSnapshot: (s) => {
-          seen.push(s);
-          if (s.step === 20) controller.abort();
-        },
-      },
-    });
-    await expect(run).rejects.toThrow(/cancel/i);
+    const seen = await snapshotsOfRunCancelledAtStep20(set, { metric: 'regime', feature: 1, thresholds });
     const stopped = seen.at(-1)!;
     expect([stopped.stopped, stopped.final, stopped.step]).toEqual([true, false, 20]);
     expect(seen.filter((s) => s.metrics === undefined).every((s) => !s.stopped && !s.final)).toBe(true);
@@ -202,22 +213,7 @@ describe('stopped snapshot on the generic drivers', () => {
     const set = { ...smallSet({ points: 2, seeds: 2, n: 5, m: 2, training: { steps: 60 } }), model: 'hidden-relu' as const };
     const n = set.nFeatures;
     const S = 2 + 4 * n;
-    const controller = new AbortController();
-    const seen: TrainSnapshot[] = [];
-    const run = trainModelSet(engine, set, {
-      stepsPerDispatch: 10,
-      signal: controller.signal,
-      snapshot: {
-        select: () => ({ metric: 'norm', feature: 0, thresholds }),
-        intervalSeconds: 0,
-        weights: true,
-        onSnapshot: (s) => {
-          seen.push(s);
-          if (s.step >= 20 && !s.stopped) controller.abort();
-        },
-      },
-    });
-    await expect(run).rejects.toThrow(/cancel/i);
+    const seen = await snapshotsOfRunCancelledAtStep20(set, { metric: 'norm', feature: 0, thresholds }, true);
     const stopped = seen.at(-1)!;
     expect([stopped.stopped, stopped.final]).toEqual([true, false]);
     expect(seen.filter((s) => s.stopped)).toHaveLength(1);
