@@ -125,13 +125,14 @@ main.append(...GALLERY.map(section), explorer());
 
 /**
  * What a precomputed file's budget was, from the file itself: samples (its spec's points × seeds ×
- * steps × batch), the training time and the device that wrote it.
+ * steps × batch), the run's wall-clock time and the device that wrote it. Wall-clock, not CPU time:
+ * several of these runs shared the machine, so demo/data/README.md gives each one's CPU time.
  */
 async function precomputedBudget(file: string): Promise<string> {
   const results = (await (await fetch(`data/${file}`)).json()) as { spec: SweepSpecInput; timings?: { totalSeconds?: number }; device?: { description?: string; vendor?: string } };
   const minutes = (results.timings?.totalSeconds ?? NaN) / 60;
   const device = results.device?.description || results.device?.vendor || 'an unnamed adapter';
-  return `Precomputed: ${fmt(samples({ spec: results.spec }))} training samples${Number.isFinite(minutes) ? `, ${minutes < 1 ? '<1' : Math.round(minutes)} min` : ''} on ${device} (see demo/data/README.md).`;
+  return `Precomputed: ${fmt(samples({ spec: results.spec }))} training samples${Number.isFinite(minutes) ? `, ${minutes < 1 ? '<1' : Math.round(minutes)} min wall-clock` : ''} on ${device} (see demo/data/README.md).`;
 }
 
 /** Precomputed: the figure shows its demo/data file and that file's budget; live: it trains (when it scrolls into view). */
