@@ -21,6 +21,7 @@ import { chromium, type Browser, type Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../src/headless/chromium-path.js';
 import { referenceInstance, trainReference } from '../src/science/reference.js';
+import { foreignLabel, foreignLoad, sampleCpu, BUSY_FOREIGN_SHARE, QUIET_FOREIGN_SHARE, type ForeignLoad, type LoadLabel } from './load.js';
 import {
   EVALUATE_ENTRY_POINTS,
   EVALUATION_LOSS_TOLERANCE,
@@ -176,20 +177,26 @@ export interface Row {
   unsupported?: boolean;
   /** One entry per round this row was measured in (samplesPerSecond above is their median). */
   repeats?: RepeatResult[];
-  /** The machine's load over this row's measurements: the worst label, the highest 1-minute load. */
-  load?: { label: LoadLabel; maxLoad1m: number; maxLoad1mPerCore: number };
+  /** The machine's load over this row's measurements: the worst label, the highest 1-minute load, the largest share of the machine others used. */
+  load?: { label: LoadLabel; maxLoad1m: number; maxLoad1mPerCore: number; maxForeignShare: number | null };
   details?: Record<string, unknown>;
 }
 
-/** quiet: 1-minute load < 0.3 per core before and after; busy: ≥ 1 per core (more runnable threads than cores); loaded otherwise. */
-type LoadLabel = 'quiet' | 'loaded' | 'busy';
+/**
+ * The label comes from the CPU time that other processes, the kernel and the hypervisor (steal) took
+ * during the measurement (bench/load.ts: quiet < 5 % of the machine, busy ≥ 25 %), not from the load
+ * average, which counts the bench's own work. Without /proc (not Linux) it falls back to the 1-minute
+ * load average: quiet < 0.3 per core before and after, busy ≥ 1 per core.
+ */
 const QUIET_LOAD_PER_CORE = 0.3;
 const BUSY_LOAD_PER_CORE = 1;
 
-/** os.loadavg() around one measurement, and its label. */
+/** The load around one measurement: os.loadavg() before and after, the CPU others used during it, and its label. */
 interface LoadRecord {
   before: number[];
   after: number[];
+  /** CPU time outside the bench's process tree during the measurement; null without /proc. */
+  foreign: ForeignLoad | null;
   label: LoadLabel;
 }
 
@@ -207,10 +214,11 @@ interface RepeatResult {
   details?: Record<string, unknown>;
 }
 
-function loadRecord(before: number[], after: number[], cores: number): LoadRecord {
+function loadRecord(before: number[], after: number[], cores: number, foreign: ForeignLoad | null): LoadRecord {
+  if (foreign) return { before, after, foreign, label: foreignLabel(foreign) };
   const perCore = Math.max(before[0]!, after[0]!) / cores;
   const label: LoadLabel = perCore < QUIET_LOAD_PER_CORE ? 'quiet' : perCore < BUSY_LOAD_PER_CORE ? 'loaded' : 'busy';
-  return { before, after, label };
+  return { before, after, foreign: null, label };
 }
 
 const LOAD_ORDER: LoadLabel[] = ['quiet', 'loaded', 'busy'];
@@ -827,6 +835,11 @@ function fmtRate(v: number | null | undefined): string {
   return v.toFixed(0);
 }
 
+/** A share of the machine (0–1) as a percentage. */
+function fmtShare(v: number): string {
+  return `${(v * 100).toFixed(1)} %`;
+}
+
 function fmtRatio(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return '—';
   return v >= 10 ? `${v.toFixed(1)}x` : `${v.toFixed(2)}x`;
@@ -889,6 +902,7 @@ function aggregate(list: Workload[], measured: Measured[]): Row[] {
       label: repeats.map((r) => r.load.label).reduce(worseLoad),
       maxLoad1m: Math.max(...repeats.flatMap((r) => [r.load.before[0]!, r.load.after[0]!])),
       maxLoad1mPerCore: Math.max(...repeats.flatMap((r) => [r.load.before[0]!, r.load.after[0]!])) / os.cpus().length,
+      maxForeignShare: repeats.every((r) => r.load.foreign) ? Math.max(...repeats.map((r) => r.load.foreign!.foreignShare)) : null,
     };
     const good = entries.filter((e) => e.row.ok && e.row.samplesPerSecond !== null);
     const first = entries[0]!.row;
@@ -938,7 +952,7 @@ function rowNote(r: Row): string {
 }
 
 function table(rows: Row[]): string {
-  const header = ['workload', 'backend / implementation', 'layout', 'samples/s', 'vs torch hand-written', 'vs CPU reference', 'rounds', 'steps', 'timed s', 'load (1-min)', 'note'];
+  const header = ['workload', 'backend / implementation', 'layout', 'samples/s', 'vs torch hand-written', 'vs CPU reference', 'rounds', 'steps', 'timed s', 'load: others / 1-min', 'note'];
   const body = rows.map((r) => [
     `${r.workload}: ${r.workloadLabel}`,
     r.backend === 'torch' ? r.implementation : BACKEND_NAMES[r.backend],
@@ -949,7 +963,7 @@ function table(rows: Row[]): string {
     r.repeats ? `${r.repeats.filter((x) => x.ok).length}/${r.repeats.length}` : '',
     r.steps === null ? '' : r.backend === 'reference' ? `${String(r.details?.models)} x ${r.steps}` : String(r.steps),
     r.seconds !== null ? r.seconds.toFixed(2) : '',
-    r.load ? `${r.load.label} ${r.load.maxLoad1m.toFixed(2)}` : '',
+    r.load ? `${r.load.label} ${r.load.maxForeignShare === null ? '—' : fmtShare(r.load.maxForeignShare)} / ${r.load.maxLoad1m.toFixed(2)}` : '',
     rowNote(r),
   ]);
   return formatTable(header, body, [3, 4, 5, 6, 7, 8]);
@@ -1067,7 +1081,15 @@ export async function main(argv: string[]): Promise<number> {
   const loadStart = os.loadavg();
   const meta: Record<string, unknown> = {};
   log(`${config.quick ? 'quick run' : 'full run'}; stages: ${config.only.join(', ')}; workloads: ${list.map((w) => w.id).join(', ')}; ${config.repeats} round(s); ${cores} cores, load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
-  if (loadStart[0]! > cores * 0.5) log(`warning: the machine is busy (1-min load ${loadStart[0]!.toFixed(2)} on ${cores} cores): throughput numbers will be noisy`);
+  // What others take from the machine before anything starts: a run on a loaded machine says so up front.
+  const idleBefore = sampleCpu();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const idleAfter = sampleCpu();
+  const foreignStart = idleBefore && idleAfter ? foreignLoad(idleBefore, idleAfter, cores) : null;
+  if (foreignStart) log(`before the run, other processes used ${fmtShare(foreignStart.foreignShare)} of the machine over 3 s (${foreignLabel(foreignStart)})`);
+  if (foreignStart ? foreignLabel(foreignStart) !== 'quiet' : loadStart[0]! > cores * 0.5) {
+    log(`warning: the machine is not quiet (${foreignStart ? `others used ${fmtShare(foreignStart.foreignShare)}` : `1-min load ${loadStart[0]!.toFixed(2)} on ${cores} cores`}): throughput numbers will be noisy`);
+  }
 
   const liveRows: LiveViewRow[] = [];
   const evalRows: EvaluationRow[] = [];
@@ -1076,6 +1098,7 @@ export async function main(argv: string[]): Promise<number> {
   /** Times one measurement and records the load around it. */
   const measure = async (stage: Stage, w: Workload, repeat: number, run: () => Promise<Row[]>): Promise<Row[]> => {
     const before = os.loadavg();
+    const cpuBefore = sampleCpu();
     const s0 = now();
     let rows: Row[];
     try {
@@ -1084,15 +1107,16 @@ export async function main(argv: string[]): Promise<number> {
       rows = [{ ...blankRow(w, stage, stage, null), error: errorText(e) }];
     }
     const after = os.loadavg();
+    const cpuAfter = sampleCpu();
     const seconds = now() - s0;
-    const load = loadRecord(before, after, cores);
+    const load = loadRecord(before, after, cores, cpuBefore && cpuAfter ? foreignLoad(cpuBefore, cpuAfter, cores) : null);
     measured.push({ stage, workload: w, repeat, rows, load, seconds });
     const st = (stageLoad[stage] ??= { before, after, seconds: 0, measurements: 0 });
     st.after = after;
     st.seconds += seconds;
     st.measurements++;
     for (const r of rows) {
-      log(`${stage} ${w.id} round ${repeat + 1} ${r.layout ?? r.implementation}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s` : r.unsupported ? r.error : `FAILED ${r.error}`} [load ${load.label}: ${before[0]!.toFixed(2)} → ${after[0]!.toFixed(2)}]`);
+      log(`${stage} ${w.id} round ${repeat + 1} ${r.layout ?? r.implementation}: ${r.ok ? `${fmtRate(r.samplesPerSecond)} samples/s` : r.unsupported ? r.error : `FAILED ${r.error}`} [load ${load.label}: others ${load.foreign ? fmtShare(load.foreign.foreignShare) : '—'}, 1-min ${before[0]!.toFixed(2)} → ${after[0]!.toFixed(2)}]`);
     }
     return rows;
   };
@@ -1150,6 +1174,7 @@ export async function main(argv: string[]): Promise<number> {
       platform: `${os.platform()} ${os.release()} ${os.arch()}`,
       node: process.version,
       loadAverageStart: loadStart,
+      foreignLoadStart: foreignStart,
       loadAverageEnd: os.loadavg(),
       chromium: meta.chromiumVersion ?? null,
       chromiumExecutable: meta.chromiumExecutable ?? null,
@@ -1161,7 +1186,7 @@ export async function main(argv: string[]): Promise<number> {
     stages: stageLoad,
     sampleDefinition: 'samples = models x steps x batch; samples/s uses training time only (WebGPU: submit to onSubmittedWorkDone of the training dispatches; warm-up run, pipeline creation, evaluation and read-back excluded)',
     roundsDefinition: `${config.repeats} round(s); in each, every workload is measured by ${INTERLEAVED.join(', ')} in turn (reversed on odd rounds); the PyTorch autograd variant, the live view and the evaluation kernel only in the first round, the CPU reference once after the rounds; a stage the engine refused a workload on in full in the first round is not asked again. samplesPerSecond = median over the rounds that succeeded; ratioVsTorchManual = median over rounds of (the round's samples/s / the PyTorch hand-written samples/s of the same workload in the same round); rows[].repeats has every round`,
-    loadDefinition: `load: os.loadavg() before and after every measurement (rows[].repeats[].load); label quiet when the 1-minute load is below ${QUIET_LOAD_PER_CORE} per core both times, busy when it reaches ${BUSY_LOAD_PER_CORE} per core (more runnable threads than cores), loaded otherwise; rows[].load is the worst over the row's rounds. The load average includes the bench's own work (a measurement that keeps every core busy raises it), so back-to-back measurements on a small machine rarely read quiet`,
+    loadDefinition: `load: around every measurement (rows[].repeats[].load), the CPU time that processes outside the bench's own process tree (Chromium, the PyTorch and Node children are inside it), the kernel and the hypervisor (steal) used, from /proc/stat and /proc/<pid>/stat (bench/load.ts), as a share of the machine (foreign.foreignShare); label quiet when others used less than ${QUIET_FOREIGN_SHARE * 100} %, busy from ${BUSY_FOREIGN_SHARE * 100} %, loaded between; os.loadavg() before and after is kept too (it counts the bench's own work, so it is not the label). Without /proc the label falls back to the 1-minute load average (quiet < ${QUIET_LOAD_PER_CORE} per core before and after, busy >= ${BUSY_LOAD_PER_CORE}). rows[].load is the worst label over the row's rounds, the largest foreign share and the highest 1-minute load`,
     loadLabels,
     rows,
     liveViewDefinition:
@@ -1189,7 +1214,7 @@ export async function main(argv: string[]): Promise<number> {
     `adapters: ${adapterLine('chromium', meta.chromiumAdapter)}; ${adapterLine('node', meta.nodeAdapter)}`,
     torchLine(meta.torch),
     `samples = models x steps x batch; samples/s: median over ${config.repeats} round(s); vs torch hand-written: median over rounds of the ratio to the same round's PyTorch hand-written row of the same workload; vs CPU reference: to the float64 JS reference, once per workload`,
-    `load (1-min): the worst label over the row's measurements (quiet < ${QUIET_LOAD_PER_CORE} per core, busy >= ${BUSY_LOAD_PER_CORE} per core; the bench's own work counts) and the highest 1-minute load average; measurements: ${LOAD_ORDER.map((l) => `${loadLabels[l]} ${l}`).join(', ')}`,
+    `load: the worst label over the row's measurements from the share of the machine that other processes, the kernel and steal took during them (quiet < ${QUIET_FOREIGN_SHARE * 100} %, busy >= ${BUSY_FOREIGN_SHARE * 100} %; the bench's own processes do not count), then the largest such share / the highest 1-minute load average (which does count the bench); measurements: ${LOAD_ORDER.map((l) => `${loadLabels[l]} ${l}`).join(', ')}`,
     '',
     table(rows),
     '',
