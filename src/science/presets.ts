@@ -291,7 +291,9 @@ export const presets: Readonly<Record<string, Preset>> = {
       // p = 1/k for k = 1 … 20: 1/(1 − S) from 1 to 20.
       x: { param: 'featureProbability', label: 'p = 1 − S', values: Array.from({ length: 20 }, (_, k) => 1 / (k + 1)), scale: 'log' },
       seeds: 1,
-      training: { steps: 2000, batchSize: 256, learningRate: 3e-3 },
+      // Measured on its sparse points: 1200 cosine steps at lr 1e-2 end at a lower loss than 2000
+      // constant steps at 3e-3, and as low as 2000 cosine steps (docs/science.md).
+      training: { steps: 1200, batchSize: 256, learningRate: 1e-2, schedule: 'cosine' },
       evalBatchSize: 2048,
     },
   },

@@ -26,7 +26,7 @@ describe('presets', () => {
       correlated: [24, 24 * 3000 * 256],
       anticorrelated: [24, 24 * 3000 * 256],
       'non-uniform': [96, 96 * 5000 * 512],
-      'feature-dimensionality': [20, 20 * 2000 * 256],
+      'feature-dimensionality': [20, 20 * 1200 * 256],
       dynamics: [4, 4 * 10000 * 256],
       polygons: [6 * 32, 6 * 32 * 5000 * 512],
       // 5 points × 2 models, 4 × 2 (1 seed, 20 000 × 256), then 2 × 2 × 4 seeds at 5000 × 512.
