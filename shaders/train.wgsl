@@ -55,39 +55,76 @@ struct Scratch {
   x: array<f32, MAX_N>,
   d: array<f32, MAX_N>,
   h: array<f32, MAX_M>,
+  wd: array<f32, MAX_M>,
 }
 
+// Sparse data: at S = 0.99 most x_i are 0, most examples have no active feature at all (h = 0),
+// and the ReLU passes few outputs (d_i = 0). Every loop below skips the terms that are exactly 0
+// (x_i, d_i, or all of h), so the sums keep their order and the result is the same as summing
+// every term: adding w · 0 changes nothing. The branches are per model, so four models sharing a
+// SIMD group on a CPU adapter take a branch only when one of them needs it.
 fn accumulateExample(key: vec2u, step: u32, example: u32,
                      w: ptr<function, array<f32, MAX_P>>,
                      pi: ptr<function, array<vec2f, MAX_N>>,
                      g: ptr<function, array<f32, MAX_P>>,
                      scratch: ptr<function, Scratch>) {
+  var anyX = false;
   for (var i = 0u; i < N; i += 2u) {
     let r = draw4(key, step, example, i >> 1u);
-    (*scratch).x[i] = select(0.0, unit(r.y), unit(r.x) < (*pi)[i].x);
+    let x0 = select(0.0, unit(r.y), unit(r.x) < (*pi)[i].x);
+    (*scratch).x[i] = x0;
+    anyX = anyX || x0 != 0.0;
     if (i + 1u < N) {
-      (*scratch).x[i + 1u] = select(0.0, unit(r.w), unit(r.z) < (*pi)[i + 1u].x);
+      let x1 = select(0.0, unit(r.w), unit(r.z) < (*pi)[i + 1u].x);
+      (*scratch).x[i + 1u] = x1;
+      anyX = anyX || x1 != 0.0;
     }
   }
+  // h = W x over the active features (i ascending, as a dense sum would add them).
   for (var j = 0u; j < M; j++) {
-    var s = 0.0;
-    for (var i = 0u; i < N; i++) { s += (*w)[j * N + i] * (*scratch).x[i]; }
-    (*scratch).h[j] = s;
+    (*scratch).h[j] = 0.0;
+    (*scratch).wd[j] = 0.0;
+  }
+  if (anyX) {
+    for (var i = 0u; i < N; i++) {
+      let x = (*scratch).x[i];
+      if (x != 0.0) {
+        for (var j = 0u; j < M; j++) { (*scratch).h[j] += (*w)[j * N + i] * x; }
+      }
+    }
   }
   let scale = 2.0 / f32(BATCH);
+  var anyD = false;
   for (var i = 0u; i < N; i++) {
     var pre = (*w)[M * N + i];
-    for (var j = 0u; j < M; j++) { pre += (*w)[j * N + i] * (*scratch).h[j]; }
+    if (anyX) {
+      for (var j = 0u; j < M; j++) { pre += (*w)[j * N + i] * (*scratch).h[j]; }
+    }
     let out = select(max(pre, 0.0), pre, LINEAR);
     let passes = LINEAR || pre > 0.0;
-    (*scratch).d[i] = select(0.0, scale * (*pi)[i].y * (out - (*scratch).x[i]), passes);
-    (*g)[M * N + i] += (*scratch).d[i];
+    let d = select(0.0, scale * (*pi)[i].y * (out - (*scratch).x[i]), passes);
+    (*scratch).d[i] = d;
+    (*g)[M * N + i] += d;
+    anyD = anyD || d != 0.0;
   }
-  for (var j = 0u; j < M; j++) {
-    var wd = 0.0;
-    for (var i = 0u; i < N; i++) { wd += (*w)[j * N + i] * (*scratch).d[i]; }
+  // ∂W_ji += d_i h_j + x_i (W d)_j, only for features with d_i ≠ 0 or x_i ≠ 0.
+  if (anyD) {
     for (var i = 0u; i < N; i++) {
-      (*g)[j * N + i] += (*scratch).d[i] * (*scratch).h[j] + (*scratch).x[i] * wd;
+      let d = (*scratch).d[i];
+      if (d != 0.0) {
+        for (var j = 0u; j < M; j++) { (*scratch).wd[j] += (*w)[j * N + i] * d; }
+      }
+    }
+  }
+  if (anyD || anyX) {
+    for (var i = 0u; i < N; i++) {
+      let d = (*scratch).d[i];
+      let x = (*scratch).x[i];
+      if (d != 0.0 || x != 0.0) {
+        for (var j = 0u; j < M; j++) {
+          (*g)[j * N + i] += d * (*scratch).h[j] + x * (*scratch).wd[j];
+        }
+      }
     }
   }
 }
