@@ -23,6 +23,9 @@ import { detectPolytopes, POLYTOPES, type Polytope } from './geometry.js';
 import { encoderOf, fmtS, FigureError, perFeature, shownInstance, type FigureDefinition, type FigureInput } from './input.js';
 import type { Mark, Scene } from './scene.js';
 
+/** Font size of the per-point structure labels (px). */
+const LABEL_SIZE = 9;
+
 export const FD = { LEFT: 70, TOP: 64, PLOT_W: 600, TOP_H: 130, GAP: 56, BOTTOM_H: 340, LABEL_GAP: 50, LABEL_H: 150, RIGHT: 150, X_PAD: 1.12, D_MAX: 1.05, JITTER: 8, DOT_R: 2.5 } as const;
 
 /** The y of the bottom panel's top edge. */
@@ -102,6 +105,7 @@ export function drawFeatureDimensionality(input: FigureInput): Scene {
   const yTop = scaleLinear().domain([0, dimsScaleMax(dims)]).range([FD.TOP + FD.TOP_H, FD.TOP]).clamp(true);
   const b0 = bottomTop();
   const yD = scaleLinear().domain([0, FD.D_MAX]).range([b0 + FD.BOTTOM_H, b0]);
+  let longestLabel = 0;
   const marks: Mark[] = [
     ...titleMarks(
       'Feature dimensionality across sparsity',
@@ -158,9 +162,10 @@ export function drawFeatureDimensionality(input: FigureInput): Scene {
     }
     const c = structureCounts(found, n);
     const shown = c.byName.slice(0, 2).map(([name, k]) => countLabel(name, k));
+    longestLabel = Math.max(longestLabel, (shown.join(', ') || 'none represented').length);
     const all = [...c.byName.map(([name, k]) => countLabel(name, k)), `${c.dropped} not represented`];
     marks.push({
-      kind: 'text', x: cx, y: labelTop(), text: shown.join(', ') || 'none represented', anchor: 'end', baseline: 'middle', rotate: -90, size: 9, fill: INK, tag: 'structure-label',
+      kind: 'text', x: cx, y: labelTop(), text: shown.join(', ') || 'none represented', anchor: 'end', baseline: 'middle', rotate: -90, size: LABEL_SIZE, fill: INK, tag: 'structure-label',
       hover: `${where(q)}: ${all.join(', ')}`,
       data: { point: q.pos, model: g.set.model, ...Object.fromEntries(c.byName.filter(([name]) => POLYTOPES.some((p) => p.name === name)).map(([name, k]) => [name.replace(' ', '-'), k])), dropped: c.dropped },
     });
@@ -168,7 +173,10 @@ export function drawFeatureDimensionality(input: FigureInput): Scene {
   for (const [k, text] of ['most common', 'structures'].entries()) {
     marks.push({ kind: 'text', x: 12, y: labelTop() + 4 + 12 * k, text, baseline: 'hanging', size: 9, fill: MUTED, tag: 'structure-title' });
   }
-  return { figure: 'feature-dimensionality', width: right + FD.RIGHT, height: labelTop() + FD.LABEL_H + 10, title: 'Feature dimensionality across sparsity', marks };
+  // Room below the labels for the longest one (0.6 em a character is generous for sans-serif), so
+  // "14 digons, 4 × 2 features in 2 dimensions" is not cut off at the bottom edge.
+  const labelH = Math.max(FD.LABEL_H, Math.ceil(longestLabel * LABEL_SIZE * 0.6));
+  return { figure: 'feature-dimensionality', width: right + FD.RIGHT, height: labelTop() + labelH + 10, title: 'Feature dimensionality across sparsity', marks };
 }
 
 export const definition: FigureDefinition = {

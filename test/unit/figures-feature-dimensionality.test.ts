@@ -82,6 +82,18 @@ describe('feature-dimensionality figure', () => {
     expect(at(2).x).toBeCloseTo(xOf(10), 4);
   });
 
+  it('leaves room below the labels for the longest one', () => {
+    // At p = 0.1 a hexagon (no polytope of the paper: "6 features in 2 dimensions") and a digon.
+    const odd: Record<number, number[]> = { ...byP, 0.1: fromColumns([...[0, 60, 120, 180, 240, 300].map((a) => inPlane(a, 0)), e(2), e(2, -1)]) };
+    const long = definition.draw(handInput({ nFeatures: n, nHidden: m, x: { param: 'featureProbability', values: P, scale: 'log' } }, (_g, pos) => ({ params: { W: odd[P[pos]!]! } })));
+    const label = long.marks.find((mk): mk is TextMark => mk.kind === 'text' && mk.tag === 'structure-label' && mk.data?.point === 2)!;
+    expect(label.text).toBe('6 features in 2 dimensions, 1 digon');
+    // The label runs down from label.y; at 0.55 em a character (a typical sans-serif average) it needs this much room.
+    expect(long.height).toBeGreaterThanOrEqual(label.y + label.text.length * (label.size ?? 9) * 0.55);
+    // Short labels keep the fixed layout.
+    expect(scene.height).toBe(label.y + FD.LABEL_H + 10);
+  });
+
   it('draws dashed reference lines at each polytope\'s D, labelled with its fraction', () => {
     const refs = scene.marks.filter((mk): mk is LineMark => mk.kind === 'line' && mk.tag === 'd-reference');
     const want: [string, number][] = [['1', 1], ['3/4', 0.75], ['2/3', 2 / 3], ['1/2', 0.5], ['2/5', 0.4], ['3/8', 0.375]];
