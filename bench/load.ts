@@ -16,6 +16,11 @@
  * parent has reaped it (Chromium, the PyTorch child, the Node stage's child). Jiffies are USER_HZ
  * ticks in both files. Where /proc is missing (macOS, Windows) `sampleCpu` returns null and callers
  * fall back to the load average.
+ *
+ * Limits, all of which err towards "not quiet": a descendant that is orphaned (re-parented outside
+ * the tree) during a measurement takes its earlier time out of the tree, so the drop shows as
+ * foreign time; a child reaped between the reads of its parent and of itself is counted twice or
+ * not at all.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -62,11 +67,11 @@ export function parseProcStat(text: string): Pick<CpuSample, 'total' | 'busy' | 
 }
 
 /**
- * Parses /proc/<pid>/stat: the parent pid and the process' CPU jiffies (utime + stime + cutime +
- * cstime). The command name (field 2) may hold spaces and parentheses, so fields are counted from
+ * Parses /proc/<pid>/stat: the parent pid, the process' CPU jiffies (utime + stime + cutime +
+ * cstime) and its state letter (R, S, Z …). The command name (field 2) may hold spaces and parentheses, so fields are counted from
  * the last ')'. Returns null for text it cannot read (a process that vanished mid-read).
  */
-export function parsePidStat(text: string): { ppid: number; jiffies: number } | null {
+export function parsePidStat(text: string): { ppid: number; jiffies: number; state: string } | null {
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
   // After ')': state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime …
@@ -75,7 +80,7 @@ export function parsePidStat(text: string): { ppid: number; jiffies: number } | 
   const n = f.slice(11, 15).map(Number);
   const ppid = Number(f[1]);
   if (!Number.isInteger(ppid) || n.some((v) => !Number.isFinite(v))) return null;
-  return { ppid, jiffies: n[0]! + n[1]! + n[2]! + n[3]! };
+  return { ppid, jiffies: n[0]! + n[1]! + n[2]! + n[3]!, state: f[0]! };
 }
 
 /** Sum of `jiffies` over `root` and every process whose parent chain reaches it. */

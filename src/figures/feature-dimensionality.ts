@@ -174,7 +174,7 @@ export function drawFeatureDimensionality(input: FigureInput): Scene {
     marks.push({ kind: 'text', x: 12, y: labelTop() + 4 + 12 * k, text, baseline: 'hanging', size: 9, fill: MUTED, tag: 'structure-title' });
   }
   // Room below the labels for the longest one (0.6 em a character is generous for sans-serif), so
-  // "14 digons, 4 × 2 features in 2 dimensions" is not cut off at the bottom edge.
+  // "10 digons, 4 × 2 features in 2 dimensions" is not cut off at the bottom edge.
   const labelH = Math.max(FD.LABEL_H, Math.ceil(longestLabel * LABEL_SIZE * 0.6));
   return { figure: 'feature-dimensionality', width: right + FD.RIGHT, height: labelTop() + labelH + 10, title: 'Feature dimensionality across sparsity', marks };
 }

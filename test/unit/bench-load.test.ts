@@ -2,7 +2,7 @@
 // process tree. The parsers and the arithmetic on fixed text; on Linux, that CPU burnt by a child
 // counts as the bench's own and CPU burnt by a process outside the tree counts as foreign.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { foreignLabel, foreignLoad, parsePidStat, parseProcStat, sampleCpu, treeJiffies, type CpuSample } from '../../bench/load.js';
 
@@ -20,7 +20,7 @@ describe('bench load: parsers', () => {
   it('reads ppid and utime + stime + cutime + cstime after the last parenthesis of the command name', () => {
     // A command name with spaces and a ')' inside it, as Chromium's renderer threads have.
     const text = '4242 (Web Content) x) S 17 4242 4242 0 -1 4194560 100 0 0 0 11 22 33 44 20 0 1 0 5 6 7';
-    expect(parsePidStat(text)).toEqual({ ppid: 17, jiffies: 11 + 22 + 33 + 44 });
+    expect(parsePidStat(text)).toEqual({ ppid: 17, jiffies: 11 + 22 + 33 + 44, state: 'S' });
     expect(parsePidStat('garbage')).toBeNull();
   });
 
@@ -84,11 +84,21 @@ describe.runIf(existsSync('/proc/stat'))('bench load on Linux', () => {
     await new Promise<void>((resolve) => shell.on('exit', () => resolve()));
     const pid = Number(out.trim());
     expect(Number.isInteger(pid) && pid > 0).toBe(true);
-    // Wait for the burner to finish (polling: it is not our child, so there is no exit event).
-    while (existsSync(`/proc/${pid}`)) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Wait for the burner to finish (polling: it is not our child, so there is no exit event; a
+    // zombie that nobody reaps counts as finished).
+    const running = (): boolean => {
+      try {
+        return parsePidStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.state !== 'Z';
+      } catch {
+        return false;
+      }
+    };
+    while (running()) await new Promise((resolve) => setTimeout(resolve, 50));
     const after = sampleCpu()!;
     const load = foreignLoad(before, after, 1)!;
     // At least 50 of the burner's 60 jiffies are foreign (other processes on the machine only add).
     expect(load.foreignShare * (after.total - before.total)).toBeGreaterThanOrEqual(50);
+    // …and not the tree's own (this test process only polls meanwhile).
+    expect(after.own - before.own).toBeLessThan(30);
   }, 20_000);
 });
