@@ -39,6 +39,8 @@ export const FLAG_RANGES = {
   checkpointSeconds: [0, 86_400, 'seconds between checkpoints'],
   jsonCellsMax: [0, 1 << 22, 'models whose records results.json holds'],
   chunkModels: [1, 1 << 22, 'models trained at once'],
+  nFeatures: [2, 4096, 'n, input features; the engine trains up to 1024'],
+  nHidden: [1, 4096, 'm, hidden units; the engine trains up to 256'],
 } as const satisfies Record<string, readonly [number, number, string]>;
 
 /** Raw `sweep` options as commander delivers them (strings, not yet validated). */
@@ -65,6 +67,10 @@ export interface RawSweepOptions {
   shardCount?: string;
   jsonCellsMax?: string;
   chunkModels?: string;
+  nFeatures?: string;
+  nHidden?: string;
+  xMin?: string;
+  xMax?: string;
 }
 
 /** Validated `sweep` options. */
@@ -88,6 +94,12 @@ export interface SweepOptions {
   rows?: number;
   /** True when `cols`/`rows` came from --grid (applies to every numeric min/max/count axis present). */
   fromGrid: boolean;
+  /** n and m to train instead of the spec's (--n-features, --n-hidden). */
+  nFeatures?: number;
+  nHidden?: number;
+  /** The x axis' smallest and largest value (--x-min, --x-max); an axis of explicit values becomes min/max/count. */
+  xMin?: number;
+  xMax?: number;
   seed?: number;
   metric?: MetricChoice;
   quiet: boolean;
@@ -192,6 +204,10 @@ function buildProgram(record: (c: ParsedCommand) => void, out: { stdout: string;
     .option('--grid <n>', `values on every min/max/count axis (an n × n grid), integer ${FLAG_RANGES.grid[0]}..${FLAG_RANGES.grid[1]} (default: the spec's); not with --cols/--rows`)
     .option('--cols <n>', `values on the x axis (columns), integer ${FLAG_RANGES.cols[0]}..${FLAG_RANGES.cols[1]} (default: the spec's)`)
     .option('--rows <n>', `values on the y axis (rows), integer ${FLAG_RANGES.rows[0]}..${FLAG_RANGES.rows[1]} (default: the spec's)`)
+    .option('--n-features <n>', `n, the number of input features, integer ${FLAG_RANGES.nFeatures[0]}..${FLAG_RANGES.nFeatures[1]} (the engine trains up to 1024; default: the spec's); per-feature arrays in the spec must match it`)
+    .option('--n-hidden <m>', `m, the hidden width, integer ${FLAG_RANGES.nHidden[0]}..${FLAG_RANGES.nHidden[1]} (m < n except for abs; the engine trains up to 256; default: the spec's)`)
+    .option('--x-min <v>', "smallest value of the x axis, in its units (p in (0, 1], or r > 0); an axis of explicit values becomes min/max/count on its own scale, with the count of --cols or of its values")
+    .option('--x-max <v>', 'largest value of the x axis (as --x-min)')
     .option('--seed <n>', `base seed of the counter-based PRNG, integer 0..${FLAG_RANGES.seed[1]} (u32; default: the spec's, else 0)`)
     .option('--metric <name>', `metric drawn in phase-diagram.png: ${(['feature', 'model', 'neuron'] as const).map((per) => `${METRIC_NAMES.filter((m) => METRICS[m].per === per).join(', ')} (per ${per}${per === 'model' ? '' : `; NAME:${per === 'feature' ? 'i' : 'j'} picks ${per} ${per === 'feature' ? 'i' : 'j'}`}${per === 'neuron' ? '; models with a privileged hidden layer' : ''})`).join('; ')} (default: regime of the last feature for two numeric axes, else norm of every feature)`)
     .option('--quiet', 'no progress bar or summary on stderr (default: shown); warnings and the written paths still print')
@@ -339,8 +355,43 @@ export function validateSweepOptions(raw: RawSweepOptions): SweepOptions {
   set('checkpointSeconds', int('--checkpoint-seconds', raw.checkpointSeconds, FLAG_RANGES.checkpointSeconds));
   set('jsonCellsMax', int('--json-cells-max', raw.jsonCellsMax, FLAG_RANGES.jsonCellsMax));
   set('chunkModels', int('--chunk-models', raw.chunkModels, FLAG_RANGES.chunkModels));
+  set('nFeatures', int('--n-features', raw.nFeatures, FLAG_RANGES.nFeatures));
+  set('nHidden', int('--n-hidden', raw.nHidden, FLAG_RANGES.nHidden));
+  set('xMin', parseAxisValue('--x-min', raw.xMin));
+  set('xMax', parseAxisValue('--x-max', raw.xMax));
   set('metric', metric);
   return o;
+}
+
+/** Parses --x-min / --x-max: a finite number > 0 (the spec checks the axis' own range). @throws CliError naming the flag and value. */
+function parseAxisValue(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(v) || v <= 0) throw new CliError(`${flag}: ${JSON.stringify(text)} is not allowed; allowed: a number > 0 (p in (0, 1] for a featureProbability axis)`);
+  return v;
+}
+
+/**
+ * Sets the x axis' smallest and/or largest value. An axis of explicit values becomes a min/max/count
+ * axis on its scale (the side not given is the values' own smallest or largest, the count theirs
+ * unless --cols gives one), so a preset's list can be widened: `--x-min 0.01` on
+ * feature-dimensionality takes 1/(1 − S) from 1 to 100.
+ * @throws CliError when there is no x axis or it sweeps the model kind
+ */
+function overrideRange(spec: Record<string, unknown>, min: number | undefined, max: number | undefined): void {
+  const flag = min !== undefined ? '--x-min' : '--x-max';
+  const axis = spec.x as Record<string, unknown> | undefined;
+  if (!axis || typeof axis !== 'object') throw new CliError(`${flag}: the spec has no x axis`);
+  if (axis.param === 'model') throw new CliError(`${flag}: spec.x sweeps model kinds, which have no range`);
+  if (Array.isArray(axis.values)) {
+    const values = axis.values as number[];
+    axis.min = Math.min(...values);
+    axis.max = Math.max(...values);
+    axis.count = values.length;
+    delete axis.values;
+  }
+  if (min !== undefined) axis.min = min;
+  if (max !== undefined) axis.max = max;
 }
 
 /** Reads a text file for --config. @throws CliError naming the file when it cannot be read. */
@@ -371,7 +422,8 @@ function overrideCount(spec: Record<string, unknown>, key: 'x' | 'y', count: num
 
 /**
  * The validated spec a sweep will train: the preset or config, with the flags applied
- * (--steps → training.steps, --batch-size → training.batchSize, --seeds, --seed, --grid/--cols/--rows
+ * (--steps → training.steps, --batch-size → training.batchSize, --seeds, --seed, --n-features,
+ * --n-hidden, --x-min/--x-max → x.min/x.max, --grid/--cols/--rows
  * → x.count / y.count), then checked by parseSpec and resolveSpecGroups (engine limits), and the
  * metric checked against nFeatures.
  * @throws CliError for an unknown preset, an unreadable/invalid config file, a bad override, or any
@@ -426,6 +478,10 @@ function finishSpec(preset: SweepSpecInput | undefined, o: SweepOptions): { spec
     s.training = training;
     if (o.seeds !== undefined) s.seeds = o.seeds;
     if (o.seed !== undefined) s.seed = o.seed;
+    if (o.nFeatures !== undefined) s.nFeatures = o.nFeatures;
+    if (o.nHidden !== undefined) s.nHidden = o.nHidden;
+    // Before the counts: --cols then resizes the axis --x-min/--x-max turned into min/max/count.
+    if (o.xMin !== undefined || o.xMax !== undefined) overrideRange(s, o.xMin, o.xMax);
     if (o.fromGrid) {
       const hasResizable = (['x', 'y'] as const).some((k) => {
         const a = s[k] as Record<string, unknown> | undefined;

@@ -282,7 +282,8 @@ export const presets: Readonly<Record<string, Preset>> = {
       'batch 256 at lr 1e-2 with a cosine decay = 6.1e6 samples on the workgroup layout (measured: 13 minutes, 24 ' +
       'CPU-minutes with --backend node on a 2-core machine; m/‖W‖_F² = 1.01 dense and 0.49 at 1/(1 − S) = 3, D_i ' +
       'clusters at 1/2, 2/5 and 3/8; at the sparse points 2000 cosine steps lower the loss by under 0.2 %); the ' +
-      'paper: n = 400, m = 30 (--config with those sizes) and --steps 10000 --batch-size 1024 on a GPU.',
+      'paper\'s n = 400, m = 30 and a wider range: --n-features 400 --n-hidden 30 --x-min 0.01 --cols 30 (1/(1 − S) from ' +
+      '1 to 100), best with --steps 10000 --batch-size 1024 on a GPU.',
     spec: {
       name: 'feature-dimensionality',
       model: 'relu',

@@ -117,6 +117,32 @@ describe('buildSweepSpec', () => {
     expect(cliMessage(() => buildSweepSpec(base({ preset: 'intro', rows: 3 })))).toMatch(/--rows: the spec has no y axis/);
   });
 
+  it('--n-features, --n-hidden and --x-min widen feature-dimensionality to the paper\'s 400 → 30 over 1/(1 − S) from 1 to 100', () => {
+    const o = sweepOptions(['--preset', 'feature-dimensionality', '--out', 'o', '--n-features', '400', '--n-hidden', '30', '--x-min', '0.01', '--cols', '30']);
+    expect(o).toMatchObject({ nFeatures: 400, nHidden: 30, xMin: 0.01, cols: 30 });
+    const { spec } = buildSweepSpec(o);
+    expect([spec.nFeatures, spec.nHidden]).toEqual([400, 30]);
+    // The preset's explicit list (p = 1 … 1/20) became a log axis from 0.01 to its largest value, 1.
+    expect(spec.x).toMatchObject({ param: 'featureProbability', min: 0.01, max: 1, count: 30, scale: 'log' });
+    expect(spec.x && 'values' in spec.x ? spec.x.values : undefined).toBeUndefined();
+    // Without --cols the count is the list's own.
+    const same = buildSweepSpec(base({ preset: 'feature-dimensionality', xMax: 0.5 })).spec.x;
+    expect(same).toMatchObject({ min: 0.05, max: 0.5, count: 20 });
+  });
+
+  it('refuses bad --n-features, --n-hidden and --x-min values, naming the flag or field and the range', () => {
+    expect(cliMessage(() => sweepOptions(['--preset', 'tiny', '--out', 'o', '--n-features', '1']))).toMatch(/--n-features: "1" is out of range; allowed: integers 2\.\.4096/);
+    expect(cliMessage(() => sweepOptions(['--preset', 'tiny', '--out', 'o', '--x-min', '-1']))).toMatch(/--x-min: "-1" is not allowed; allowed: a number > 0/);
+    // m ≥ n for a relu model, and p > 1, are the spec's to refuse.
+    expect(cliMessage(() => buildSweepSpec(base({ preset: 'feature-dimensionality', nHidden: 200 })))).toMatch(/nHidden/);
+    expect(cliMessage(() => buildSweepSpec(base({ preset: 'feature-dimensionality', xMax: 2 })))).toMatch(/x\.max.*2/);
+    expect(cliMessage(() => buildSweepSpec(base({ preset: 'pentagon', xMin: 0.1 })))).toMatch(/--x-min: the spec has no x axis/);
+    const dir = mkdtempSync(join(tmpdir(), 'xrange-'));
+    const config = join(dir, 'models.json');
+    writeFileSync(config, JSON.stringify({ nFeatures: 5, nHidden: 2, featureProbability: 0.1, x: { param: 'model', values: ['relu', 'linear'] } }));
+    expect(cliMessage(() => buildSweepSpec(base({ config, xMax: 0.5 })))).toMatch(/--x-max: spec\.x sweeps model kinds, which have no range/);
+  });
+
   it('rejects a feature index ≥ n', () => {
     expect(cliMessage(() => buildSweepSpec(base({ preset: 'tiny', metric: { name: 'norm', feature: 2 } })))).toMatch(/feature index 2 is out of range; allowed: 0\.\.1/);
   });
