@@ -24,6 +24,7 @@ override WG: u32 = 64u;        // workgroup size
 override LINEAR: bool = false; // linear model instead of ReLU output
 override ADAMW: bool = true;   // AdamW (decoupled decay) instead of Adam with an L2 term
 override SCHEDULE: u32 = 0u;   // 0 constant, 1 linear, 2 cosine (the notebook's formulas)
+override SPARSE: bool = false; // the looped layouts use accumulateSparse (below)
 
 // Private arrays need a constant size in WGSL; only the first N / M / P entries are used, so LLVM
 // and the GPU compilers see override-sized loops over them.
@@ -48,8 +49,8 @@ fn adamUpdate(index: u32, value: f32, gradient: f32, a: AdamStep) -> f32 {
   return u.value.x;
 }
 
-// Adds one example's gradient to g. w: θ of this model; pi: (p_i, I_i).
-// Per-example work arrays, declared once by the caller: every entry read is written first for
+// Per-example work arrays of accumulateSparse and accumulateDense (below; w: θ of this model, pi:
+// (p_i, I_i)), declared once by the caller: every entry read is written first for
 // each example, so they need no clearing (zeroing them per example cost ~2x on SwiftShader).
 struct Scratch {
   x: array<f32, MAX_N>,
@@ -58,14 +59,20 @@ struct Scratch {
   wd: array<f32, MAX_M>,
 }
 
-// Sparse data: at S = 0.99 most x_i are 0, most examples have no active feature at all (h = 0),
-// and the ReLU passes few outputs (d_i = 0). Every loop below skips the terms that are exactly 0
-// (x_i, d_i, or all of h); every sum keeps its order, and adding w · 0 to a sum that starts at +0
-// changes nothing, so results match the dense loops (byte-identical on SwiftShader, measured; a
-// compiler that contracts the two versions' multiply-adds differently could differ in the last
-// bit). A branch is taken when any invocation of a SIMD group needs it: in `per-model` the
-// invocations are different models, in `per-workgroup` different examples of one model.
-fn accumulateExample(key: vec2u, step: u32, example: u32,
+// Two versions of one function: add one example's gradient to g. They compute the same sums in
+// the same order, so a model trains to the same bits with either (byte-identical on SwiftShader,
+// measured; a compiler that contracts their multiply-adds differently could differ in the last
+// bit). SPARSE picks one for the whole pipeline (src/engine/train-kernel.ts: when every model of
+// the set expects fewer than one active feature per example, Σ_i p_i < 1), so the compiler keeps
+// only that one. accumulateSparse skips every term that is exactly 0: inactive features (x_i = 0), all output products of an
+// example with no active feature (h = 0), and the W d and ∂W terms of outputs the ReLU stops
+// (d_i = 0). On dense data its branches cost more than they save (about 25 % for n = 5, m = 2 on
+// SwiftShader; both functions in one pipeline, chosen per model at run time, cost more still),
+// hence accumulateDense. A branch is taken when any invocation of a SIMD group needs it: in
+// `per-model` the invocations are different models, in `per-workgroup` different examples of one
+// model.
+
+fn accumulateSparse(key: vec2u, step: u32, example: u32,
                      w: ptr<function, array<f32, MAX_P>>,
                      pi: ptr<function, array<vec2f, MAX_N>>,
                      g: ptr<function, array<f32, MAX_P>>,
@@ -131,6 +138,41 @@ fn accumulateExample(key: vec2u, step: u32, example: u32,
   }
 }
 
+fn accumulateDense(key: vec2u, step: u32, example: u32,
+                     w: ptr<function, array<f32, MAX_P>>,
+                     pi: ptr<function, array<vec2f, MAX_N>>,
+                     g: ptr<function, array<f32, MAX_P>>,
+                     scratch: ptr<function, Scratch>) {
+  for (var i = 0u; i < N; i += 2u) {
+    let r = draw4(key, step, example, i >> 1u);
+    (*scratch).x[i] = select(0.0, unit(r.y), unit(r.x) < (*pi)[i].x);
+    if (i + 1u < N) {
+      (*scratch).x[i + 1u] = select(0.0, unit(r.w), unit(r.z) < (*pi)[i + 1u].x);
+    }
+  }
+  for (var j = 0u; j < M; j++) {
+    var s = 0.0;
+    for (var i = 0u; i < N; i++) { s += (*w)[j * N + i] * (*scratch).x[i]; }
+    (*scratch).h[j] = s;
+  }
+  let scale = 2.0 / f32(BATCH);
+  for (var i = 0u; i < N; i++) {
+    var pre = (*w)[M * N + i];
+    for (var j = 0u; j < M; j++) { pre += (*w)[j * N + i] * (*scratch).h[j]; }
+    let out = select(max(pre, 0.0), pre, LINEAR);
+    let passes = LINEAR || pre > 0.0;
+    (*scratch).d[i] = select(0.0, scale * (*pi)[i].y * (out - (*scratch).x[i]), passes);
+    (*g)[M * N + i] += (*scratch).d[i];
+  }
+  for (var j = 0u; j < M; j++) {
+    var wd = 0.0;
+    for (var i = 0u; i < N; i++) { wd += (*w)[j * N + i] * (*scratch).d[i]; }
+    for (var i = 0u; i < N; i++) {
+      (*g)[j * N + i] += (*scratch).d[i] * (*scratch).h[j] + (*scratch).x[i] * wd;
+    }
+  }
+}
+
 fn loadFeatures(instance: u32, pi: ptr<function, array<vec2f, MAX_N>>) {
   for (var i = 0u; i < N; i++) { (*pi)[i] = features[instance * N + i]; }
 }
@@ -152,7 +194,7 @@ fn trainPerModel(@builtin(global_invocation_id) gid: vec3u) {
     let step = settings.firstStep + s;
     for (var k = 0u; k < P; k++) { g[k] = 0.0; }
     for (var e = 0u; e < BATCH; e++) {
-      accumulateExample(key, step, e, &w, &pi, &g, &scratch);
+      if (SPARSE) { accumulateSparse(key, step, e, &w, &pi, &g, &scratch); } else { accumulateDense(key, step, e, &w, &pi, &g, &scratch); }
     }
     let a = adamStep(step);
     for (var k = 0u; k < P; k++) {
@@ -186,7 +228,7 @@ fn trainPerWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
       g[k] = 0.0;
     }
     for (var e = lid; e < BATCH; e += WG) {
-      accumulateExample(key, step, e, &w, &pi, &g, &scratch);
+      if (SPARSE) { accumulateSparse(key, step, e, &w, &pi, &g, &scratch); } else { accumulateDense(key, step, e, &w, &pi, &g, &scratch); }
     }
     for (var k = 0u; k < P; k++) { partials[partialBase + lid * P + k] = g[k]; }
     storageBarrier();

@@ -15,6 +15,19 @@ export interface TrainKernelConfig {
   training: TrainingSettings;
   layout: KernelLayout;
   workgroupSize: number;
+  /** The looped layouts skip zero terms (train.wgsl accumulateSparse): see {@link isSparseSet}. */
+  sparse: boolean;
+}
+
+/**
+ * Whether the looped layouts (`per-model`, `per-workgroup`) should train `points` with the kernel
+ * that skips zero terms: when every point expects fewer than one active feature per example
+ * (Σ_i p_i < 1), where most examples have none. Elsewhere its branches cost more than they save
+ * on SwiftShader (measured by `npm run bench`, workloads A–C). Both kernels compute the same sums
+ * in the same order, so the choice changes speed, not results.
+ */
+export function isSparseSet(points: readonly { featureProbability: readonly number[] }[]): boolean {
+  return points.length > 0 && points.every((q) => q.featureProbability.reduce((a, b) => a + b, 0) < 1);
 }
 
 /** GPU buffers of one chunk that the training kernel reads and writes. */
@@ -81,6 +94,7 @@ export class TrainKernel {
         ADAMW: training.optimizer === 'adamw' ? 1 : 0,
         SCHEDULE: SCHEDULES[training.schedule],
         HALF2: config.nFeatures > 4 ? 1 : 0,
+        SPARSE: config.sparse ? 1 : 0,
       },
     });
     return new TrainKernel(engine, config, pipeline, code);

@@ -13,7 +13,7 @@ import { GeometryKernel } from './geometry-kernel.js';
 import { checkSelection, SnapshotKernel, snapshotStride, type SnapshotSelection } from './snapshot-kernel.js';
 import { metricOffsets, metricStride } from './layout.js';
 import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
-import { TrainKernel, type TrainBuffers } from './train-kernel.js';
+import { isSparseSet, TrainKernel, type TrainBuffers } from './train-kernel.js';
 import { instanceEvaluation, trainAutoencoderSet } from './autoencoder-trainer.js';
 import { markDiverged, streamChunk } from './diverged.js';
 import { allocateResults } from '../science/model-results.js';
@@ -464,7 +464,7 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
   const kernels: Partial<Kernels> = {};
   const clock = new ProgressClock(set, instances, plan.chunks.length, options.onProgress);
   try {
-    kernels.train = await TrainKernel.create(engine, { ...common, workgroupSize: plan.workgroupSize, model: set.model, training: set.training, layout: plan.layout });
+    kernels.train = await TrainKernel.create(engine, { ...common, workgroupSize: plan.workgroupSize, model: set.model, training: set.training, layout: plan.layout, sparse: isSparseSet(set.points) });
     kernels.evaluate = await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize: set.evalBatchSize });
     kernels.geometry = await GeometryKernel.create(engine, common);
     if (options.snapshot) {
