@@ -17,10 +17,10 @@
  * ticks in both files. Where /proc is missing (macOS, Windows) `sampleCpu` returns null and callers
  * fall back to the load average.
  *
- * Limits, all of which err towards "not quiet": a descendant that is orphaned (re-parented outside
- * the tree) during a measurement takes its earlier time out of the tree, so the drop shows as
- * foreign time; a child reaped between the reads of its parent and of itself is counted twice or
- * not at all.
+ * Limits: a descendant that is orphaned (re-parented outside the tree) during a measurement takes
+ * its earlier time out of the tree, so the drop shows as foreign time (errs towards "not quiet");
+ * a child reaped between the reads of its parent and of itself is counted twice or not at all (rare,
+ * either way, by at most that child's CPU time).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
