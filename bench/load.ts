@@ -68,8 +68,9 @@ export function parseProcStat(text: string): Pick<CpuSample, 'total' | 'busy' | 
 
 /**
  * Parses /proc/<pid>/stat: the parent pid, the process' CPU jiffies (utime + stime + cutime +
- * cstime) and its state letter (R, S, Z …). The command name (field 2) may hold spaces and parentheses, so fields are counted from
- * the last ')'. Returns null for text it cannot read (a process that vanished mid-read).
+ * cstime) and its state letter (R, S, Z …). The command name (field 2) may hold spaces and
+ * parentheses, so fields are counted from the last ')'. Returns null for text it cannot read (a
+ * process that vanished mid-read).
  */
 export function parsePidStat(text: string): { ppid: number; jiffies: number; state: string } | null {
   const close = text.lastIndexOf(')');

@@ -50,8 +50,8 @@ fn adamUpdate(index: u32, value: f32, gradient: f32, a: AdamStep) -> f32 {
 }
 
 // Per-example work arrays of accumulateSparse and accumulateDense (below; w: θ of this model, pi:
-// (p_i, I_i)), declared once by the caller: every entry read is written first for
-// each example, so they need no clearing (zeroing them per example cost ~2x on SwiftShader).
+// (p_i, I_i)), declared once by the caller: every entry read is written first for each example,
+// so they need no clearing (zeroing them all per example cost ~2x on SwiftShader).
 struct Scratch {
   x: array<f32, MAX_N>,
   d: array<f32, MAX_N>,
@@ -64,19 +64,17 @@ struct Scratch {
 // measured; a compiler that contracts their multiply-adds differently could differ in the last
 // bit). SPARSE picks one for the whole pipeline (src/engine/train-kernel.ts: when every model of
 // the set expects fewer than one active feature per example, Σ_i p_i < 1), so the compiler keeps
-// only that one. accumulateSparse skips every term that is exactly 0: inactive features (x_i = 0), all output products of an
-// example with no active feature (h = 0), and the W d and ∂W terms of outputs the ReLU stops
-// (d_i = 0). On dense data its branches cost more than they save (about 25 % for n = 5, m = 2 on
+// only that one. accumulateSparse skips every term that is exactly 0: inactive features
+// (x_i = 0), all output products of an example with no active feature (h = 0), and the W d and ∂W
+// terms of outputs the ReLU stops (d_i = 0). On dense data its branches cost more than they save (about 25 % for n = 5, m = 2 on
 // SwiftShader; both functions in one pipeline, chosen per model at run time, cost more still),
 // hence accumulateDense. A branch is taken when any invocation of a SIMD group needs it: in
 // `per-model` the invocations are different models, in `per-workgroup` different examples of one
 // model.
 
-fn accumulateSparse(key: vec2u, step: u32, example: u32,
-                     w: ptr<function, array<f32, MAX_P>>,
-                     pi: ptr<function, array<vec2f, MAX_N>>,
-                     g: ptr<function, array<f32, MAX_P>>,
-                     scratch: ptr<function, Scratch>) {
+// Draws one example's x into scratch.x (prng.wgsl's stream: one draw4 gives features i and i + 1
+// their gate and value); returns whether any x_i is non-zero.
+fn drawExample(key: vec2u, step: u32, example: u32, pi: ptr<function, array<vec2f, MAX_N>>, scratch: ptr<function, Scratch>) -> bool {
   var anyX = false;
   for (var i = 0u; i < N; i += 2u) {
     let r = draw4(key, step, example, i >> 1u);
@@ -89,6 +87,15 @@ fn accumulateSparse(key: vec2u, step: u32, example: u32,
       anyX = anyX || x1 != 0.0;
     }
   }
+  return anyX;
+}
+
+fn accumulateSparse(key: vec2u, step: u32, example: u32,
+                     w: ptr<function, array<f32, MAX_P>>,
+                     pi: ptr<function, array<vec2f, MAX_N>>,
+                     g: ptr<function, array<f32, MAX_P>>,
+                     scratch: ptr<function, Scratch>) {
+  let anyX = drawExample(key, step, example, pi, scratch);
   // h = W x over the active features (i ascending, as a dense sum would add them).
   for (var j = 0u; j < M; j++) {
     (*scratch).h[j] = 0.0;
@@ -143,13 +150,7 @@ fn accumulateDense(key: vec2u, step: u32, example: u32,
                      pi: ptr<function, array<vec2f, MAX_N>>,
                      g: ptr<function, array<f32, MAX_P>>,
                      scratch: ptr<function, Scratch>) {
-  for (var i = 0u; i < N; i += 2u) {
-    let r = draw4(key, step, example, i >> 1u);
-    (*scratch).x[i] = select(0.0, unit(r.y), unit(r.x) < (*pi)[i].x);
-    if (i + 1u < N) {
-      (*scratch).x[i + 1u] = select(0.0, unit(r.w), unit(r.z) < (*pi)[i + 1u].x);
-    }
-  }
+  _ = drawExample(key, step, example, pi, scratch);
   for (var j = 0u; j < M; j++) {
     var s = 0.0;
     for (var i = 0u; i < N; i++) { s += (*w)[j * N + i] * (*scratch).x[i]; }

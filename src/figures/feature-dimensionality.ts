@@ -161,11 +161,11 @@ export function drawFeatureDimensionality(input: FigureInput): Scene {
       });
     }
     const c = structureCounts(found, n);
-    const shown = c.byName.slice(0, 2).map(([name, k]) => countLabel(name, k));
-    longestLabel = Math.max(longestLabel, (shown.join(', ') || 'none represented').length);
+    const label = c.byName.slice(0, 2).map(([name, k]) => countLabel(name, k)).join(', ') || 'none represented';
+    longestLabel = Math.max(longestLabel, label.length);
     const all = [...c.byName.map(([name, k]) => countLabel(name, k)), `${c.dropped} not represented`];
     marks.push({
-      kind: 'text', x: cx, y: labelTop(), text: shown.join(', ') || 'none represented', anchor: 'end', baseline: 'middle', rotate: -90, size: LABEL_SIZE, fill: INK, tag: 'structure-label',
+      kind: 'text', x: cx, y: labelTop(), text: label, anchor: 'end', baseline: 'middle', rotate: -90, size: LABEL_SIZE, fill: INK, tag: 'structure-label',
       hover: `${where(q)}: ${all.join(', ')}`,
       data: { point: q.pos, model: g.set.model, ...Object.fromEntries(c.byName.filter(([name]) => POLYTOPES.some((p) => p.name === name)).map(([name, k]) => [name.replace(' ', '-'), k])), dropped: c.dropped },
     });
