@@ -1,6 +1,6 @@
 // Helpers of the `registers` layout shared by train.wgsl and evaluate.wgsl: four features of a
 // model as one vec4 (features ≥ N read as p = 0, I = 0, so they are always 0). Prepended after
-// prng.wgsl; uses the including kernel's `features` binding and its overrides N, LINEAR and HALF2
+// prng.wgsl; uses the including kernel's `features` binding and its overrides N and LINEAR
 // (WGSL resolves module-scope names in any order).
 
 fn featureBlock(instance: u32, first: u32) -> mat2x4f {
@@ -28,30 +28,4 @@ fn drawFour(key: vec2u, step: u32, example: u32, first: u32, p: vec4f) -> vec4f 
 // The model's output activation: ReLU, or the identity for the linear model.
 fn activate(pre: vec4f) -> vec4f {
   return select(max(pre, vec4f(0.0)), pre, LINEAR);
-}
-
-// One example's forward pass (docs/science.md "The model"): features 0–3 drawn as xa and 4–7 as xb
-// (HALF2 only, else 0), h = W x (m ≤ 4), and the pre-activations Wᵀh + b of both blocks (preb
-// HALF2 only, else 0); x' = activate(pre).
-struct Forward {
-  xa: vec4f,
-  xb: vec4f,
-  h: vec4f,
-  prea: vec4f,
-  preb: vec4f,
-}
-
-fn forward(key: vec2u, step: u32, example: u32, fa: mat2x4f, fb: mat2x4f, Wa: mat4x4f, Wb: mat4x4f, ba: vec4f, bb: vec4f) -> Forward {
-  var f: Forward;
-  f.xa = drawFour(key, step, example, 0u, fa[0]);
-  f.h = Wa * f.xa;
-  if (HALF2) {
-    f.xb = drawFour(key, step, example, 4u, fb[0]);
-    f.h += Wb * f.xb;
-  }
-  f.prea = f.h * Wa + ba;
-  if (HALF2) {
-    f.preb = f.h * Wb + bb;
-  }
-  return f;
 }

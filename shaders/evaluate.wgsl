@@ -87,6 +87,32 @@ fn evaluate(@builtin(global_invocation_id) gid: vec3u) {
 
 override HALF2: bool = true;
 
+// One example's forward pass (docs/science.md "The model"): features 0–3 drawn as xa and 4–7 as xb
+// (HALF2 only, else 0), h = W x (m ≤ 4), and the pre-activations Wᵀh + b of both blocks (preb
+// HALF2 only, else 0); x' = activate(pre).
+struct Forward {
+  xa: vec4f,
+  xb: vec4f,
+  h: vec4f,
+  prea: vec4f,
+  preb: vec4f,
+}
+
+fn forward(key: vec2u, step: u32, example: u32, fa: mat2x4f, fb: mat2x4f, Wa: mat4x4f, Wb: mat4x4f, ba: vec4f, bb: vec4f) -> Forward {
+  var f: Forward;
+  f.xa = drawFour(key, step, example, 0u, fa[0]);
+  f.h = Wa * f.xa;
+  if (HALF2) {
+    f.xb = drawFour(key, step, example, 4u, fb[0]);
+    f.h += Wb * f.xb;
+  }
+  f.prea = f.h * Wa + ba;
+  if (HALF2) {
+    f.preb = f.h * Wb + bb;
+  }
+  return f;
+}
+
 // W columns first … first+3 (rows < M; columns ≥ N are 0) as one matrix, and the matching bias.
 fn weightBlock(base: u32, first: u32) -> mat4x4f {
   var w = mat4x4f();

@@ -244,55 +244,65 @@ fn trainPerWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
 }
 
 // ---------------------------------------------------------------------------------------------
-// trainRegisters: one invocation per model for small models (n ≤ 8, m ≤ 4), with every array
-// replaced by vec4/mat4x4 values held in registers. On SwiftShader a dynamically indexed private
-// array costs a gather per access; a hand-unrolled 5 → 2 kernel ran 4.4× faster than the loops
-// above. W's columns 0–3 live in Wa and 4–7 in Wb (column i = feature i's direction, padded
-// with zero rows to 4 hidden units); features ≥ N have p = 0 and I = 0, hidden units ≥ M have zero
-// rows, so the padding's gradients are exactly 0 and it stays 0 under Adam/AdamW.
-// HALF2 (N > 4) switches the second half on; it is an override, so the compiler drops it for n ≤ 4.
+// trainRegisters: one invocation per model for n ≤ 32, m ≤ 8, every per-example array indexed by
+// constants only. On SwiftShader a private array indexed by a loop variable costs a gather or
+// scatter per access (the loops above), and nothing between WGSL and the CPU unrolls a loop bounded
+// by an override, so the per-example work is written out block by block. Measured with
+// `npm run bench` against the loops: n = 5, m = 2 about 3.6×, n = 20, m = 5 about 5× (S = 0.9) and
+// 3× (S = 0.99, against the loops' sparse variant).
+//
+// W is held as 4 × 4 blocks W[2c + r]: column k of block (c, r) is feature 4c + k's direction over
+// hidden units 4r … 4r + 3, for c < NB = ⌈N/4⌉ column blocks and r < RB = ⌈M/4⌉ row blocks. Features
+// ≥ N have p = 0 and I = 0 and hidden units ≥ M have zero rows, so the padding's gradients are
+// exactly 0 and it stays 0 under Adam/AdamW. NB and RB are overrides: the guards `NB > c` and
+// `RB > 1u` are constants, and the compiler drops the blocks a model does not use. Adam's moments
+// stay in the storage buffers (touched once per step, not per example).
+//
+// No sparse variant: SwiftShader runs both sides of every `if` under a lane mask (only loops exit
+// early), so skipping the terms of an example with no active feature saved nothing here (measured
+// at n = 20, m = 5, S = 0.99; the loops above skip by shortening their loops). The gradient sums
+// are declared with explicit initialisers: a `var` without one, declared inside the step loop, was
+// not zeroed again on each step on SwiftShader.
 
-override HALF2: bool = true;
+override NB: u32 = 2u; // ⌈N / 4⌉, 1 … 8
+override RB: u32 = 1u; // ⌈M / 4⌉, 1 … 2
 
-// Reads W column i (rows < M) from a scalar buffer laid out like θ.
-fn column(buffer: u32, base: u32, i: u32) -> vec4f {
-  var c = vec4f(0.0);
-  if (i < N) {
-    for (var j = 0u; j < M; j++) {
-      switch (buffer) {
-        case 0u: { c[j] = theta[base + j * N + i]; }
-        case 1u: { c[j] = moment1[base + j * N + i]; }
-        default: { c[j] = moment2[base + j * N + i]; }
+// Block (firstColumn / 4, firstRow / 4) of W, or of its moments, from a buffer laid out like θ.
+fn loadBlock(buffer: u32, base: u32, firstColumn: u32, firstRow: u32) -> mat4x4f {
+  var w = mat4x4f();
+  for (var k = 0u; k < 4u; k++) {
+    for (var q = 0u; q < 4u; q++) {
+      let i = firstColumn + k;
+      let j = firstRow + q;
+      if (i < N && j < M) {
+        switch (buffer) {
+          case 0u: { w[k][q] = theta[base + j * N + i]; }
+          case 1u: { w[k][q] = moment1[base + j * N + i]; }
+          default: { w[k][q] = moment2[base + j * N + i]; }
+        }
       }
     }
   }
-  return c;
+  return w;
 }
 
-fn storeColumn(buffer: u32, base: u32, i: u32, c: vec4f) {
-  if (i < N) {
-    for (var j = 0u; j < M; j++) {
-      switch (buffer) {
-        case 0u: { theta[base + j * N + i] = c[j]; }
-        case 1u: { moment1[base + j * N + i] = c[j]; }
-        default: { moment2[base + j * N + i] = c[j]; }
+fn storeBlock(buffer: u32, base: u32, firstColumn: u32, firstRow: u32, w: mat4x4f) {
+  for (var k = 0u; k < 4u; k++) {
+    for (var q = 0u; q < 4u; q++) {
+      let i = firstColumn + k;
+      let j = firstRow + q;
+      if (i < N && j < M) {
+        switch (buffer) {
+          case 0u: { theta[base + j * N + i] = w[k][q]; }
+          case 1u: { moment1[base + j * N + i] = w[k][q]; }
+          default: { moment2[base + j * N + i] = w[k][q]; }
+        }
       }
     }
   }
 }
 
-fn loadMatrix(buffer: u32, base: u32, first: u32) -> mat4x4f {
-  return mat4x4f(column(buffer, base, first), column(buffer, base, first + 1u), column(buffer, base, first + 2u), column(buffer, base, first + 3u));
-}
-
-fn storeMatrix(buffer: u32, base: u32, first: u32, w: mat4x4f) {
-  storeColumn(buffer, base, first, w[0]);
-  storeColumn(buffer, base, first + 1u, w[1]);
-  storeColumn(buffer, base, first + 2u, w[2]);
-  storeColumn(buffer, base, first + 3u, w[3]);
-}
-
-// b_first … b_first+3 (features ≥ N read as 0).
+// b_first … b_first+3, or their moments (features ≥ N read as 0).
 fn loadBias(buffer: u32, base: u32, first: u32) -> vec4f {
   var c = vec4f(0.0);
   for (var k = 0u; k < 4u; k++) {
@@ -319,14 +329,43 @@ fn storeBias(buffer: u32, base: u32, first: u32, c: vec4f) {
   }
 }
 
+// One column block's share of a hidden-space product: (W_lo v, W_hi v), hidden units 0–3 and 4–7
+// (h = W x and W d).
+fn hiddenOf(lo: mat4x4f, hi: mat4x4f, v: vec4f) -> mat2x4f {
+  return mat2x4f(lo * v, select(vec4f(0.0), hi * v, RB > 1u));
+}
+
+// Wᵀh + b of one column block's four features.
+fn preOf(b: vec4f, lo: mat4x4f, hi: mat4x4f, h: mat2x4f) -> vec4f {
+  if (RB > 1u) { return (h[0] * lo + h[1] * hi) + b; }
+  return h[0] * lo + b;
+}
+
 // ∂L/∂pre of four outputs: weight · (x' − x) where the ReLU passes (everywhere for the linear
 // model), 0 elsewhere; weight = 2 I / batch.
 fn outputGradient(pre: vec4f, x: vec4f, weight: vec4f) -> vec4f {
   return select(vec4f(0.0), weight * (activate(pre) - x), select(pre > vec4f(0.0), vec4<bool>(true), LINEAR));
 }
 
+// One example's ∂W of a block: columns d_i h + x_i (W d) (see the header's backward pass).
 fn outerColumns(d: vec4f, h: vec4f, x: vec4f, wd: vec4f) -> mat4x4f {
   return mat4x4f(d.x * h + x.x * wd, d.y * h + x.y * wd, d.z * h + x.z * wd, d.w * h + x.w * wd);
+}
+
+// One Adam/AdamW step of block (c, r) of W; its moments read from and written back to storage.
+fn adamBlock(base: u32, c: u32, r: u32, w: mat4x4f, g: mat4x4f, a: AdamStep) -> mat4x4f {
+  var value = w;
+  var m1 = loadBlock(1u, base, 4u * c, 4u * r);
+  var m2 = loadBlock(2u, base, 4u * c, 4u * r);
+  for (var k = 0u; k < 4u; k++) {
+    let u = adam4(w[k], g[k], m1[k], m2[k], a);
+    value[k] = u.value;
+    m1[k] = u.m;
+    m2[k] = u.v;
+  }
+  storeBlock(1u, base, 4u * c, 4u * r, m1);
+  storeBlock(2u, base, 4u * c, 4u * r, m2);
+  return value;
 }
 
 @compute @workgroup_size(WG)
@@ -335,67 +374,76 @@ fn trainRegisters(@builtin(global_invocation_id) gid: vec3u) {
   if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
   let base = instance * paramCount();
   let key = keys[instance];
-  let fa = featureBlock(instance, 0u);
-  let fb = featureBlock(instance, 4u);
-  var Wa = loadMatrix(0u, base, 0u);
-  var Wb = loadMatrix(0u, base, 4u);
-  var ba = loadBias(0u, base, 0u);
-  var bb = loadBias(0u, base, 4u);
-  var mWa = loadMatrix(1u, base, 0u);
-  var mWb = loadMatrix(1u, base, 4u);
-  var mba = loadBias(1u, base, 0u);
-  var mbb = loadBias(1u, base, 4u);
-  var vWa = loadMatrix(2u, base, 0u);
-  var vWb = loadMatrix(2u, base, 4u);
-  var vba = loadBias(2u, base, 0u);
-  var vbb = loadBias(2u, base, 4u);
   let scale = 2.0 / f32(BATCH);
+  var p: array<vec4f, 8>;      // p_i of features 4c … 4c + 3
+  var weight: array<vec4f, 8>; // 2 I_i / batch
+  var W: array<mat4x4f, 16>;   // [2c + r], the header's blocks
+  var b: array<vec4f, 8>;
+  for (var c = 0u; c < NB; c++) {
+    let f = featureBlock(instance, 4u * c);
+    p[c] = f[0];
+    weight[c] = scale * f[1];
+    b[c] = loadBias(0u, base, 4u * c);
+    for (var r = 0u; r < RB; r++) { W[2u * c + r] = loadBlock(0u, base, 4u * c, 4u * r); }
+  }
   for (var s = 0u; s < settings.stepCount; s++) {
     let step = settings.firstStep + s;
-    var gWa = mat4x4f();
-    var gWb = mat4x4f();
-    var gba = vec4f(0.0);
-    var gbb = vec4f(0.0);
+    var gW = array<mat4x4f, 16>();
+    var gb = array<vec4f, 8>();
     for (var e = 0u; e < BATCH; e++) {
-      let f = forward(key, step, e, fa, fb, Wa, Wb, ba, bb);
-      let da = outputGradient(f.prea, f.xa, scale * fa[1]);
-      gba += da;
-      var wd = Wa * da;
-      var db = vec4f(0.0);
-      if (HALF2) {
-        db = outputGradient(f.preb, f.xb, scale * fb[1]);
-        gbb += db;
-        wd += Wb * db;
-      }
-      gWa += outerColumns(da, f.h, f.xa, wd);
-      if (HALF2) {
-        gWb += outerColumns(db, f.h, f.xb, wd);
-      }
+      // Draw x block by block (prng.wgsl's stream, as every layout).
+      var x: array<vec4f, 8>;
+      x[0] = drawFour(key, step, e, 0u, p[0]);
+      if (NB > 1u) { x[1] = drawFour(key, step, e, 4u, p[1]); }
+      if (NB > 2u) { x[2] = drawFour(key, step, e, 8u, p[2]); }
+      if (NB > 3u) { x[3] = drawFour(key, step, e, 12u, p[3]); }
+      if (NB > 4u) { x[4] = drawFour(key, step, e, 16u, p[4]); }
+      if (NB > 5u) { x[5] = drawFour(key, step, e, 20u, p[5]); }
+      if (NB > 6u) { x[6] = drawFour(key, step, e, 24u, p[6]); }
+      if (NB > 7u) { x[7] = drawFour(key, step, e, 28u, p[7]); }
+      // h = W x.
+      var h = hiddenOf(W[0], W[1], x[0]);
+      if (NB > 1u) { h += hiddenOf(W[2], W[3], x[1]); }
+      if (NB > 2u) { h += hiddenOf(W[4], W[5], x[2]); }
+      if (NB > 3u) { h += hiddenOf(W[6], W[7], x[3]); }
+      if (NB > 4u) { h += hiddenOf(W[8], W[9], x[4]); }
+      if (NB > 5u) { h += hiddenOf(W[10], W[11], x[5]); }
+      if (NB > 6u) { h += hiddenOf(W[12], W[13], x[6]); }
+      if (NB > 7u) { h += hiddenOf(W[14], W[15], x[7]); }
+      // d = ∂L/∂pre, ∂L/∂b += d, and W d.
+      var d: array<vec4f, 8>;
+      d[0] = outputGradient(preOf(b[0], W[0], W[1], h), x[0], weight[0]); gb[0] += d[0];
+      var wd = hiddenOf(W[0], W[1], d[0]);
+      if (NB > 1u) { d[1] = outputGradient(preOf(b[1], W[2], W[3], h), x[1], weight[1]); gb[1] += d[1]; wd += hiddenOf(W[2], W[3], d[1]); }
+      if (NB > 2u) { d[2] = outputGradient(preOf(b[2], W[4], W[5], h), x[2], weight[2]); gb[2] += d[2]; wd += hiddenOf(W[4], W[5], d[2]); }
+      if (NB > 3u) { d[3] = outputGradient(preOf(b[3], W[6], W[7], h), x[3], weight[3]); gb[3] += d[3]; wd += hiddenOf(W[6], W[7], d[3]); }
+      if (NB > 4u) { d[4] = outputGradient(preOf(b[4], W[8], W[9], h), x[4], weight[4]); gb[4] += d[4]; wd += hiddenOf(W[8], W[9], d[4]); }
+      if (NB > 5u) { d[5] = outputGradient(preOf(b[5], W[10], W[11], h), x[5], weight[5]); gb[5] += d[5]; wd += hiddenOf(W[10], W[11], d[5]); }
+      if (NB > 6u) { d[6] = outputGradient(preOf(b[6], W[12], W[13], h), x[6], weight[6]); gb[6] += d[6]; wd += hiddenOf(W[12], W[13], d[6]); }
+      if (NB > 7u) { d[7] = outputGradient(preOf(b[7], W[14], W[15], h), x[7], weight[7]); gb[7] += d[7]; wd += hiddenOf(W[14], W[15], d[7]); }
+      // ∂L/∂W += d hᵀ + (W d) xᵀ, block by block.
+      gW[0] += outerColumns(d[0], h[0], x[0], wd[0]);
+      if (RB > 1u) { gW[1] += outerColumns(d[0], h[1], x[0], wd[1]); }
+      if (NB > 1u) { gW[2] += outerColumns(d[1], h[0], x[1], wd[0]); if (RB > 1u) { gW[3] += outerColumns(d[1], h[1], x[1], wd[1]); } }
+      if (NB > 2u) { gW[4] += outerColumns(d[2], h[0], x[2], wd[0]); if (RB > 1u) { gW[5] += outerColumns(d[2], h[1], x[2], wd[1]); } }
+      if (NB > 3u) { gW[6] += outerColumns(d[3], h[0], x[3], wd[0]); if (RB > 1u) { gW[7] += outerColumns(d[3], h[1], x[3], wd[1]); } }
+      if (NB > 4u) { gW[8] += outerColumns(d[4], h[0], x[4], wd[0]); if (RB > 1u) { gW[9] += outerColumns(d[4], h[1], x[4], wd[1]); } }
+      if (NB > 5u) { gW[10] += outerColumns(d[5], h[0], x[5], wd[0]); if (RB > 1u) { gW[11] += outerColumns(d[5], h[1], x[5], wd[1]); } }
+      if (NB > 6u) { gW[12] += outerColumns(d[6], h[0], x[6], wd[0]); if (RB > 1u) { gW[13] += outerColumns(d[6], h[1], x[6], wd[1]); } }
+      if (NB > 7u) { gW[14] += outerColumns(d[7], h[0], x[7], wd[0]); if (RB > 1u) { gW[15] += outerColumns(d[7], h[1], x[7], wd[1]); } }
     }
+    // Once per step, so these loops' dynamic indices cost nothing that matters.
     let a = adamStep(step);
-    var u = adam4(Wa[0], gWa[0], mWa[0], vWa[0], a); Wa[0] = u.value; mWa[0] = u.m; vWa[0] = u.v;
-    u = adam4(Wa[1], gWa[1], mWa[1], vWa[1], a); Wa[1] = u.value; mWa[1] = u.m; vWa[1] = u.v;
-    u = adam4(Wa[2], gWa[2], mWa[2], vWa[2], a); Wa[2] = u.value; mWa[2] = u.m; vWa[2] = u.v;
-    u = adam4(Wa[3], gWa[3], mWa[3], vWa[3], a); Wa[3] = u.value; mWa[3] = u.m; vWa[3] = u.v;
-    u = adam4(ba, gba, mba, vba, a); ba = u.value; mba = u.m; vba = u.v;
-    if (HALF2) {
-      u = adam4(Wb[0], gWb[0], mWb[0], vWb[0], a); Wb[0] = u.value; mWb[0] = u.m; vWb[0] = u.v;
-      u = adam4(Wb[1], gWb[1], mWb[1], vWb[1], a); Wb[1] = u.value; mWb[1] = u.m; vWb[1] = u.v;
-      u = adam4(Wb[2], gWb[2], mWb[2], vWb[2], a); Wb[2] = u.value; mWb[2] = u.m; vWb[2] = u.v;
-      u = adam4(Wb[3], gWb[3], mWb[3], vWb[3], a); Wb[3] = u.value; mWb[3] = u.m; vWb[3] = u.v;
-      u = adam4(bb, gbb, mbb, vbb, a); bb = u.value; mbb = u.m; vbb = u.v;
+    for (var c = 0u; c < NB; c++) {
+      for (var r = 0u; r < RB; r++) { W[2u * c + r] = adamBlock(base, c, r, W[2u * c + r], gW[2u * c + r], a); }
+      let u = adam4(b[c], gb[c], loadBias(1u, base, 4u * c), loadBias(2u, base, 4u * c), a);
+      b[c] = u.value;
+      storeBias(1u, base, 4u * c, u.m);
+      storeBias(2u, base, 4u * c, u.v);
     }
   }
-  storeMatrix(0u, base, 0u, Wa);
-  storeMatrix(0u, base, 4u, Wb);
-  storeBias(0u, base, 0u, ba);
-  storeBias(0u, base, 4u, bb);
-  storeMatrix(1u, base, 0u, mWa);
-  storeMatrix(1u, base, 4u, mWb);
-  storeBias(1u, base, 0u, mba);
-  storeBias(1u, base, 4u, mbb);
-  storeMatrix(2u, base, 0u, vWa);
-  storeMatrix(2u, base, 4u, vWb);
-  storeBias(2u, base, 0u, vba);
-  storeBias(2u, base, 4u, vbb);
+  for (var c = 0u; c < NB; c++) {
+    storeBias(0u, base, 4u * c, b[c]);
+    for (var r = 0u; r < RB; r++) { storeBlock(0u, base, 4u * c, 4u * r, W[2u * c + r]); }
+  }
 }

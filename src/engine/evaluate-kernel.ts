@@ -6,9 +6,12 @@ import type { ModelKind } from '../science/types.js';
 import { modelDefinition } from '../science/models/index.js';
 import type { Engine } from './engine.js';
 import { DeviceLimitError } from './errors.js';
-import { REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN } from './planner.js';
 import { encodePass, getPipeline } from './pipeline.js';
 import { SettingsUniform } from './uniforms.js';
+
+/** Largest n and m of `evaluateRegisters` (shaders/evaluate.wgsl: two blocks of 4 features, m ≤ 4). */
+export const EVALUATE_REGISTERS_MAX_FEATURES = 8;
+export const EVALUATE_REGISTERS_MAX_HIDDEN = 4;
 
 export interface EvaluateBuffers {
   keys: GPUBuffer;
@@ -36,9 +39,9 @@ export class EvaluateKernel {
     const code = engine.shaders.prng + engine.shaders.blocks + engine.shaders.evaluate;
     // The registers entry point (no dynamically indexed private arrays) whenever the model fits:
     // several times faster on CPU adapters, and never slower on GPUs.
-    const registers = config.nFeatures <= REGISTERS_MAX_FEATURES && config.nHidden <= REGISTERS_MAX_HIDDEN;
+    const registers = config.nFeatures <= EVALUATE_REGISTERS_MAX_FEATURES && config.nHidden <= EVALUATE_REGISTERS_MAX_HIDDEN;
     if (config.entryPoint === 'evaluateRegisters' && !registers) {
-      throw new DeviceLimitError('evaluateRegisters', Math.max(config.nFeatures, config.nHidden), REGISTERS_MAX_FEATURES, `evaluateRegisters holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${config.nFeatures}, m = ${config.nHidden}`);
+      throw new DeviceLimitError('evaluateRegisters', Math.max(config.nFeatures, config.nHidden), EVALUATE_REGISTERS_MAX_FEATURES, `evaluateRegisters holds n ≤ ${EVALUATE_REGISTERS_MAX_FEATURES} and m ≤ ${EVALUATE_REGISTERS_MAX_HIDDEN}; got n = ${config.nFeatures}, m = ${config.nHidden}`);
     }
     const constants: Record<string, number> = { N: config.nFeatures, M: config.nHidden, EVAL_BATCH: config.evalBatchSize, WG: config.workgroupSize, LINEAR: modelDefinition(config.model).outputActivation === 'identity' ? 1 : 0 };
     if (registers) constants.HALF2 = config.nFeatures > 4 ? 1 : 0;

@@ -80,9 +80,9 @@ export const MAX_RESULT_BYTES = 1.5 * 2 ** 30;
 
 /** Workgroup size of the per-workgroup layout: the batch is split across this many invocations. */
 const WORKGROUP_SIZE = 64;
-/** Largest n and m of the `registers` layout (shaders/train.wgsl trainRegisters). */
-export const REGISTERS_MAX_FEATURES = 8;
-export const REGISTERS_MAX_HIDDEN = 4;
+/** Largest n and m of the `registers` layout (shaders/train.wgsl trainRegisters: 8 × 2 blocks of 4 × 4). */
+export const REGISTERS_MAX_FEATURES = 32;
+export const REGISTERS_MAX_HIDDEN = 8;
 
 /**
  * Workgroup size for one-invocation-per-model kernels: 64, but smaller for small sweeps so that
@@ -106,7 +106,7 @@ export function isCpuAdapter(info: Pick<DeviceInfo, 'vendor' | 'architecture' | 
 /**
  * Chooses the kernel layout. On CPU adapters one invocation per model always wins (barriers are
  * costly there: docs/platform.md; measured again by `npm run bench`), in registers when the model is
- * small enough (n ≤ 8, m ≤ 4), else with loops. On a GPU, one invocation per model needs
+ * small enough (n ≤ 32, m ≤ 8), else with loops. On a GPU, one invocation per model needs
  * enough models to fill the chip; below that, a workgroup per model splits the batch across 64
  * invocations. The threshold (65 536 models ≈ the resident threads of a large GPU) is a design
  * estimate; `npm run bench` measures both layouts on the machine at hand.

@@ -93,7 +93,8 @@ export class TrainKernel {
         LINEAR: modelDefinition(config.model).outputActivation === 'identity' ? 1 : 0,
         ADAMW: training.optimizer === 'adamw' ? 1 : 0,
         SCHEDULE: SCHEDULES[training.schedule],
-        HALF2: config.nFeatures > 4 ? 1 : 0,
+        NB: Math.ceil(config.nFeatures / 4),
+        RB: Math.ceil(config.nHidden / 4),
         SPARSE: config.sparse ? 1 : 0,
       },
     });

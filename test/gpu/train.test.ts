@@ -85,6 +85,37 @@ describe.each<[KernelLayout]>([['per-model'], ['per-workgroup']])('train kernel 
   });
 });
 
+// The registers layout holds W as 4 × 4 blocks, up to 8 column blocks (n ≤ 32) by 2 row blocks
+// (m ≤ 8), each written out on its own in train.wgsl: every block at the largest size, and
+// partial blocks on both axes (n = 13: one feature in the fourth block; m = 5: one row in the
+// second) for both output activations.
+describe('train kernel, registers layout beyond one row block', () => {
+  it('ReLU n=32 m=8 (every block) matches the float64 reference within 1e-3 after 8 steps', async () => {
+    const set = smallSet({ n: 32, m: 8, points: 2, seeds: 1, training: { steps: 8, batchSize: 24 }, evalBatchSize: 64 });
+    const outcome = await trainModelSet(engine, set, { layout: 'registers' });
+    expect(outcome.layout).toBe('registers');
+    const { maxParam, maxLoss } = compare(set, outcome);
+    expect(maxParam).toBeLessThan(PARAM_TOLERANCE);
+    expect(maxLoss).toBeLessThan(LOSS_TOLERANCE);
+  });
+
+  it('ReLU and linear n=13 m=5 (partial blocks; Adam with L2, cosine schedule)', async () => {
+    for (const model of ['relu', 'linear'] as const) {
+      const set = smallSet({ model, n: 13, m: 5, points: 2, seeds: 2, training: { optimizer: 'adam', schedule: 'cosine', steps: 20, batchSize: 48 }, evalBatchSize: 128 });
+      const { maxParam, maxLoss } = compare(set, await trainModelSet(engine, set, { layout: 'registers' }));
+      expect(maxParam, model).toBeLessThan(PARAM_TOLERANCE);
+      expect(maxLoss, model).toBeLessThan(LOSS_TOLERANCE);
+    }
+  });
+
+  it('refuses n = 33 and m = 9 with a DeviceLimitError naming the limits', async () => {
+    for (const [n, m] of [[33, 4], [20, 9]] as const) {
+      const set = smallSet({ n, m, points: 1, seeds: 1, training: { steps: 1, batchSize: 8 }, evalBatchSize: 16 });
+      await expect(trainModelSet(engine, set, { layout: 'registers' })).rejects.toThrow(/n ≤ 32 and m ≤ 8/);
+    }
+  });
+});
+
 // The looped kernels' sparse variant (isSparseSet: Σ_i p_i < 1 at every point) skips terms that
 // are exactly 0 (inactive features, outputs the ReLU stops, examples with no active feature): at
 // p = 0.01 four of five examples have no active feature, and after a few steps most outputs are

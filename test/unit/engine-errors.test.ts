@@ -51,11 +51,15 @@ describe('planner', () => {
     expect(isCpuAdapter(swiftshader)).toBe(true);
     expect(isCpuAdapter(gpu)).toBe(false);
     expect(planSweep(input, swiftshader).layout).toBe('registers');
-    expect(planSweep({ ...input, nFeatures: 20, nHidden: 5 }, swiftshader).layout).toBe('per-model');
+    // The registers layout's blocks hold n ≤ 32, m ≤ 8; the loops take the rest up to 64 × 16.
+    expect(planSweep({ ...input, nFeatures: 20, nHidden: 5 }, swiftshader).layout).toBe('registers');
+    expect(planSweep({ ...input, nFeatures: 32, nHidden: 8 }, swiftshader).layout).toBe('registers');
+    expect(planSweep({ ...input, nFeatures: 33, nHidden: 5 }, swiftshader).layout).toBe('per-model');
+    expect(planSweep({ ...input, nFeatures: 20, nHidden: 9 }, swiftshader).layout).toBe('per-model');
     expect(planSweep(input, gpu).layout).toBe('per-workgroup');
     expect(planSweep({ ...input, instances: 512 * 512 * 4 }, gpu).layout).toBe('registers');
-    expect(planSweep({ ...input, nFeatures: 9, instances: 512 * 512 * 4 }, gpu).layout).toBe('per-model');
-    expect(() => planSweep({ ...input, nHidden: 5 }, swiftshader, { layout: 'registers' })).toThrow('the registers layout holds n ≤ 8 and m ≤ 4; got n = 5, m = 5');
+    expect(planSweep({ ...input, nFeatures: 33, instances: 512 * 512 * 4 }, gpu).layout).toBe('per-model');
+    expect(() => planSweep({ ...input, nHidden: 9 }, swiftshader, { layout: 'registers' })).toThrow('the registers layout holds n ≤ 32 and m ≤ 8; got n = 5, m = 9');
   });
 
   it('splits a 512 × 512 × 4-seed grid into chunks within the binding size, covering every instance once', () => {
