@@ -244,19 +244,18 @@ fn trainPerWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
 }
 
 // ---------------------------------------------------------------------------------------------
-// trainRegisters: one invocation per model for n ≤ 32, m ≤ 8, every per-example array indexed by
-// constants only. On SwiftShader a private array indexed by a loop variable costs a gather or
+// trainRegisters: one invocation per model for n ≤ 32, m ≤ 8, with every per-example value indexed
+// by constants only. On SwiftShader a private array indexed by a loop variable costs a gather or
 // scatter per access (the loops above), and nothing between WGSL and the CPU unrolls a loop bounded
-// by an override, so the per-example work is written out block by block. Measured with
-// `npm run bench` against the loops: n = 5, m = 2 about 3.6×, n = 20, m = 5 about 5× (S = 0.9) and
-// 3× (S = 0.99, against the loops' sparse variant).
+// by an override, so the per-example work is written out: per column block c of four features
+// (NB = ⌈N/4⌉ of them) and per hidden unit j < M, each line guarded by a constant (`NB > c`,
+// `M > j`) that the compiler folds, so a model pays only for the blocks and rows it has.
 //
-// W is held as 4 × 4 blocks W[2c + r]: column k of block (c, r) is feature 4c + k's direction over
-// hidden units 4r … 4r + 3, for c < NB = ⌈N/4⌉ column blocks and r < RB = ⌈M/4⌉ row blocks. Features
-// ≥ N have p = 0 and I = 0 and hidden units ≥ M have zero rows, so the padding's gradients are
-// exactly 0 and it stays 0 under Adam/AdamW. NB and RB are overrides: the guards `NB > c` and
-// `RB > 1u` are constants, and the compiler drops the blocks a model does not use. Adam's moments
-// stay in the storage buffers (touched once per step, not per example).
+// W is held by rows: W[j].c[c] = (W_j,4c … W_j,4c+3), a hidden unit's weights on four features.
+// Features ≥ N have p = 0 and I = 0, so the padding's gradients are exactly 0 and it stays 0 under
+// Adam/AdamW. Rows rather than 4 × 4 blocks, so that m = 1, 2, 5 cost m rows, not a multiple of four
+// (measured with `npm run bench`). Adam's moments stay in the storage buffers (touched once per step,
+// not per example).
 //
 // No sparse variant: SwiftShader runs both sides of every `if` under a lane mask (only loops exit
 // early), so skipping the terms of an example with no active feature saved nothing here (measured
@@ -264,108 +263,154 @@ fn trainPerWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
 // are declared with explicit initialisers: a `var` without one, declared inside the step loop, was
 // not zeroed again on each step on SwiftShader.
 
-override NB: u32 = 2u; // ⌈N / 4⌉, 1 … 8
-override RB: u32 = 1u; // ⌈M / 4⌉, 1 … 2
+// Column blocks, ⌈N / 4⌉ (1 … 8). A constant, not an override, because it also sizes Blocks: WGSL
+// sizes private arrays by constants only, and copying unused entries cost 19 % at n = 5 (measured).
+// src/engine/train-kernel.ts (registersSource) sets it when it builds a registers pipeline.
+const NB: u32 = 8u;
+// Block k's index, kept inside the array: the lines of blocks a model lacks (NB ≤ k) are never run,
+// but WGSL still checks their constant indices.
+const C1: u32 = min(1u, NB - 1u);
+const C2: u32 = min(2u, NB - 1u);
+const C3: u32 = min(3u, NB - 1u);
+const C4: u32 = min(4u, NB - 1u);
+const C5: u32 = min(5u, NB - 1u);
+const C6: u32 = min(6u, NB - 1u);
+const C7: u32 = min(7u, NB - 1u);
 
-// Block (firstColumn / 4, firstRow / 4) of W, or of its moments, from a buffer laid out like θ.
-fn loadBlock(buffer: u32, base: u32, firstColumn: u32, firstRow: u32) -> mat4x4f {
-  var w = mat4x4f();
-  for (var k = 0u; k < 4u; k++) {
-    for (var q = 0u; q < 4u; q++) {
-      let i = firstColumn + k;
-      let j = firstRow + q;
-      if (i < N && j < M) {
-        switch (buffer) {
-          case 0u: { w[k][q] = theta[base + j * N + i]; }
-          case 1u: { w[k][q] = moment1[base + j * N + i]; }
-          default: { w[k][q] = moment2[base + j * N + i]; }
-        }
-      }
-    }
-  }
-  return w;
+// One value per feature, four features per vec4: a row of W, or x, d, b, p, 2 I / batch.
+struct Blocks {
+  c: array<vec4f, NB>,
 }
 
-fn storeBlock(buffer: u32, base: u32, firstColumn: u32, firstRow: u32, w: mat4x4f) {
-  for (var k = 0u; k < 4u; k++) {
-    for (var q = 0u; q < 4u; q++) {
-      let i = firstColumn + k;
-      let j = firstRow + q;
-      if (i < N && j < M) {
-        switch (buffer) {
-          case 0u: { theta[base + j * N + i] = w[k][q]; }
-          case 1u: { moment1[base + j * N + i] = w[k][q]; }
-          default: { moment2[base + j * N + i] = w[k][q]; }
-        }
-      }
-    }
-  }
+// Σ_i a_i b_i.
+fn dotBlocks(a: Blocks, b: Blocks) -> f32 {
+  var s = dot(a.c[0], b.c[0]);
+  if (NB > 1u) { s += dot(a.c[C1], b.c[C1]); }
+  if (NB > 2u) { s += dot(a.c[C2], b.c[C2]); }
+  if (NB > 3u) { s += dot(a.c[C3], b.c[C3]); }
+  if (NB > 4u) { s += dot(a.c[C4], b.c[C4]); }
+  if (NB > 5u) { s += dot(a.c[C5], b.c[C5]); }
+  if (NB > 6u) { s += dot(a.c[C6], b.c[C6]); }
+  if (NB > 7u) { s += dot(a.c[C7], b.c[C7]); }
+  return s;
 }
 
-// b_first … b_first+3, or their moments (features ≥ N read as 0).
-fn loadBias(buffer: u32, base: u32, first: u32) -> vec4f {
-  var c = vec4f(0.0);
-  for (var k = 0u; k < 4u; k++) {
-    if (first + k < N) {
-      switch (buffer) {
-        case 0u: { c[k] = theta[base + M * N + first + k]; }
-        case 1u: { c[k] = moment1[base + M * N + first + k]; }
-        default: { c[k] = moment2[base + M * N + first + k]; }
-      }
-    }
-  }
-  return c;
+// a + s w.
+fn addScaled(a: Blocks, w: Blocks, s: f32) -> Blocks {
+  var r = a;
+  r.c[0] += s * w.c[0];
+  if (NB > 1u) { r.c[C1] += s * w.c[C1]; }
+  if (NB > 2u) { r.c[C2] += s * w.c[C2]; }
+  if (NB > 3u) { r.c[C3] += s * w.c[C3]; }
+  if (NB > 4u) { r.c[C4] += s * w.c[C4]; }
+  if (NB > 5u) { r.c[C5] += s * w.c[C5]; }
+  if (NB > 6u) { r.c[C6] += s * w.c[C6]; }
+  if (NB > 7u) { r.c[C7] += s * w.c[C7]; }
+  return r;
 }
 
-fn storeBias(buffer: u32, base: u32, first: u32, c: vec4f) {
-  for (var k = 0u; k < 4u; k++) {
-    if (first + k < N) {
-      switch (buffer) {
-        case 0u: { theta[base + M * N + first + k] = c[k]; }
-        case 1u: { moment1[base + M * N + first + k] = c[k]; }
-        default: { moment2[base + M * N + first + k] = c[k]; }
-      }
-    }
-  }
+fn addBlocks(a: Blocks, b: Blocks) -> Blocks {
+  var r = a;
+  r.c[0] += b.c[0];
+  if (NB > 1u) { r.c[C1] += b.c[C1]; }
+  if (NB > 2u) { r.c[C2] += b.c[C2]; }
+  if (NB > 3u) { r.c[C3] += b.c[C3]; }
+  if (NB > 4u) { r.c[C4] += b.c[C4]; }
+  if (NB > 5u) { r.c[C5] += b.c[C5]; }
+  if (NB > 6u) { r.c[C6] += b.c[C6]; }
+  if (NB > 7u) { r.c[C7] += b.c[C7]; }
+  return r;
 }
 
-// One column block's share of a hidden-space product: (W_lo v, W_hi v), hidden units 0–3 and 4–7
-// (h = W x and W d).
-fn hiddenOf(lo: mat4x4f, hi: mat4x4f, v: vec4f) -> mat2x4f {
-  return mat2x4f(lo * v, select(vec4f(0.0), hi * v, RB > 1u));
+// Row j of one example's ∂W added to g: g_i + d_i h_j + x_i (W d)_j.
+fn addOuter(g: Blocks, d: Blocks, h: f32, x: Blocks, wd: f32) -> Blocks {
+  var r = g;
+  r.c[0] += d.c[0] * h + x.c[0] * wd;
+  if (NB > 1u) { r.c[C1] += d.c[C1] * h + x.c[C1] * wd; }
+  if (NB > 2u) { r.c[C2] += d.c[C2] * h + x.c[C2] * wd; }
+  if (NB > 3u) { r.c[C3] += d.c[C3] * h + x.c[C3] * wd; }
+  if (NB > 4u) { r.c[C4] += d.c[C4] * h + x.c[C4] * wd; }
+  if (NB > 5u) { r.c[C5] += d.c[C5] * h + x.c[C5] * wd; }
+  if (NB > 6u) { r.c[C6] += d.c[C6] * h + x.c[C6] * wd; }
+  if (NB > 7u) { r.c[C7] += d.c[C7] * h + x.c[C7] * wd; }
+  return r;
 }
 
-// Wᵀh + b of one column block's four features.
-fn preOf(b: vec4f, lo: mat4x4f, hi: mat4x4f, h: mat2x4f) -> vec4f {
-  if (RB > 1u) { return (h[0] * lo + h[1] * hi) + b; }
-  return h[0] * lo + b;
+// One example's x (prng.wgsl's stream, as every layout draws it).
+fn drawBlocks(key: vec2u, step: u32, example: u32, p: Blocks) -> Blocks {
+  var x: Blocks;
+  x.c[0] = drawFour(key, step, example, 0u, p.c[0]);
+  if (NB > 1u) { x.c[C1] = drawFour(key, step, example, 4u, p.c[C1]); }
+  if (NB > 2u) { x.c[C2] = drawFour(key, step, example, 8u, p.c[C2]); }
+  if (NB > 3u) { x.c[C3] = drawFour(key, step, example, 12u, p.c[C3]); }
+  if (NB > 4u) { x.c[C4] = drawFour(key, step, example, 16u, p.c[C4]); }
+  if (NB > 5u) { x.c[C5] = drawFour(key, step, example, 20u, p.c[C5]); }
+  if (NB > 6u) { x.c[C6] = drawFour(key, step, example, 24u, p.c[C6]); }
+  if (NB > 7u) { x.c[C7] = drawFour(key, step, example, 28u, p.c[C7]); }
+  return x;
 }
 
-// ∂L/∂pre of four outputs: weight · (x' − x) where the ReLU passes (everywhere for the linear
+// ∂L/∂pre of every output: weight · (x' − x) where the ReLU passes (everywhere for the linear
 // model), 0 elsewhere; weight = 2 I / batch.
 fn outputGradient(pre: vec4f, x: vec4f, weight: vec4f) -> vec4f {
   return select(vec4f(0.0), weight * (activate(pre) - x), select(pre > vec4f(0.0), vec4<bool>(true), LINEAR));
 }
 
-// One example's ∂W of a block: columns d_i h + x_i (W d) (see the header's backward pass).
-fn outerColumns(d: vec4f, h: vec4f, x: vec4f, wd: vec4f) -> mat4x4f {
-  return mat4x4f(d.x * h + x.x * wd, d.y * h + x.y * wd, d.z * h + x.z * wd, d.w * h + x.w * wd);
+fn outputGradients(pre: Blocks, x: Blocks, weight: Blocks) -> Blocks {
+  var d: Blocks;
+  d.c[0] = outputGradient(pre.c[0], x.c[0], weight.c[0]);
+  if (NB > 1u) { d.c[C1] = outputGradient(pre.c[C1], x.c[C1], weight.c[C1]); }
+  if (NB > 2u) { d.c[C2] = outputGradient(pre.c[C2], x.c[C2], weight.c[C2]); }
+  if (NB > 3u) { d.c[C3] = outputGradient(pre.c[C3], x.c[C3], weight.c[C3]); }
+  if (NB > 4u) { d.c[C4] = outputGradient(pre.c[C4], x.c[C4], weight.c[C4]); }
+  if (NB > 5u) { d.c[C5] = outputGradient(pre.c[C5], x.c[C5], weight.c[C5]); }
+  if (NB > 6u) { d.c[C6] = outputGradient(pre.c[C6], x.c[C6], weight.c[C6]); }
+  if (NB > 7u) { d.c[C7] = outputGradient(pre.c[C7], x.c[C7], weight.c[C7]); }
+  return d;
 }
 
-// One Adam/AdamW step of block (c, r) of W; its moments read from and written back to storage.
-fn adamBlock(base: u32, c: u32, r: u32, w: mat4x4f, g: mat4x4f, a: AdamStep) -> mat4x4f {
-  var value = w;
-  var m1 = loadBlock(1u, base, 4u * c, 4u * r);
-  var m2 = loadBlock(2u, base, 4u * c, 4u * r);
+// W_j,first … W_j,first+3, or their moments, from a buffer laid out like θ (features ≥ N read as 0).
+fn loadRow(buffer: u32, base: u32, j: u32, first: u32) -> vec4f {
+  var r = vec4f(0.0);
   for (var k = 0u; k < 4u; k++) {
-    let u = adam4(w[k], g[k], m1[k], m2[k], a);
-    value[k] = u.value;
-    m1[k] = u.m;
-    m2[k] = u.v;
+    if (first + k < N) {
+      switch (buffer) {
+        case 0u: { r[k] = theta[base + j * N + first + k]; }
+        case 1u: { r[k] = moment1[base + j * N + first + k]; }
+        default: { r[k] = moment2[base + j * N + first + k]; }
+      }
+    }
   }
-  storeBlock(1u, base, 4u * c, 4u * r, m1);
-  storeBlock(2u, base, 4u * c, 4u * r, m2);
-  return value;
+  return r;
+}
+
+fn storeRow(buffer: u32, base: u32, j: u32, first: u32, r: vec4f) {
+  for (var k = 0u; k < 4u; k++) {
+    if (first + k < N) {
+      switch (buffer) {
+        case 0u: { theta[base + j * N + first + k] = r[k]; }
+        case 1u: { moment1[base + j * N + first + k] = r[k]; }
+        default: { moment2[base + j * N + first + k] = r[k]; }
+      }
+    }
+  }
+}
+
+// b_first … b_first+3 or their moments: the row after W's M rows.
+fn loadBias(buffer: u32, base: u32, first: u32) -> vec4f {
+  return loadRow(buffer, base, M, first);
+}
+
+fn storeBias(buffer: u32, base: u32, first: u32, c: vec4f) {
+  storeRow(buffer, base, M, first, c);
+}
+
+// One Adam/AdamW step of four parameters whose moments sit at row j, features first … first+3.
+fn adamRow(base: u32, j: u32, first: u32, value: vec4f, gradient: vec4f, a: AdamStep) -> vec4f {
+  let u = adam4(value, gradient, loadRow(1u, base, j, first), loadRow(2u, base, j, first), a);
+  storeRow(1u, base, j, first, u.m);
+  storeRow(2u, base, j, first, u.v);
+  return u.value;
 }
 
 @compute @workgroup_size(WG)
@@ -375,75 +420,64 @@ fn trainRegisters(@builtin(global_invocation_id) gid: vec3u) {
   let base = instance * paramCount();
   let key = keys[instance];
   let scale = 2.0 / f32(BATCH);
-  var p: array<vec4f, 8>;      // p_i of features 4c … 4c + 3
-  var weight: array<vec4f, 8>; // 2 I_i / batch
-  var W: array<mat4x4f, 16>;   // [2c + r], the header's blocks
-  var b: array<vec4f, 8>;
+  var p: Blocks;
+  var weight: Blocks;
+  var W: array<Blocks, 8>;
+  var b: Blocks;
   for (var c = 0u; c < NB; c++) {
     let f = featureBlock(instance, 4u * c);
-    p[c] = f[0];
-    weight[c] = scale * f[1];
-    b[c] = loadBias(0u, base, 4u * c);
-    for (var r = 0u; r < RB; r++) { W[2u * c + r] = loadBlock(0u, base, 4u * c, 4u * r); }
+    p.c[c] = f[0];
+    weight.c[c] = scale * f[1];
+    b.c[c] = loadBias(0u, base, 4u * c);
+    for (var j = 0u; j < M; j++) { W[j].c[c] = loadRow(0u, base, j, 4u * c); }
   }
   for (var s = 0u; s < settings.stepCount; s++) {
     let step = settings.firstStep + s;
-    var gW = array<mat4x4f, 16>();
-    var gb = array<vec4f, 8>();
+    var gW = array<Blocks, 8>();
+    var gb = Blocks();
     for (var e = 0u; e < BATCH; e++) {
-      // Draw x block by block (prng.wgsl's stream, as every layout).
-      var x: array<vec4f, 8>;
-      x[0] = drawFour(key, step, e, 0u, p[0]);
-      if (NB > 1u) { x[1] = drawFour(key, step, e, 4u, p[1]); }
-      if (NB > 2u) { x[2] = drawFour(key, step, e, 8u, p[2]); }
-      if (NB > 3u) { x[3] = drawFour(key, step, e, 12u, p[3]); }
-      if (NB > 4u) { x[4] = drawFour(key, step, e, 16u, p[4]); }
-      if (NB > 5u) { x[5] = drawFour(key, step, e, 20u, p[5]); }
-      if (NB > 6u) { x[6] = drawFour(key, step, e, 24u, p[6]); }
-      if (NB > 7u) { x[7] = drawFour(key, step, e, 28u, p[7]); }
+      let x = drawBlocks(key, step, e, p);
       // h = W x.
-      var h = hiddenOf(W[0], W[1], x[0]);
-      if (NB > 1u) { h += hiddenOf(W[2], W[3], x[1]); }
-      if (NB > 2u) { h += hiddenOf(W[4], W[5], x[2]); }
-      if (NB > 3u) { h += hiddenOf(W[6], W[7], x[3]); }
-      if (NB > 4u) { h += hiddenOf(W[8], W[9], x[4]); }
-      if (NB > 5u) { h += hiddenOf(W[10], W[11], x[5]); }
-      if (NB > 6u) { h += hiddenOf(W[12], W[13], x[6]); }
-      if (NB > 7u) { h += hiddenOf(W[14], W[15], x[7]); }
-      // d = ∂L/∂pre, ∂L/∂b += d, and W d.
-      var d: array<vec4f, 8>;
-      d[0] = outputGradient(preOf(b[0], W[0], W[1], h), x[0], weight[0]); gb[0] += d[0];
-      var wd = hiddenOf(W[0], W[1], d[0]);
-      if (NB > 1u) { d[1] = outputGradient(preOf(b[1], W[2], W[3], h), x[1], weight[1]); gb[1] += d[1]; wd += hiddenOf(W[2], W[3], d[1]); }
-      if (NB > 2u) { d[2] = outputGradient(preOf(b[2], W[4], W[5], h), x[2], weight[2]); gb[2] += d[2]; wd += hiddenOf(W[4], W[5], d[2]); }
-      if (NB > 3u) { d[3] = outputGradient(preOf(b[3], W[6], W[7], h), x[3], weight[3]); gb[3] += d[3]; wd += hiddenOf(W[6], W[7], d[3]); }
-      if (NB > 4u) { d[4] = outputGradient(preOf(b[4], W[8], W[9], h), x[4], weight[4]); gb[4] += d[4]; wd += hiddenOf(W[8], W[9], d[4]); }
-      if (NB > 5u) { d[5] = outputGradient(preOf(b[5], W[10], W[11], h), x[5], weight[5]); gb[5] += d[5]; wd += hiddenOf(W[10], W[11], d[5]); }
-      if (NB > 6u) { d[6] = outputGradient(preOf(b[6], W[12], W[13], h), x[6], weight[6]); gb[6] += d[6]; wd += hiddenOf(W[12], W[13], d[6]); }
-      if (NB > 7u) { d[7] = outputGradient(preOf(b[7], W[14], W[15], h), x[7], weight[7]); gb[7] += d[7]; wd += hiddenOf(W[14], W[15], d[7]); }
-      // ∂L/∂W += d hᵀ + (W d) xᵀ, block by block.
-      gW[0] += outerColumns(d[0], h[0], x[0], wd[0]);
-      if (RB > 1u) { gW[1] += outerColumns(d[0], h[1], x[0], wd[1]); }
-      if (NB > 1u) { gW[2] += outerColumns(d[1], h[0], x[1], wd[0]); if (RB > 1u) { gW[3] += outerColumns(d[1], h[1], x[1], wd[1]); } }
-      if (NB > 2u) { gW[4] += outerColumns(d[2], h[0], x[2], wd[0]); if (RB > 1u) { gW[5] += outerColumns(d[2], h[1], x[2], wd[1]); } }
-      if (NB > 3u) { gW[6] += outerColumns(d[3], h[0], x[3], wd[0]); if (RB > 1u) { gW[7] += outerColumns(d[3], h[1], x[3], wd[1]); } }
-      if (NB > 4u) { gW[8] += outerColumns(d[4], h[0], x[4], wd[0]); if (RB > 1u) { gW[9] += outerColumns(d[4], h[1], x[4], wd[1]); } }
-      if (NB > 5u) { gW[10] += outerColumns(d[5], h[0], x[5], wd[0]); if (RB > 1u) { gW[11] += outerColumns(d[5], h[1], x[5], wd[1]); } }
-      if (NB > 6u) { gW[12] += outerColumns(d[6], h[0], x[6], wd[0]); if (RB > 1u) { gW[13] += outerColumns(d[6], h[1], x[6], wd[1]); } }
-      if (NB > 7u) { gW[14] += outerColumns(d[7], h[0], x[7], wd[0]); if (RB > 1u) { gW[15] += outerColumns(d[7], h[1], x[7], wd[1]); } }
+      var h: array<f32, 8>;
+      h[0] = dotBlocks(W[0], x);
+      if (M > 1u) { h[1] = dotBlocks(W[1], x); }
+      if (M > 2u) { h[2] = dotBlocks(W[2], x); }
+      if (M > 3u) { h[3] = dotBlocks(W[3], x); }
+      if (M > 4u) { h[4] = dotBlocks(W[4], x); }
+      if (M > 5u) { h[5] = dotBlocks(W[5], x); }
+      if (M > 6u) { h[6] = dotBlocks(W[6], x); }
+      if (M > 7u) { h[7] = dotBlocks(W[7], x); }
+      // pre = Wᵀh + b, d = ∂L/∂pre.
+      var pre = b;
+      pre = addScaled(pre, W[0], h[0]);
+      if (M > 1u) { pre = addScaled(pre, W[1], h[1]); }
+      if (M > 2u) { pre = addScaled(pre, W[2], h[2]); }
+      if (M > 3u) { pre = addScaled(pre, W[3], h[3]); }
+      if (M > 4u) { pre = addScaled(pre, W[4], h[4]); }
+      if (M > 5u) { pre = addScaled(pre, W[5], h[5]); }
+      if (M > 6u) { pre = addScaled(pre, W[6], h[6]); }
+      if (M > 7u) { pre = addScaled(pre, W[7], h[7]); }
+      let d = outputGradients(pre, x, weight);
+      gb = addBlocks(gb, d);
+      // ∂W row by row, with (W d)_j.
+      gW[0] = addOuter(gW[0], d, h[0], x, dotBlocks(W[0], d));
+      if (M > 1u) { gW[1] = addOuter(gW[1], d, h[1], x, dotBlocks(W[1], d)); }
+      if (M > 2u) { gW[2] = addOuter(gW[2], d, h[2], x, dotBlocks(W[2], d)); }
+      if (M > 3u) { gW[3] = addOuter(gW[3], d, h[3], x, dotBlocks(W[3], d)); }
+      if (M > 4u) { gW[4] = addOuter(gW[4], d, h[4], x, dotBlocks(W[4], d)); }
+      if (M > 5u) { gW[5] = addOuter(gW[5], d, h[5], x, dotBlocks(W[5], d)); }
+      if (M > 6u) { gW[6] = addOuter(gW[6], d, h[6], x, dotBlocks(W[6], d)); }
+      if (M > 7u) { gW[7] = addOuter(gW[7], d, h[7], x, dotBlocks(W[7], d)); }
     }
     // Once per step, so these loops' dynamic indices cost nothing that matters.
     let a = adamStep(step);
     for (var c = 0u; c < NB; c++) {
-      for (var r = 0u; r < RB; r++) { W[2u * c + r] = adamBlock(base, c, r, W[2u * c + r], gW[2u * c + r], a); }
-      let u = adam4(b[c], gb[c], loadBias(1u, base, 4u * c), loadBias(2u, base, 4u * c), a);
-      b[c] = u.value;
-      storeBias(1u, base, 4u * c, u.m);
-      storeBias(2u, base, 4u * c, u.v);
+      for (var j = 0u; j < M; j++) { W[j].c[c] = adamRow(base, j, 4u * c, W[j].c[c], gW[j].c[c], a); }
+      b.c[c] = adamRow(base, M, 4u * c, b.c[c], gb.c[c], a);
     }
   }
   for (var c = 0u; c < NB; c++) {
-    storeBias(0u, base, 4u * c, b[c]);
-    for (var r = 0u; r < RB; r++) { storeBlock(0u, base, 4u * c, 4u * r, W[2u * c + r]); }
+    storeBias(0u, base, 4u * c, b.c[c]);
+    for (var j = 0u; j < M; j++) { storeRow(0u, base, j, 4u * c, W[j].c[c]); }
   }
 }
