@@ -1,7 +1,7 @@
 // Evaluation kernel: loss and per-feature reconstruction benefit on a fresh batch drawn from the
 // PRNG at step EVAL_STEP (never a training step). One invocation per instance: `evaluate` loops
-// over n and m (any size); `evaluateRegisters` holds W in two mat4x4 (n ≤ 8, m ≤ 4), as train.wgsl's
-// registers layout does, and draws the same bits (blocks.wgsl drawFour).
+// over n and m (any size); `evaluateRegisters` holds W by rows (n ≤ 32, m ≤ 8), as train.wgsl's
+// registers layout does, and draws the same bits (blocks.wgsl drawBlocks).
 // Owner: src/engine/evaluate-kernel.ts. Mirrored by evaluateReference in src/science/reference.ts.
 //
 // metrics[instance · STRIDE + …], STRIDE = 2 + 4N (see src/engine/layout.ts):
@@ -82,68 +82,21 @@ fn evaluate(@builtin(global_invocation_id) gid: vec3u) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Registers layout (n ≤ 8, m ≤ 4). Features ≥ N have p = 0 and zero W columns and bias, so their
-// error is exactly 0; HALF2 (N > 4) switches the second block of four features on.
+// Registers layout (n ≤ 32, m ≤ 8): W held by rows, every per-example step written out in
+// blocks.wgsl (forwardRows), as train.wgsl's trainRegisters does, drawing the same bits.
 
-override HALF2: bool = true;
-
-// One example's forward pass (docs/science.md "The model"): features 0–3 drawn as xa and 4–7 as xb
-// (HALF2 only, else 0), h = W x (m ≤ 4), and the pre-activations Wᵀh + b of both blocks (preb
-// HALF2 only, else 0); x' = activate(pre).
-struct Forward {
-  xa: vec4f,
-  xb: vec4f,
-  h: vec4f,
-  prea: vec4f,
-  preb: vec4f,
-}
-
-fn forward(key: vec2u, step: u32, example: u32, fa: mat2x4f, fb: mat2x4f, Wa: mat4x4f, Wb: mat4x4f, ba: vec4f, bb: vec4f) -> Forward {
-  var f: Forward;
-  f.xa = drawFour(key, step, example, 0u, fa[0]);
-  f.h = Wa * f.xa;
-  if (HALF2) {
-    f.xb = drawFour(key, step, example, 4u, fb[0]);
-    f.h += Wb * f.xb;
-  }
-  f.prea = f.h * Wa + ba;
-  if (HALF2) {
-    f.preb = f.h * Wb + bb;
-  }
-  return f;
-}
-
-// W columns first … first+3 (rows < M; columns ≥ N are 0) as one matrix, and the matching bias.
-fn weightBlock(base: u32, first: u32) -> mat4x4f {
-  var w = mat4x4f();
-  for (var k = 0u; k < 4u; k++) {
-    if (first + k < N) {
-      for (var j = 0u; j < M; j++) { w[k][j] = theta[base + j * N + first + k]; }
-    }
-  }
-  return w;
-}
-
-fn biasBlock(base: u32, first: u32) -> vec4f {
-  var c = vec4f(0.0);
-  for (var k = 0u; k < 4u; k++) {
-    if (first + k < N) { c[k] = theta[base + M * N + first + k]; }
-  }
-  return c;
-}
-
-fn writeEvaluation(instance: u32, squaredError: mat2x4f, fa: mat2x4f, fb: mat2x4f) {
-  let stride = 2u + 4u * N;
-  var loss = 0.0;
-  for (var i = 0u; i < N; i++) {
-    let k = i % 4u;
-    let mse = squaredError[i / 4u][k] / f32(EVAL_BATCH);
-    let importance = select(fb[1][k], fa[1][k], i < 4u);
-    let p = select(fb[0][k], fa[0][k], i < 4u);
-    loss += importance * mse;
-    metrics[instance * stride + 2u + 3u * N + i] = 1.0 - mse / (p / 3.0 - p * p / 4.0);
-  }
-  metrics[instance * stride] = loss;
+// s + (x' − x)² per feature.
+fn addSquaredErrors(s: Blocks, pre: Blocks, x: Blocks) -> Blocks {
+  var r = s;
+  let e0 = activate(pre.c[0]) - x.c[0]; r.c[0] += e0 * e0;
+  if (NB > 1u) { let e1 = activate(pre.c[C1]) - x.c[C1]; r.c[C1] += e1 * e1; }
+  if (NB > 2u) { let e2 = activate(pre.c[C2]) - x.c[C2]; r.c[C2] += e2 * e2; }
+  if (NB > 3u) { let e3 = activate(pre.c[C3]) - x.c[C3]; r.c[C3] += e3 * e3; }
+  if (NB > 4u) { let e4 = activate(pre.c[C4]) - x.c[C4]; r.c[C4] += e4 * e4; }
+  if (NB > 5u) { let e5 = activate(pre.c[C5]) - x.c[C5]; r.c[C5] += e5 * e5; }
+  if (NB > 6u) { let e6 = activate(pre.c[C6]) - x.c[C6]; r.c[C6] += e6 * e6; }
+  if (NB > 7u) { let e7 = activate(pre.c[C7]) - x.c[C7]; r.c[C7] += e7 * e7; }
+  return r;
 }
 
 @compute @workgroup_size(WG)
@@ -152,22 +105,30 @@ fn evaluateRegisters(@builtin(global_invocation_id) gid: vec3u) {
   if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
   let base = instance * (M * N + N);
   let key = evaluationStream(keys[instance]);
-  let fa = featureBlock(instance, 0u);
-  let fb = featureBlock(instance, 4u);
-  let Wa = weightBlock(base, 0u);
-  let Wb = weightBlock(base, 4u);
-  let ba = biasBlock(base, 0u);
-  let bb = biasBlock(base, 4u);
-  var sa = vec4f(0.0);
-  var sb = vec4f(0.0);
-  for (var e = 0u; e < EVAL_BATCH; e++) {
-    let f = forward(key, EVAL_STEP, e, fa, fb, Wa, Wb, ba, bb);
-    let ea = activate(f.prea) - f.xa;
-    sa += ea * ea;
-    if (HALF2) {
-      let eb = activate(f.preb) - f.xb;
-      sb += eb * eb;
-    }
+  var p: Blocks;
+  var importance: Blocks;
+  var W: array<Blocks, 8>;
+  var b: Blocks;
+  for (var c = 0u; c < NB; c++) {
+    let f = featureBlock(instance, 4u * c);
+    p.c[c] = f[0];
+    importance.c[c] = f[1];
+    b.c[c] = thetaRow(base, M, 4u * c);
+    for (var j = 0u; j < M; j++) { W[j].c[c] = thetaRow(base, j, 4u * c); }
   }
-  writeEvaluation(instance, mat2x4f(sa, sb), fa, fb);
+  var squaredError = Blocks();
+  for (var e = 0u; e < EVAL_BATCH; e++) {
+    let x = drawBlocks(key, EVAL_STEP, e, p);
+    squaredError = addSquaredErrors(squaredError, forwardRows(&W, b, x).pre, x);
+  }
+  // Once per model, so these dynamic indices cost nothing that matters.
+  let stride = 2u + 4u * N;
+  var loss = 0.0;
+  for (var i = 0u; i < N; i++) {
+    let mse = squaredError.c[i / 4u][i % 4u] / f32(EVAL_BATCH);
+    let pi = p.c[i / 4u][i % 4u];
+    loss += importance.c[i / 4u][i % 4u] * mse;
+    metrics[instance * stride + 2u + 3u * N + i] = 1.0 - mse / (pi / 3.0 - pi * pi / 4.0);
+  }
+  metrics[instance * stride] = loss;
 }

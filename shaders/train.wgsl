@@ -263,65 +263,6 @@ fn trainPerWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
 // are declared with explicit initialisers: a `var` without one, declared inside the step loop, was
 // not zeroed again on each step on SwiftShader.
 
-// Column blocks, ⌈N / 4⌉ (1 … 8). A constant, not an override, because it also sizes Blocks: WGSL
-// sizes private arrays by constants only, and copying unused entries cost 19 % at n = 5 (measured).
-// src/engine/train-kernel.ts (registersSource) sets it when it builds a registers pipeline.
-const NB: u32 = 8u;
-// Block k's index, kept inside the array: the lines of blocks a model lacks (NB ≤ k) are never run,
-// but WGSL still checks their constant indices.
-const C1: u32 = min(1u, NB - 1u);
-const C2: u32 = min(2u, NB - 1u);
-const C3: u32 = min(3u, NB - 1u);
-const C4: u32 = min(4u, NB - 1u);
-const C5: u32 = min(5u, NB - 1u);
-const C6: u32 = min(6u, NB - 1u);
-const C7: u32 = min(7u, NB - 1u);
-
-// One value per feature, four features per vec4: a row of W, or x, d, b, p, 2 I / batch.
-struct Blocks {
-  c: array<vec4f, NB>,
-}
-
-// Σ_i a_i b_i.
-fn dotBlocks(a: Blocks, b: Blocks) -> f32 {
-  var s = dot(a.c[0], b.c[0]);
-  if (NB > 1u) { s += dot(a.c[C1], b.c[C1]); }
-  if (NB > 2u) { s += dot(a.c[C2], b.c[C2]); }
-  if (NB > 3u) { s += dot(a.c[C3], b.c[C3]); }
-  if (NB > 4u) { s += dot(a.c[C4], b.c[C4]); }
-  if (NB > 5u) { s += dot(a.c[C5], b.c[C5]); }
-  if (NB > 6u) { s += dot(a.c[C6], b.c[C6]); }
-  if (NB > 7u) { s += dot(a.c[C7], b.c[C7]); }
-  return s;
-}
-
-// a + s w.
-fn addScaled(a: Blocks, w: Blocks, s: f32) -> Blocks {
-  var r = a;
-  r.c[0] += s * w.c[0];
-  if (NB > 1u) { r.c[C1] += s * w.c[C1]; }
-  if (NB > 2u) { r.c[C2] += s * w.c[C2]; }
-  if (NB > 3u) { r.c[C3] += s * w.c[C3]; }
-  if (NB > 4u) { r.c[C4] += s * w.c[C4]; }
-  if (NB > 5u) { r.c[C5] += s * w.c[C5]; }
-  if (NB > 6u) { r.c[C6] += s * w.c[C6]; }
-  if (NB > 7u) { r.c[C7] += s * w.c[C7]; }
-  return r;
-}
-
-fn addBlocks(a: Blocks, b: Blocks) -> Blocks {
-  var r = a;
-  r.c[0] += b.c[0];
-  if (NB > 1u) { r.c[C1] += b.c[C1]; }
-  if (NB > 2u) { r.c[C2] += b.c[C2]; }
-  if (NB > 3u) { r.c[C3] += b.c[C3]; }
-  if (NB > 4u) { r.c[C4] += b.c[C4]; }
-  if (NB > 5u) { r.c[C5] += b.c[C5]; }
-  if (NB > 6u) { r.c[C6] += b.c[C6]; }
-  if (NB > 7u) { r.c[C7] += b.c[C7]; }
-  return r;
-}
-
 // Row j of one example's ∂W added to g: g_i + d_i h_j + x_i (W d)_j.
 fn addOuter(g: Blocks, d: Blocks, h: f32, x: Blocks, wd: f32) -> Blocks {
   var r = g;
@@ -334,20 +275,6 @@ fn addOuter(g: Blocks, d: Blocks, h: f32, x: Blocks, wd: f32) -> Blocks {
   if (NB > 6u) { r.c[C6] += d.c[C6] * h + x.c[C6] * wd; }
   if (NB > 7u) { r.c[C7] += d.c[C7] * h + x.c[C7] * wd; }
   return r;
-}
-
-// One example's x (prng.wgsl's stream, as every layout draws it).
-fn drawBlocks(key: vec2u, step: u32, example: u32, p: Blocks) -> Blocks {
-  var x: Blocks;
-  x.c[0] = drawFour(key, step, example, 0u, p.c[0]);
-  if (NB > 1u) { x.c[C1] = drawFour(key, step, example, 4u, p.c[C1]); }
-  if (NB > 2u) { x.c[C2] = drawFour(key, step, example, 8u, p.c[C2]); }
-  if (NB > 3u) { x.c[C3] = drawFour(key, step, example, 12u, p.c[C3]); }
-  if (NB > 4u) { x.c[C4] = drawFour(key, step, example, 16u, p.c[C4]); }
-  if (NB > 5u) { x.c[C5] = drawFour(key, step, example, 20u, p.c[C5]); }
-  if (NB > 6u) { x.c[C6] = drawFour(key, step, example, 24u, p.c[C6]); }
-  if (NB > 7u) { x.c[C7] = drawFour(key, step, example, 28u, p.c[C7]); }
-  return x;
 }
 
 // ∂L/∂pre of every output: weight · (x' − x) where the ReLU passes (everywhere for the linear
@@ -437,37 +364,18 @@ fn trainRegisters(@builtin(global_invocation_id) gid: vec3u) {
     var gb = Blocks();
     for (var e = 0u; e < BATCH; e++) {
       let x = drawBlocks(key, step, e, p);
-      // h = W x.
-      var h: array<f32, 8>;
-      h[0] = dotBlocks(W[0], x);
-      if (M > 1u) { h[1] = dotBlocks(W[1], x); }
-      if (M > 2u) { h[2] = dotBlocks(W[2], x); }
-      if (M > 3u) { h[3] = dotBlocks(W[3], x); }
-      if (M > 4u) { h[4] = dotBlocks(W[4], x); }
-      if (M > 5u) { h[5] = dotBlocks(W[5], x); }
-      if (M > 6u) { h[6] = dotBlocks(W[6], x); }
-      if (M > 7u) { h[7] = dotBlocks(W[7], x); }
-      // pre = Wᵀh + b, d = ∂L/∂pre.
-      var pre = b;
-      pre = addScaled(pre, W[0], h[0]);
-      if (M > 1u) { pre = addScaled(pre, W[1], h[1]); }
-      if (M > 2u) { pre = addScaled(pre, W[2], h[2]); }
-      if (M > 3u) { pre = addScaled(pre, W[3], h[3]); }
-      if (M > 4u) { pre = addScaled(pre, W[4], h[4]); }
-      if (M > 5u) { pre = addScaled(pre, W[5], h[5]); }
-      if (M > 6u) { pre = addScaled(pre, W[6], h[6]); }
-      if (M > 7u) { pre = addScaled(pre, W[7], h[7]); }
-      let d = outputGradients(pre, x, weight);
+      let f = forwardRows(&W, b, x);
+      let d = outputGradients(f.pre, x, weight);
       gb = addBlocks(gb, d);
       // ∂W row by row, with (W d)_j.
-      gW[0] = addOuter(gW[0], d, h[0], x, dotBlocks(W[0], d));
-      if (M > 1u) { gW[1] = addOuter(gW[1], d, h[1], x, dotBlocks(W[1], d)); }
-      if (M > 2u) { gW[2] = addOuter(gW[2], d, h[2], x, dotBlocks(W[2], d)); }
-      if (M > 3u) { gW[3] = addOuter(gW[3], d, h[3], x, dotBlocks(W[3], d)); }
-      if (M > 4u) { gW[4] = addOuter(gW[4], d, h[4], x, dotBlocks(W[4], d)); }
-      if (M > 5u) { gW[5] = addOuter(gW[5], d, h[5], x, dotBlocks(W[5], d)); }
-      if (M > 6u) { gW[6] = addOuter(gW[6], d, h[6], x, dotBlocks(W[6], d)); }
-      if (M > 7u) { gW[7] = addOuter(gW[7], d, h[7], x, dotBlocks(W[7], d)); }
+      gW[0] = addOuter(gW[0], d, f.h[0], x, dotBlocks(W[0], d));
+      if (M > 1u) { gW[1] = addOuter(gW[1], d, f.h[1], x, dotBlocks(W[1], d)); }
+      if (M > 2u) { gW[2] = addOuter(gW[2], d, f.h[2], x, dotBlocks(W[2], d)); }
+      if (M > 3u) { gW[3] = addOuter(gW[3], d, f.h[3], x, dotBlocks(W[3], d)); }
+      if (M > 4u) { gW[4] = addOuter(gW[4], d, f.h[4], x, dotBlocks(W[4], d)); }
+      if (M > 5u) { gW[5] = addOuter(gW[5], d, f.h[5], x, dotBlocks(W[5], d)); }
+      if (M > 6u) { gW[6] = addOuter(gW[6], d, f.h[6], x, dotBlocks(W[6], d)); }
+      if (M > 7u) { gW[7] = addOuter(gW[7], d, f.h[7], x, dotBlocks(W[7], d)); }
     }
     // Once per step, so these loops' dynamic indices cost nothing that matters.
     let a = adamStep(step);

@@ -7,11 +7,9 @@ import { modelDefinition } from '../science/models/index.js';
 import type { Engine } from './engine.js';
 import { DeviceLimitError } from './errors.js';
 import { encodePass, getPipeline } from './pipeline.js';
+import { REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN } from './planner.js';
+import { registersSource } from './shaders.js';
 import { SettingsUniform } from './uniforms.js';
-
-/** Largest n and m of `evaluateRegisters` (shaders/evaluate.wgsl: two blocks of 4 features, m ≤ 4). */
-export const EVALUATE_REGISTERS_MAX_FEATURES = 8;
-export const EVALUATE_REGISTERS_MAX_HIDDEN = 4;
 
 export interface EvaluateBuffers {
   keys: GPUBuffer;
@@ -33,22 +31,24 @@ export class EvaluateKernel {
   }
 
   /**
-   * @param config.entryPoint force `evaluate` (looped) or `evaluateRegisters` (n ≤ 8, m ≤ 4); default: registers when the model fits
+   * @param config.entryPoint force `evaluate` (looped) or `evaluateRegisters` (n ≤ 32, m ≤ 8); default: registers when the model fits
    */
   static async create(engine: Engine, config: { model: ModelKind; nFeatures: number; nHidden: number; evalBatchSize: number; workgroupSize: number; entryPoint?: 'evaluate' | 'evaluateRegisters' }): Promise<EvaluateKernel> {
-    const code = engine.shaders.prng + engine.shaders.blocks + engine.shaders.evaluate;
     // The registers entry point (no dynamically indexed private arrays) whenever the model fits:
     // several times faster on CPU adapters, and never slower on GPUs.
-    const registers = config.nFeatures <= EVALUATE_REGISTERS_MAX_FEATURES && config.nHidden <= EVALUATE_REGISTERS_MAX_HIDDEN;
+    const registers = config.nFeatures <= REGISTERS_MAX_FEATURES && config.nHidden <= REGISTERS_MAX_HIDDEN;
     if (config.entryPoint === 'evaluateRegisters' && !registers) {
-      throw new DeviceLimitError('evaluateRegisters', Math.max(config.nFeatures, config.nHidden), EVALUATE_REGISTERS_MAX_FEATURES, `evaluateRegisters holds n ≤ ${EVALUATE_REGISTERS_MAX_FEATURES} and m ≤ ${EVALUATE_REGISTERS_MAX_HIDDEN}; got n = ${config.nFeatures}, m = ${config.nHidden}`);
+      throw new DeviceLimitError('evaluateRegisters', Math.max(config.nFeatures, config.nHidden), REGISTERS_MAX_FEATURES, `evaluateRegisters holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${config.nFeatures}, m = ${config.nHidden}`);
     }
     const constants: Record<string, number> = { N: config.nFeatures, M: config.nHidden, EVAL_BATCH: config.evalBatchSize, WG: config.workgroupSize, LINEAR: modelDefinition(config.model).outputActivation === 'identity' ? 1 : 0 };
-    if (registers) constants.HALF2 = config.nFeatures > 4 ? 1 : 0;
+    const entryPoint = config.entryPoint ?? (registers ? 'evaluateRegisters' : 'evaluate');
+    // Only the registers entry point sizes its arrays by NB; the looped one keeps blocks.wgsl's default.
+    const blocks = entryPoint === 'evaluateRegisters' ? registersSource(engine.shaders.blocks, config.nFeatures) : engine.shaders.blocks;
+    const code = engine.shaders.prng + blocks + engine.shaders.evaluate;
     const pipeline = await getPipeline(engine, {
       label: 'evaluate',
       code,
-      entryPoint: config.entryPoint ?? (registers ? 'evaluateRegisters' : 'evaluate'),
+      entryPoint,
       constants,
     });
     return new EvaluateKernel(engine, pipeline, code, config.workgroupSize);

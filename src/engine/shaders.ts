@@ -8,7 +8,7 @@ export interface ShaderSources {
   train: string;
   evaluate: string;
   geometry: string;
-  /** Registers-layout helpers (featureBlock, drawFour), prepended to train and evaluate after prng. */
+  /** Registers-layout helpers (Blocks, drawBlocks, forwardRows, …), prepended to train and evaluate after prng; see registersSource. */
   blocks: string;
   snapshot: string;
   /** Adam/AdamW and the schedules, prepended to every training driver after prng. */
@@ -24,4 +24,19 @@ export interface ShaderSources {
 /** Files matched by a glob keyed by their base name without `.wgsl`. */
 export function byKind(files: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(files).map(([path, text]) => [path.replace(/^.*\//, '').replace(/\.wgsl$/, ''), text]));
+}
+
+/** The declaration of blocks.wgsl's column-block count, which `registersSource` rewrites. */
+const NB_DECLARATION = 'const NB: u32 = 8u;';
+
+/**
+ * blocks.wgsl with its column-block count NB set to ⌈nFeatures / 4⌉, for the registers entry
+ * points of train.wgsl and evaluate.wgsl (n ≤ 32, so NB ≤ 8). NB sizes their per-example arrays,
+ * and WGSL sizes private arrays by constants only (not overrides), so it is set in the source; the
+ * guards `NB > c` then fold as an override's would. Other pipelines keep the default 8.
+ * @throws Error when the source lacks the declaration (the file and this function disagree).
+ */
+export function registersSource(blocks: string, nFeatures: number): string {
+  if (!blocks.includes(NB_DECLARATION)) throw new Error(`blocks.wgsl no longer declares '${NB_DECLARATION}'`);
+  return blocks.replace(NB_DECLARATION, `const NB: u32 = ${Math.ceil(nFeatures / 4)}u;`);
 }

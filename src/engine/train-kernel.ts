@@ -5,6 +5,7 @@ import type { ModelKind, TrainingSettings } from '../science/types.js';
 import { modelDefinition } from '../science/models/index.js';
 import type { Engine } from './engine.js';
 import { getPipeline, recordDispatch } from './pipeline.js';
+import { registersSource } from './shaders.js';
 import { SettingsUniform } from './uniforms.js';
 import type { KernelLayout } from './types.js';
 
@@ -45,20 +46,6 @@ const ENTRY_POINTS: Record<Exclude<KernelLayout, 'workgroup' | 'invocation'>, st
 
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
 
-/** The declaration of train.wgsl's column-block count, which `registersSource` rewrites. */
-const NB_DECLARATION = 'const NB: u32 = 8u;';
-
-/**
- * train.wgsl with its column-block count NB set to ⌈nFeatures / 4⌉ for the registers layout. NB
- * sizes the kernel's per-example arrays, and WGSL sizes private arrays by constants only (an
- * override may not), so it is set in the source; the guards `NB > c` fold as an override's would.
- * @throws Error when the source lacks the declaration (the file and this function disagree).
- */
-export function registersSource(train: string, nFeatures: number): string {
-  if (!train.includes(NB_DECLARATION)) throw new Error(`train.wgsl no longer declares '${NB_DECLARATION}'`);
-  return train.replace(NB_DECLARATION, `const NB: u32 = ${Math.ceil(nFeatures / 4)}u;`);
-}
-
 /**
  * The values of a training driver's `Settings` uniform (train.wgsl, autoencoder.wgsl) for steps
  * [firstStep, firstStep + stepCount) of `instanceCount` instances, `rowStride` per dispatch row.
@@ -94,8 +81,8 @@ export class TrainKernel {
 
   static async create(engine: Engine, config: TrainKernelConfig): Promise<TrainKernel> {
     const { training } = config;
-    const train = config.layout === 'registers' ? registersSource(engine.shaders.train, config.nFeatures) : engine.shaders.train;
-    const code = engine.shaders.prng + engine.shaders.optimizer + engine.shaders.blocks + train;
+    const blocks = config.layout === 'registers' ? registersSource(engine.shaders.blocks, config.nFeatures) : engine.shaders.blocks;
+    const code = engine.shaders.prng + engine.shaders.optimizer + blocks + engine.shaders.train;
     const pipeline = await getPipeline(engine, {
       label: `train.${config.layout}`,
       code,

@@ -1,6 +1,7 @@
-// The evaluation kernel's two entry points (looped `evaluate`, `evaluateRegisters` for n ≤ 8,
-// m ≤ 4) against the float64 CPU evaluation of the GPU's own trained weights, at the sizes where
-// the registers layout changes shape (n = 4: one block of four features; n = 8, m = 4: both full).
+// The evaluation kernel's two entry points (looped `evaluate`, `evaluateRegisters` for n ≤ 32,
+// m ≤ 8) against the float64 CPU evaluation of the GPU's own trained weights, at sizes where the
+// registers layout changes shape (n = 4: one block of four features; n = 13: a partial fourth
+// block; n = 32, m = 8: every block and row), and beyond it (n = 40, m = 10: the loops).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireDevice } from '../../src/engine/device.js';
 import type { Engine } from '../../src/engine/engine.js';
@@ -21,6 +22,9 @@ describe('evaluation kernel', () => {
     [8, 4, 'relu'],
     [8, 1, 'linear'],
     [3, 2, 'linear'],
+    [13, 5, 'relu'],
+    [32, 8, 'linear'],
+    [40, 10, 'relu'],
   ] as const)('n = %i, m = %i (%s): loss within 1e-5 and benefit within 1e-4 of the float64 evaluation of the same weights', async (n, m, model) => {
     const set = smallSet({ n, m, model, points: 3, seeds: 1, training: { steps: 30 }, evalBatchSize: 512 });
     const { results } = await trainModelSet(engine, set);
@@ -50,7 +54,8 @@ describe('evaluation kernel', () => {
     }
   });
 
-  it('refuses to force evaluateRegisters on a model larger than n = 8, m = 4', async () => {
-    await expect(EvaluateKernel.create(engine, { model: 'relu', nFeatures: 9, nHidden: 2, evalBatchSize: 16, workgroupSize: 64, entryPoint: 'evaluateRegisters' })).rejects.toThrow(/evaluateRegisters holds n ≤ 8 and m ≤ 4; got n = 9, m = 2/);
+  it('refuses to force evaluateRegisters on a model larger than n = 32, m = 8', async () => {
+    await expect(EvaluateKernel.create(engine, { model: 'relu', nFeatures: 33, nHidden: 2, evalBatchSize: 16, workgroupSize: 64, entryPoint: 'evaluateRegisters' })).rejects.toThrow(/evaluateRegisters holds n ≤ 32 and m ≤ 8; got n = 33, m = 2/);
+    await expect(EvaluateKernel.create(engine, { model: 'relu', nFeatures: 20, nHidden: 9, evalBatchSize: 16, workgroupSize: 64, entryPoint: 'evaluateRegisters' })).rejects.toThrow(/got n = 20, m = 9/);
   });
 });
