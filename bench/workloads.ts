@@ -76,7 +76,7 @@ export function workloads(targetSamples: number, minSteps: number): Workload[] {
     make('A', 'relu', 5, 2, 1024, { kind: 'spread' }, true),
     make('B', 'relu', 2, 1, 4096, { kind: 'phase-diagram' }, true),
     make('C1', 'relu', 20, 5, 1024, fixed(0.9)),
-    make('C2', 'relu', 20, 5, 1024, fixed(0.99)),
+    make('C2', 'relu', 20, 5, 1024, fixed(0.99), true),
     make('D1', 'relu', 100, 20, 256, fixed(0.9)),
     make('D2', 'relu', 100, 20, 256, fixed(0.99)),
     make('E1', 'relu', 400, 30, 64, fixed(0.9)),

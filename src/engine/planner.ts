@@ -143,7 +143,8 @@ export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptio
   const auto = options.layout === undefined && !fitsInvocationKernels(input) ? chooseAutoencoderLayout(input, info) : undefined;
   if (options.layout === 'workgroup' || options.layout === 'invocation' || auto) return planAutoencoder(input, info, (options.layout as 'workgroup' | 'invocation' | undefined) ?? auto!, options);
   if (!fitsInvocationKernels(input)) {
-    throw new DeviceLimitError(`${options.layout} layout`, Math.max(n, m), MAX_FEATURES, `the ${options.layout} layout trains relu and linear models on independent data with n ≤ ${MAX_FEATURES} and m ≤ ${MAX_HIDDEN}; this sweep (${input.model ?? 'relu'} on ${input.data ?? 'independent'} data, n = ${n}, m = ${m}) needs the workgroup layout`);
+    const [maxN, maxM] = options.layout === 'registers' ? [REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN] : [MAX_FEATURES, MAX_HIDDEN];
+    throw new DeviceLimitError(`${options.layout} layout`, Math.max(n, m), maxN, `the ${options.layout} layout trains relu and linear models on independent data with n ≤ ${maxN} and m ≤ ${maxM}; this sweep (${input.model ?? 'relu'} on ${input.data ?? 'independent'} data, n = ${n}, m = ${m}) needs the workgroup layout`);
   }
   if (n > MAX_FEATURES) throw new DeviceLimitError('nFeatures', n, MAX_FEATURES, `nFeatures = ${n} is out of range; the WebGPU kernels support 2 … ${MAX_FEATURES}`);
   if (m > MAX_HIDDEN) throw new DeviceLimitError('nHidden', m, MAX_HIDDEN, `nHidden = ${m} is out of range; the WebGPU kernels support 1 … ${MAX_HIDDEN}`);

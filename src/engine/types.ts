@@ -15,7 +15,7 @@ export interface SnapshotSelection {
 
 /**
  * Kernel layouts (see shaders/train.wgsl): one invocation per model with loops over n and m
- * (`per-model`, any size), one invocation per model held in registers (`registers`, n ≤ 8, m ≤ 4),
+ * (`per-model`, any size), one invocation per model held in registers (`registers`, n ≤ 32, m ≤ 8),
  * or one workgroup per model (`per-workgroup`) for the relu and linear models on independent data
  * with n ≤ 64 and m ≤ 16; and `workgroup` (shaders/autoencoder.wgsl) for every model and data
  * kind at any size: one workgroup per model, features and hidden units owned by invocations; and

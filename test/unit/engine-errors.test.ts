@@ -94,6 +94,7 @@ describe('planner', () => {
     expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8 }, swiftshader).layout).toBe('registers');
     expect(() => planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, swiftshader, { layout: 'per-model' })).toThrow('the per-model layout trains relu and linear models on independent data with n ≤ 64 and m ≤ 16; this sweep (relu on independent data, n = 65, m = 2) needs the workgroup layout');
     expect(() => planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, model: 'abs' }, swiftshader, { layout: 'registers' })).toThrow(DeviceLimitError);
+    expect(() => planSweep({ instances: 1, nFeatures: 100, nHidden: 20, batchSize: 8 }, swiftshader, { layout: 'registers' })).toThrow('the registers layout trains relu and linear models on independent data with n ≤ 32 and m ≤ 8; this sweep (relu on independent data, n = 100, m = 20) needs the workgroup layout');
     const tooMany = Math.ceil(MAX_RESULT_BYTES / 4) + 1;
     expect(() => planSweep({ instances: tooMany, nFeatures: 2, nHidden: 1, batchSize: 8 }, swiftshader)).toThrow(DeviceLimitError);
   });
