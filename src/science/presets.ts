@@ -84,7 +84,7 @@ export const presets: Readonly<Record<string, Preset>> = {
       'S = 0, 0.7, 0.9, 0.97, 0.99, 0.997, 0.999 (p = 1 − S), for the linear model (rows 0) and the ReLU ' +
       'model (row 1). The linear model always keeps the 5 most important features; the ReLU model represents ' +
       'more features in superposition as S grows, the least important last (measured at S = 0.99, 0.997, 0.999: ' +
-      '11, 13, 13 features with ‖W_i‖ > 0.5 in the kept seed, 13–15 over seeds at 0.999; 3000 steps × batch 256 at ' +
+      '10, 12, 15 features with ‖W_i‖ > 0.5 in the kept seed, 12–15 over seeds at 0.999; 3000 steps × batch 256 at ' +
       'lr 1e-3 lost features there: 12, 12, 11). 7 × 2 points × 4 seeds × 5000 steps × batch 512 at lr 3e-3 = 1.4e8 ' +
       'samples, about 40 s on SwiftShader (the registers layout trains n = 20, m = 5 at ~4e6 samples/s); the paper: --steps ' +
       '10000 --batch-size 1024 at lr 1e-3.',
