@@ -5,7 +5,7 @@
 // module-scope names in any order). Every per-example function is written out block by block and
 // row by row, guarded by constants (`NB > c`, `M > j`) the compiler folds: on SwiftShader an array
 // indexed by a loop variable costs a gather or scatter per access, and nothing between WGSL and the
-// CPU unrolls a loop bounded by an override (train.wgsl's trainRegisters has the measurements).
+// CPU unrolls a loop bounded by an override (docs/platform.md, "WGSL on SwiftShader and Dawn").
 
 fn featureBlock(instance: u32, first: u32) -> mat2x4f {
   var p = vec4f(0.0);

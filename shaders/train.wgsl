@@ -10,12 +10,13 @@
 // Per-instance parameter vector θ (length P = M·N + N): θ[j·N + i] = W_{j,i}, θ[M·N + i] = b_i.
 // `theta`, `moment1`, `moment2` hold θ, Adam's m and v for every instance: [instance · P + k].
 //
-// Two layouts (chosen by src/engine/planner.ts, measured by `npm run bench`):
-//   trainPerModel      one invocation trains one model over the whole batch (no barriers; best on
-//                      CPUs such as SwiftShader and for very many small models);
+// Three layouts (chosen by src/engine/planner.ts, measured by `npm run bench`):
+//   trainPerModel      one invocation trains one model over the whole batch (no barriers);
 //   trainPerWorkgroup  one workgroup per model; invocation l takes examples l, l+WG, …; per-step
-//                      gradients are reduced through `partials` (fills a real GPU with few models).
-// Both compute the same function; only the float32 summation order differs.
+//                      gradients are reduced through `partials` (fills a real GPU with few models);
+//   trainRegisters     one invocation per model, n ≤ 32, m ≤ 8, with no loop-indexed array in the
+//                      per-example work (at the end of this file; the fastest on CPUs).
+// All compute the same function; only the float32 summation order differs.
 
 override N: u32 = 5u;          // nFeatures
 override M: u32 = 2u;          // nHidden

@@ -35,10 +35,12 @@ export class EvaluateKernel {
    */
   static async create(engine: Engine, config: { model: ModelKind; nFeatures: number; nHidden: number; evalBatchSize: number; workgroupSize: number; entryPoint?: 'evaluate' | 'evaluateRegisters' }): Promise<EvaluateKernel> {
     // The registers entry point (no dynamically indexed private arrays) whenever the model fits:
-    // several times faster on CPU adapters, and never slower on GPUs.
+    // 3–6× faster on CPU adapters (`npm run bench`). On GPUs it is unmeasured beyond n = 8, m = 4
+    // (at n = 32, m = 8 its per-invocation state is large); the looped one is `entryPoint: 'evaluate'`.
     const registers = config.nFeatures <= REGISTERS_MAX_FEATURES && config.nHidden <= REGISTERS_MAX_HIDDEN;
     if (config.entryPoint === 'evaluateRegisters' && !registers) {
-      throw new DeviceLimitError('evaluateRegisters', Math.max(config.nFeatures, config.nHidden), REGISTERS_MAX_FEATURES, `evaluateRegisters holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${config.nFeatures}, m = ${config.nHidden}`);
+      const nOver = config.nFeatures > REGISTERS_MAX_FEATURES;
+      throw new DeviceLimitError('evaluateRegisters', nOver ? config.nFeatures : config.nHidden, nOver ? REGISTERS_MAX_FEATURES : REGISTERS_MAX_HIDDEN, `evaluateRegisters holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${config.nFeatures}, m = ${config.nHidden}`);
     }
     const constants: Record<string, number> = { N: config.nFeatures, M: config.nHidden, EVAL_BATCH: config.evalBatchSize, WG: config.workgroupSize, LINEAR: modelDefinition(config.model).outputActivation === 'identity' ? 1 : 0 };
     const entryPoint = config.entryPoint ?? (registers ? 'evaluateRegisters' : 'evaluate');

@@ -80,7 +80,7 @@ export const MAX_RESULT_BYTES = 1.5 * 2 ** 30;
 
 /** Workgroup size of the per-workgroup layout: the batch is split across this many invocations. */
 const WORKGROUP_SIZE = 64;
-/** Largest n and m of the `registers` layout (shaders/train.wgsl trainRegisters: 8 × 2 blocks of 4 × 4). */
+/** Largest n and m of the `registers` layout (shaders/train.wgsl trainRegisters: up to 8 rows of W, each 8 vec4s of features). */
 export const REGISTERS_MAX_FEATURES = 32;
 export const REGISTERS_MAX_HIDDEN = 8;
 
@@ -144,13 +144,14 @@ export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptio
   if (options.layout === 'workgroup' || options.layout === 'invocation' || auto) return planAutoencoder(input, info, (options.layout as 'workgroup' | 'invocation' | undefined) ?? auto!, options);
   if (!fitsInvocationKernels(input)) {
     const [maxN, maxM] = options.layout === 'registers' ? [REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN] : [MAX_FEATURES, MAX_HIDDEN];
-    throw new DeviceLimitError(`${options.layout} layout`, Math.max(n, m), maxN, `the ${options.layout} layout trains relu and linear models on independent data with n ≤ ${maxN} and m ≤ ${maxM}; this sweep (${input.model ?? 'relu'} on ${input.data ?? 'independent'} data, n = ${n}, m = ${m}) needs the workgroup layout`);
+    throw new DeviceLimitError(`${options.layout} layout`, n > maxN ? n : m, n > maxN ? maxN : maxM, `the ${options.layout} layout trains relu and linear models on independent data with n ≤ ${maxN} and m ≤ ${maxM}; this sweep (${input.model ?? 'relu'} on ${input.data ?? 'independent'} data, n = ${n}, m = ${m}) needs the workgroup layout`);
   }
   if (n > MAX_FEATURES) throw new DeviceLimitError('nFeatures', n, MAX_FEATURES, `nFeatures = ${n} is out of range; the WebGPU kernels support 2 … ${MAX_FEATURES}`);
   if (m > MAX_HIDDEN) throw new DeviceLimitError('nHidden', m, MAX_HIDDEN, `nHidden = ${m} is out of range; the WebGPU kernels support 1 … ${MAX_HIDDEN}`);
   const layout = options.layout ?? chooseLayout(input, info);
   if (layout === 'registers' && !fitsRegisters(input)) {
-    throw new DeviceLimitError('registers layout', Math.max(n, m), REGISTERS_MAX_FEATURES, `the registers layout holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${n}, m = ${m}`);
+    const nOver = n > REGISTERS_MAX_FEATURES;
+    throw new DeviceLimitError('registers layout', nOver ? n : m, nOver ? REGISTERS_MAX_FEATURES : REGISTERS_MAX_HIDDEN, `the registers layout holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${n}, m = ${m}`);
   }
   const smallWorkgroup = invocationWorkgroupSize(instances);
   const workgroupSize = layout === 'per-workgroup' ? WORKGROUP_SIZE : smallWorkgroup;

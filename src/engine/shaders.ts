@@ -34,9 +34,11 @@ const NB_DECLARATION = 'const NB: u32 = 8u;';
  * points of train.wgsl and evaluate.wgsl (n ≤ 32, so NB ≤ 8). NB sizes their per-example arrays,
  * and WGSL sizes private arrays by constants only (not overrides), so it is set in the source; the
  * guards `NB > c` then fold as an override's would. Other pipelines keep the default 8.
- * @throws Error when the source lacks the declaration (the file and this function disagree).
+ * @throws RangeError when nFeatures is not an integer in 1 … 32 (the blocks' written-out lines stop
+ *   at eight); Error when the source lacks the declaration (the file and this function disagree).
  */
 export function registersSource(blocks: string, nFeatures: number): string {
+  if (!Number.isInteger(nFeatures) || nFeatures < 1 || nFeatures > 32) throw new RangeError(`registersSource: nFeatures = ${nFeatures} is out of range; the registers kernels hold 1 … 32 features`);
   if (!blocks.includes(NB_DECLARATION)) throw new Error(`blocks.wgsl no longer declares '${NB_DECLARATION}'`);
   return blocks.replace(NB_DECLARATION, `const NB: u32 = ${Math.ceil(nFeatures / 4)}u;`);
 }

@@ -85,12 +85,12 @@ describe.each<[KernelLayout]>([['per-model'], ['per-workgroup']])('train kernel 
   });
 });
 
-// The registers layout holds W as 4 × 4 blocks, up to 8 column blocks (n ≤ 32) by 2 row blocks
-// (m ≤ 8), each written out on its own in train.wgsl: every block at the largest size, and
-// partial blocks on both axes (n = 13: one feature in the fourth block; m = 5: one row in the
-// second) for both output activations.
-describe('train kernel, registers layout beyond one row block', () => {
-  it('ReLU n=32 m=8 (every block) matches the float64 reference within 1e-3 after 8 steps', async () => {
+// The registers layout holds W by rows (j < M ≤ 8) of vec4 blocks of features (c < NB ≤ 8), each
+// row and block written out on its own (shaders/blocks.wgsl, train.wgsl): every row and block at
+// the largest size, and a partial last block with an odd row count (n = 13: one feature in the
+// fourth block; m = 5) for both output activations.
+describe('train kernel, registers layout beyond n = 8, m = 4', () => {
+  it('ReLU n=32 m=8 (every row and block) matches the float64 reference within 1e-3 after 8 steps', async () => {
     const set = smallSet({ n: 32, m: 8, points: 2, seeds: 1, training: { steps: 8, batchSize: 24 }, evalBatchSize: 64 });
     const outcome = await trainModelSet(engine, set, { layout: 'registers' });
     expect(outcome.layout).toBe('registers');
@@ -99,7 +99,7 @@ describe('train kernel, registers layout beyond one row block', () => {
     expect(maxLoss).toBeLessThan(LOSS_TOLERANCE);
   });
 
-  it('ReLU and linear n=13 m=5 (partial blocks; Adam with L2, cosine schedule)', async () => {
+  it('ReLU and linear n=13 m=5 (a partial block; Adam with L2, cosine schedule)', async () => {
     for (const model of ['relu', 'linear'] as const) {
       const set = smallSet({ model, n: 13, m: 5, points: 2, seeds: 2, training: { optimizer: 'adam', schedule: 'cosine', steps: 20, batchSize: 48 }, evalBatchSize: 128 });
       const { maxParam, maxLoss } = compare(set, await trainModelSet(engine, set, { layout: 'registers' }));

@@ -15,6 +15,10 @@ describe('registersSource', () => {
     }
   });
 
+  it('refuses n outside 1 … 32, where the written-out blocks would drop features', () => {
+    for (const n of [0, 33, 2.5]) expect(() => registersSource(blocks, n), `n = ${n}`).toThrow(new RegExp(`nFeatures = ${n} is out of range; the registers kernels hold 1 … 32 features`));
+  });
+
   it('throws when the declaration it rewrites is missing', () => {
     expect(() => registersSource(blocks.replace('const NB: u32 = 8u;', 'const NB: u32 = 4u;'), 5)).toThrow(/no longer declares 'const NB: u32 = 8u;'/);
   });
