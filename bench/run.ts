@@ -12,7 +12,7 @@
  * a workload the engine refuses (its DeviceLimitError) gets "not supported by this engine yet" rows.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -41,6 +41,7 @@ import {
   type LiveViewRequest,
   type Workload,
 } from './workloads.js';
+import type { DrawFloorRequest } from './draw-floor.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = join(BENCH_DIR, '..');
@@ -92,6 +93,8 @@ interface Config {
   liveView: Omit<LiveViewRequest, 'maxSteps'> & { maxSamples: number };
   /** Evaluation kernel, looped vs registers entry point (WebGPU stages, every workload). */
   evaluation: EvaluationRequest;
+  /** The data-draw floor (WebGPU stages, every workload and round); the WGSL is read at start-up. */
+  drawFloor: DrawFloorRequest;
 }
 
 /** Snapshot intervals of the live-view measurement: the element's 0.4 s, and after every submit. */
@@ -302,6 +305,7 @@ function parseArgs(argv: string[]): Config | string {
     },
     // Quick: one dispatch per entry point after the warm-up (K = 1), no calibration.
     evaluation: { evalBatchSize: SPEC_EVAL_BATCH_SIZE, targetSeconds: quick ? 0 : 1.5, minDispatches: 1, rounds: quick ? 1 : 2, submitSeconds: 0.25 },
+    drawFloor: { source: readFileSync(join(BENCH_DIR, 'draw-floor.wgsl'), 'utf8'), targetSeconds: quick ? 0.5 : 3, submitSeconds: 0.25 },
   };
 }
 
@@ -359,6 +363,7 @@ function gpuRequest(config: Config, w: Workload, repeat: number): GpuBenchReques
     slowStepSeconds: SLOW_STEP_SECONDS,
     ...(repeat === 0 && isLiveViewWorkload(w) ? { liveView: { ...live, maxSteps: stepsFor(w, maxSamples, live.minSteps) } } : {}),
     ...(repeat === 0 && w.evaluation ? { evaluation: config.evaluation } : {}),
+    drawFloor: config.drawFloor,
   };
 }
 

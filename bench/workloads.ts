@@ -2,6 +2,7 @@
  * The benchmark's workloads and the one WebGPU measurement routine shared by the Chromium page
  * (bench/page.ts) and the Node worker (bench/node-worker.ts). No Node or DOM APIs here.
  */
+import { DRAW_FLOOR, measureDrawFloor, type DrawFloorRequest } from './draw-floor.js';
 import type { Engine } from '../src/engine/engine.js';
 import { DeviceLimitError } from '../src/engine/errors.js';
 import { EvaluateKernel } from '../src/engine/evaluate-kernel.js';
@@ -155,7 +156,8 @@ export function workloadSet(w: Workload, steps = w.steps): ModelSet {
 
 /** One measured (workload, layout) pair on a WebGPU engine. */
 export interface GpuMeasurement {
-  layout: KernelLayout;
+  /** A kernel layout, or the data-draw floor (bench/draw-floor.ts). */
+  layout: KernelLayout | typeof DRAW_FLOOR;
   ok: boolean;
   error?: string;
   /** The engine refused the workload on this layout (unsupportedModel, or its DeviceLimitError): `error` says why. */
@@ -204,6 +206,8 @@ export interface GpuBenchRequest {
   liveView?: LiveViewRequest;
   /** Also time the evaluation kernel's two entry points on this workload (last). */
   evaluation?: EvaluationRequest;
+  /** Also time the data draw alone (bench/draw-floor.ts), after the layouts. */
+  drawFloor?: DrawFloorRequest;
 }
 
 export interface GpuBenchResponse {
@@ -373,6 +377,7 @@ export async function measureGpu(acquire: () => Promise<Engine>, request: GpuBen
         if (engine.isLost) break;
       }
     }
+    if (request.drawFloor && !engine.isLost) measurements.push(await measureDrawFloor(engine, workloadSet(w, 1), request.drawFloor));
     if (request.liveView && !engine.isLost) liveView = await measureLiveView(engine, w, request.liveView);
     if (request.evaluation && !engine.isLost) evaluation = await measureEvaluation(engine, w, request.evaluation);
   } finally {
