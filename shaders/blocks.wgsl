@@ -144,3 +144,24 @@ fn thetaRow(base: u32, j: u32, first: u32) -> vec4f {
   }
   return r;
 }
+
+// A model as the registers kernels hold it: p_i and I_i, W by rows (j < M) and b, from the
+// `features` and `theta` bindings (θ layout: train.wgsl's header).
+struct RegistersModel {
+  p: Blocks,
+  importance: Blocks,
+  W: array<Blocks, 8>,
+  b: Blocks,
+}
+
+fn loadModel(instance: u32, base: u32) -> RegistersModel {
+  var r: RegistersModel;
+  for (var c = 0u; c < NB; c++) {
+    let f = featureBlock(instance, 4u * c);
+    r.p.c[c] = f[0];
+    r.importance.c[c] = f[1];
+    r.b.c[c] = thetaRow(base, M, 4u * c);
+    for (var j = 0u; j < M; j++) { r.W[j].c[c] = thetaRow(base, j, 4u * c); }
+  }
+  return r;
+}

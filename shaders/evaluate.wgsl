@@ -105,17 +105,11 @@ fn evaluateRegisters(@builtin(global_invocation_id) gid: vec3u) {
   if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
   let base = instance * (M * N + N);
   let key = evaluationStream(keys[instance]);
-  var p: Blocks;
-  var importance: Blocks;
-  var W: array<Blocks, 8>;
-  var b: Blocks;
-  for (var c = 0u; c < NB; c++) {
-    let f = featureBlock(instance, 4u * c);
-    p.c[c] = f[0];
-    importance.c[c] = f[1];
-    b.c[c] = thetaRow(base, M, 4u * c);
-    for (var j = 0u; j < M; j++) { W[j].c[c] = thetaRow(base, j, 4u * c); }
-  }
+  let model = loadModel(instance, base);
+  let p = model.p;
+  let importance = model.importance;
+  var W = model.W;
+  let b = model.b;
   var squaredError = Blocks();
   for (var e = 0u; e < EVAL_BATCH; e++) {
     let x = drawBlocks(key, EVAL_STEP, e, p);

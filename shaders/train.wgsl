@@ -348,17 +348,12 @@ fn trainRegisters(@builtin(global_invocation_id) gid: vec3u) {
   let base = instance * paramCount();
   let key = keys[instance];
   let scale = 2.0 / f32(BATCH);
-  var p: Blocks;
-  var weight: Blocks;
-  var W: array<Blocks, 8>;
-  var b: Blocks;
-  for (var c = 0u; c < NB; c++) {
-    let f = featureBlock(instance, 4u * c);
-    p.c[c] = f[0];
-    weight.c[c] = scale * f[1];
-    b.c[c] = loadBias(0u, base, 4u * c);
-    for (var j = 0u; j < M; j++) { W[j].c[c] = loadRow(0u, base, j, 4u * c); }
-  }
+  let model = loadModel(instance, base);
+  let p = model.p;
+  var W = model.W;
+  var b = model.b;
+  var weight: Blocks;  // 2 I_i / batch
+  for (var c = 0u; c < NB; c++) { weight.c[c] = scale * model.importance.c[c]; }
   for (var s = 0u; s < settings.stepCount; s++) {
     let step = settings.firstStep + s;
     var gW = array<Blocks, 8>();
