@@ -35,6 +35,16 @@ struct EvalSettings {
 @group(0) @binding(3) var<storage, read> theta: array<f32>;        // [instance · P + k], as train.wgsl
 @group(0) @binding(4) var<storage, read_write> metrics: array<f32>;
 
+fn stride() -> u32 { return 2u + 4u * N; }
+
+// Writes feature i's benefit (header) from its squared error summed over the batch; returns its
+// term of the loss, I_i · mse. Both entry points end with these writes.
+fn writeBenefit(instance: u32, i: u32, squaredError: f32, p: f32, importance: f32) -> f32 {
+  let mse = squaredError / f32(EVAL_BATCH);
+  metrics[instance * stride() + 2u + 3u * N + i] = 1.0 - mse / (p / 3.0 - p * p / 4.0);
+  return importance * mse;
+}
+
 @compute @workgroup_size(WG)
 fn evaluate(@builtin(global_invocation_id) gid: vec3u) {
   let instance = settings.firstInstance + gid.y * settings.rowStride + gid.x;
@@ -70,15 +80,9 @@ fn evaluate(@builtin(global_invocation_id) gid: vec3u) {
       squaredError[i] += err * err;
     }
   }
-  let stride = 2u + 4u * N;
   var loss = 0.0;
-  for (var i = 0u; i < N; i++) {
-    let mse = squaredError[i] / f32(EVAL_BATCH);
-    loss += pi[i].y * mse;
-    let p = pi[i].x;
-    metrics[instance * stride + 2u + 3u * N + i] = 1.0 - mse / (p / 3.0 - p * p / 4.0);
-  }
-  metrics[instance * stride] = loss;
+  for (var i = 0u; i < N; i++) { loss += writeBenefit(instance, i, squaredError[i], pi[i].x, pi[i].y); }
+  metrics[instance * stride()] = loss;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,13 +120,9 @@ fn evaluateRegisters(@builtin(global_invocation_id) gid: vec3u) {
     squaredError = addSquaredErrors(squaredError, forwardRows(&W, b, x).pre, x);
   }
   // Once per model, so these dynamic indices cost nothing that matters.
-  let stride = 2u + 4u * N;
   var loss = 0.0;
   for (var i = 0u; i < N; i++) {
-    let mse = squaredError.c[i / 4u][i % 4u] / f32(EVAL_BATCH);
-    let pi = p.c[i / 4u][i % 4u];
-    loss += importance.c[i / 4u][i % 4u] * mse;
-    metrics[instance * stride + 2u + 3u * N + i] = 1.0 - mse / (pi / 3.0 - pi * pi / 4.0);
+    loss += writeBenefit(instance, i, squaredError.c[i / 4u][i % 4u], p.c[i / 4u][i % 4u], importance.c[i / 4u][i % 4u]);
   }
-  metrics[instance * stride] = loss;
+  metrics[instance * stride()] = loss;
 }

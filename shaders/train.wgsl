@@ -297,20 +297,19 @@ fn outputGradients(pre: Blocks, x: Blocks, weight: Blocks) -> Blocks {
   return d;
 }
 
-// W_j,first … W_j,first+3, or their moments, from a buffer laid out like θ (features ≥ N read as 0).
-fn loadRow(buffer: u32, base: u32, j: u32, first: u32) -> vec4f {
+// Adam's moments of W_j,first … W_j,first+3 (j = M: of b), buffer 1 (m) or 2 (v), laid out like θ;
+// features ≥ N read as 0. θ itself is read by blocks.wgsl's thetaRow.
+fn loadMoments(buffer: u32, base: u32, j: u32, first: u32) -> vec4f {
   var r = vec4f(0.0);
   for (var k = 0u; k < 4u; k++) {
     if (first + k < N) {
-      switch (buffer) {
-        case 0u: { r[k] = theta[base + j * N + first + k]; }
-        case 1u: { r[k] = moment1[base + j * N + first + k]; }
-        default: { r[k] = moment2[base + j * N + first + k]; }
-      }
+      if (buffer == 1u) { r[k] = moment1[base + j * N + first + k]; } else { r[k] = moment2[base + j * N + first + k]; }
     }
   }
   return r;
 }
+
+// Writes W_j,first … W_j,first+3 (j = M: b) to θ (buffer 0) or to its moments (1: m, 2: v).
 
 fn storeRow(buffer: u32, base: u32, j: u32, first: u32, r: vec4f) {
   for (var k = 0u; k < 4u; k++) {
@@ -324,18 +323,9 @@ fn storeRow(buffer: u32, base: u32, j: u32, first: u32, r: vec4f) {
   }
 }
 
-// b_first … b_first+3 or their moments: the row after W's M rows.
-fn loadBias(buffer: u32, base: u32, first: u32) -> vec4f {
-  return loadRow(buffer, base, M, first);
-}
-
-fn storeBias(buffer: u32, base: u32, first: u32, c: vec4f) {
-  storeRow(buffer, base, M, first, c);
-}
-
 // One Adam/AdamW step of four parameters whose moments sit at row j, features first … first+3.
 fn adamRow(base: u32, j: u32, first: u32, value: vec4f, gradient: vec4f, a: AdamStep) -> vec4f {
-  let u = adam4(value, gradient, loadRow(1u, base, j, first), loadRow(2u, base, j, first), a);
+  let u = adam4(value, gradient, loadMoments(1u, base, j, first), loadMoments(2u, base, j, first), a);
   storeRow(1u, base, j, first, u.m);
   storeRow(2u, base, j, first, u.v);
   return u.value;
@@ -381,7 +371,7 @@ fn trainRegisters(@builtin(global_invocation_id) gid: vec3u) {
     }
   }
   for (var c = 0u; c < NB; c++) {
-    storeBias(0u, base, 4u * c, b.c[c]);
+    storeRow(0u, base, M, 4u * c, b.c[c]);
     for (var j = 0u; j < M; j++) { storeRow(0u, base, j, 4u * c, W[j].c[c]); }
   }
 }

@@ -5,9 +5,8 @@
 import type { ModelKind } from '../science/types.js';
 import { modelDefinition } from '../science/models/index.js';
 import type { Engine } from './engine.js';
-import { DeviceLimitError } from './errors.js';
+import { fitsRegisters, requireRegisters } from './layout.js';
 import { encodePass, getPipeline } from './pipeline.js';
-import { REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN } from './planner.js';
 import { registersSource } from './shaders.js';
 import { SettingsUniform } from './uniforms.js';
 
@@ -32,16 +31,14 @@ export class EvaluateKernel {
 
   /**
    * @param config.entryPoint force `evaluate` (looped) or `evaluateRegisters` (n ≤ 32, m ≤ 8); default: registers when the model fits
+   * @throws DeviceLimitError when `evaluateRegisters` is forced on a model beyond n ≤ 32, m ≤ 8
    */
   static async create(engine: Engine, config: { model: ModelKind; nFeatures: number; nHidden: number; evalBatchSize: number; workgroupSize: number; entryPoint?: 'evaluate' | 'evaluateRegisters' }): Promise<EvaluateKernel> {
     // The registers entry point (no dynamically indexed private arrays) whenever the model fits:
     // 3–6× faster on CPU adapters (`npm run bench`). On GPUs it is unmeasured beyond n = 8, m = 4
     // (at n = 32, m = 8 its per-invocation state is large); the looped one is `entryPoint: 'evaluate'`.
-    const registers = config.nFeatures <= REGISTERS_MAX_FEATURES && config.nHidden <= REGISTERS_MAX_HIDDEN;
-    if (config.entryPoint === 'evaluateRegisters' && !registers) {
-      const nOver = config.nFeatures > REGISTERS_MAX_FEATURES;
-      throw new DeviceLimitError('evaluateRegisters', nOver ? config.nFeatures : config.nHidden, nOver ? REGISTERS_MAX_FEATURES : REGISTERS_MAX_HIDDEN, `evaluateRegisters holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${config.nFeatures}, m = ${config.nHidden}`);
-    }
+    const registers = fitsRegisters(config.nFeatures, config.nHidden);
+    if (config.entryPoint === 'evaluateRegisters') requireRegisters('evaluateRegisters', 'evaluateRegisters', config.nFeatures, config.nHidden);
     const constants: Record<string, number> = { N: config.nFeatures, M: config.nHidden, EVAL_BATCH: config.evalBatchSize, WG: config.workgroupSize, LINEAR: modelDefinition(config.model).outputActivation === 'identity' ? 1 : 0 };
     const entryPoint = config.entryPoint ?? (registers ? 'evaluateRegisters' : 'evaluate');
     // Only the registers entry point sizes its arrays by NB; the looped one keeps blocks.wgsl's default.

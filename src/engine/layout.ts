@@ -1,10 +1,35 @@
 /**
  * Buffer layouts shared by the kernels and the read-back code (documented in the .wgsl headers).
  */
+import { DeviceLimitError } from './errors.js';
 
 /** Largest n and m the kernels' private arrays hold (MAX_N, MAX_M in the .wgsl files). */
 export const MAX_FEATURES = 64;
 export const MAX_HIDDEN = 16;
+
+/**
+ * Largest n and m of the `registers` kernels (train.wgsl trainRegisters, evaluate.wgsl
+ * evaluateRegisters): up to 8 rows of W, each 8 vec4s of features (blocks.wgsl, written out).
+ */
+export const REGISTERS_MAX_FEATURES = 32;
+export const REGISTERS_MAX_HIDDEN = 8;
+
+/** Whether an n → m model fits the registers kernels (n ≤ 32, m ≤ 8). */
+export function fitsRegisters(nFeatures: number, nHidden: number): boolean {
+  return nFeatures <= REGISTERS_MAX_FEATURES && nHidden <= REGISTERS_MAX_HIDDEN;
+}
+
+/**
+ * Refuses an n → m model the registers kernels cannot hold.
+ * @param name the DeviceLimitError's limit name (the layout or entry point)
+ * @param subject the message's subject, e.g. "the registers layout"
+ * @throws DeviceLimitError with the quantity over its own limit (n against 32, else m against 8)
+ */
+export function requireRegisters(name: string, subject: string, nFeatures: number, nHidden: number): void {
+  if (fitsRegisters(nFeatures, nHidden)) return;
+  const nOver = nFeatures > REGISTERS_MAX_FEATURES;
+  throw new DeviceLimitError(name, nOver ? nFeatures : nHidden, nOver ? REGISTERS_MAX_FEATURES : REGISTERS_MAX_HIDDEN, `${subject} holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${nFeatures}, m = ${nHidden}`);
+}
 
 /** Floats per instance in `theta`/`moment1`/`moment2`: W (m·n, row-major) then b (n). */
 export function paramCount(nFeatures: number, nHidden: number): number {

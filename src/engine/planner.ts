@@ -8,7 +8,7 @@ import { modelDefinition, parameterCount, type ModelDefinition } from '../scienc
 import type { DataKind, ModelKind } from '../science/types.js';
 import { fitsInvocationMode, requireInvocationMode } from './autoencoder-kernel.js';
 import { DeviceLimitError } from './errors.js';
-import { MAX_FEATURES, MAX_HIDDEN, metricStride, paramCount } from './layout.js';
+import { fitsRegisters, MAX_FEATURES, MAX_HIDDEN, metricStride, paramCount, REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN, requireRegisters } from './layout.js';
 import type { DeviceInfo, KernelLayout } from './types.js';
 
 export interface PlanInput {
@@ -80,9 +80,6 @@ export const MAX_RESULT_BYTES = 1.5 * 2 ** 30;
 
 /** Workgroup size of the per-workgroup layout: the batch is split across this many invocations. */
 const WORKGROUP_SIZE = 64;
-/** Largest n and m of the `registers` layout (shaders/train.wgsl trainRegisters: up to 8 rows of W, each 8 vec4s of features). */
-export const REGISTERS_MAX_FEATURES = 32;
-export const REGISTERS_MAX_HIDDEN = 8;
 
 /**
  * Workgroup size for one-invocation-per-model kernels: 64, but smaller for small sweeps so that
@@ -92,10 +89,6 @@ export const REGISTERS_MAX_HIDDEN = 8;
 export function invocationWorkgroupSize(instances: number): number {
   const target = Math.max(1, Math.floor(instances / 16));
   return Math.min(64, Math.max(4, 2 ** Math.floor(Math.log2(target))));
-}
-
-function fitsRegisters(input: PlanInput): boolean {
-  return input.nFeatures <= REGISTERS_MAX_FEATURES && input.nHidden <= REGISTERS_MAX_HIDDEN;
 }
 
 /** True for CPU implementations of WebGPU (SwiftShader, llvmpipe, lavapipe). */
@@ -113,7 +106,7 @@ export function isCpuAdapter(info: Pick<DeviceInfo, 'vendor' | 'architecture' | 
  */
 export function chooseLayout(input: PlanInput, info: DeviceInfo): KernelLayout {
   if (!fitsInvocationKernels(input)) return chooseAutoencoderLayout(input, info);
-  const perModel: KernelLayout = fitsRegisters(input) ? 'registers' : 'per-model';
+  const perModel: KernelLayout = fitsRegisters(input.nFeatures, input.nHidden) ? 'registers' : 'per-model';
   if (isCpuAdapter(info)) return perModel;
   return input.instances >= 65536 ? perModel : 'per-workgroup';
 }
@@ -149,10 +142,7 @@ export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptio
   if (n > MAX_FEATURES) throw new DeviceLimitError('nFeatures', n, MAX_FEATURES, `nFeatures = ${n} is out of range; the WebGPU kernels support 2 … ${MAX_FEATURES}`);
   if (m > MAX_HIDDEN) throw new DeviceLimitError('nHidden', m, MAX_HIDDEN, `nHidden = ${m} is out of range; the WebGPU kernels support 1 … ${MAX_HIDDEN}`);
   const layout = options.layout ?? chooseLayout(input, info);
-  if (layout === 'registers' && !fitsRegisters(input)) {
-    const nOver = n > REGISTERS_MAX_FEATURES;
-    throw new DeviceLimitError('registers layout', nOver ? n : m, nOver ? REGISTERS_MAX_FEATURES : REGISTERS_MAX_HIDDEN, `the registers layout holds n ≤ ${REGISTERS_MAX_FEATURES} and m ≤ ${REGISTERS_MAX_HIDDEN}; got n = ${n}, m = ${m}`);
-  }
+  if (layout === 'registers') requireRegisters('registers layout', 'the registers layout', n, m);
   const smallWorkgroup = invocationWorkgroupSize(instances);
   const workgroupSize = layout === 'per-workgroup' ? WORKGROUP_SIZE : smallWorkgroup;
   const P = paramCount(n, m);

@@ -1,3 +1,5 @@
+import { REGISTERS_MAX_FEATURES } from './layout.js';
+
 /**
  * The WGSL sources the engine compiles. Each runtime supplies them its own way (Vite `?raw`
  * imports in the browser, the file system in Node), so the kernel owners never care where
@@ -38,7 +40,7 @@ const NB_DECLARATION = 'const NB: u32 = 8u;';
  *   at eight); Error when the source lacks the declaration (the file and this function disagree).
  */
 export function registersSource(blocks: string, nFeatures: number): string {
-  if (!Number.isInteger(nFeatures) || nFeatures < 1 || nFeatures > 32) throw new RangeError(`registersSource: nFeatures = ${nFeatures} is out of range; the registers kernels hold 1 … 32 features`);
+  if (!Number.isInteger(nFeatures) || nFeatures < 1 || nFeatures > REGISTERS_MAX_FEATURES) throw new RangeError(`registersSource: nFeatures = ${nFeatures} is out of range; the registers kernels hold 1 … ${REGISTERS_MAX_FEATURES} features`);
   if (!blocks.includes(NB_DECLARATION)) throw new Error(`blocks.wgsl no longer declares '${NB_DECLARATION}'`);
   return blocks.replace(NB_DECLARATION, `const NB: u32 = ${Math.ceil(nFeatures / 4)}u;`);
 }
