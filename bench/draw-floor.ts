@@ -25,7 +25,12 @@ export interface DrawFloorRequest {
   submitSeconds: number;
 }
 
-/** The floor's kernel on `set`'s models (keys and p as the trainer builds them); destroy() frees it. */
+/**
+ * The floor's kernel on `set`'s models (keys and p as the trainer builds them, one invocation per
+ * model, `set.training.batchSize` examples per step); destroy() frees its buffers.
+ * @throws GPUValidationError when `source` does not compile; RangeError from registersSource never
+ *   (n is clamped to 32 for its block count: larger n takes the loop path)
+ */
 export async function drawFloorKernel(engine: Engine, set: ModelSet, source: string) {
   const { device } = engine;
   const n = set.nFeatures;
