@@ -93,6 +93,19 @@ fn addBlocks(a: Blocks, b: Blocks) -> Blocks {
   return r;
 }
 
+// Whether any entry is non-zero (an example with an active feature).
+fn anyNonZero(x: Blocks) -> bool {
+  var r = any(x.c[0] != vec4f(0.0));
+  if (NB > 1u) { r = r || any(x.c[C1] != vec4f(0.0)); }
+  if (NB > 2u) { r = r || any(x.c[C2] != vec4f(0.0)); }
+  if (NB > 3u) { r = r || any(x.c[C3] != vec4f(0.0)); }
+  if (NB > 4u) { r = r || any(x.c[C4] != vec4f(0.0)); }
+  if (NB > 5u) { r = r || any(x.c[C5] != vec4f(0.0)); }
+  if (NB > 6u) { r = r || any(x.c[C6] != vec4f(0.0)); }
+  if (NB > 7u) { r = r || any(x.c[C7] != vec4f(0.0)); }
+  return r;
+}
+
 // One example's x (prng.wgsl's stream, as every layout draws it).
 fn drawBlocks(key: vec2u, step: u32, example: u32, p: Blocks) -> Blocks {
   var x: Blocks;

@@ -258,10 +258,10 @@ fn trainPerWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
 // (measured with `npm run bench`). Adam's moments stay in the storage buffers (touched once per step,
 // not per example).
 //
-// No sparse variant: SwiftShader runs both sides of every `if` under a lane mask (only loops exit
-// early), so skipping the terms of an example with no active feature saved nothing here (measured
-// at n = 20, m = 5, S = 0.99; the loops above skip by shortening their loops). The gradient sums
-// are declared with explicit initialisers: a `var` without one, declared inside the step loop, was
+// Sparse sets train on trainRegistersSparse (end of this file). SwiftShader runs both sides of every
+// `if` under a lane mask (only loops exit early), so an `if` around the terms of an example with no
+// active feature saved nothing here (measured at n = 20, m = 5, S = 0.99); that kernel skips such
+// examples with a shorter loop instead. The gradient sums are declared with explicit initialisers: a `var` without one, declared inside the step loop, was
 // not zeroed again on each step on SwiftShader.
 
 // Row j of one example's ∂W added to g: g_i + d_i h_j + x_i (W d)_j.
@@ -362,6 +362,78 @@ fn trainRegisters(@builtin(global_invocation_id) gid: vec3u) {
       if (M > 5u) { gW[5] = addOuter(gW[5], d, f.h[5], x, dotBlocks(W[5], d)); }
       if (M > 6u) { gW[6] = addOuter(gW[6], d, f.h[6], x, dotBlocks(W[6], d)); }
       if (M > 7u) { gW[7] = addOuter(gW[7], d, f.h[7], x, dotBlocks(W[7], d)); }
+    }
+    // Once per step, so these loops' dynamic indices cost nothing that matters.
+    let a = adamStep(step);
+    for (var c = 0u; c < NB; c++) {
+      for (var j = 0u; j < M; j++) { W[j].c[c] = adamRow(base, j, 4u * c, W[j].c[c], gW[j].c[c], a); }
+      b.c[c] = adamRow(base, M, 4u * c, b.c[c], gb.c[c], a);
+    }
+  }
+  for (var c = 0u; c < NB; c++) {
+    storeRow(0u, base, M, 4u * c, b.c[c]);
+    for (var j = 0u; j < M; j++) { storeRow(0u, base, j, 4u * c, W[j].c[c]); }
+  }
+}
+
+// The sparse registers kernel (SPARSE sets, src/engine/train-kernel.ts isSparseSet: fewer than one
+// active feature per example expected at every point): the same training in windows of WINDOW
+// examples. One draw of a window finds the examples with an active feature (a bit each); the
+// gradient then runs on those alone, drawn again, and each example skipped adds d0 to ∂b in its
+// place, so ∂b sums the same terms in the same order as trainRegisters: the choice changes speed,
+// not results. A loop runs until its last lane is done (an `if` skips nothing: above), so the four
+// models of a SIMD group pay for the most active of them in each window.
+// Everything else repeats trainRegisters line for line, on purpose: on SwiftShader, sharing it
+// cost trainRegisters speed at n = 2, m = 1 (measured, 2026-11-30): the per-example lines as a
+// function writing gW through a pointer −10 %; the Adam update and store as functions −40 %, by
+// pointer or by value; both loops in one kernel behind `if (SPARSE)` −5 % (not folded away).
+const WINDOW: u32 = 32u;
+
+@compute @workgroup_size(WG)
+fn trainRegistersSparse(@builtin(global_invocation_id) gid: vec3u) {
+  let instance = gid.y * settings.rowStride + gid.x;
+  if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
+  let base = instance * paramCount();
+  let key = keys[instance];
+  let scale = 2.0 / f32(BATCH);
+  let model = loadModel(instance, base);
+  let p = model.p;
+  var W = model.W;
+  var b = model.b;
+  var weight: Blocks;  // 2 I_i / batch
+  for (var c = 0u; c < NB; c++) { weight.c[c] = scale * model.importance.c[c]; }
+  for (var s = 0u; s < settings.stepCount; s++) {
+    let step = settings.firstStep + s;
+    var gW = array<Blocks, 8>();
+    var gb = Blocks();
+    // ∂L/∂pre of an example with no active feature: h = 0, so pre = b, and ∂W gets nothing.
+    let d0 = outputGradients(b, Blocks(), weight);
+    for (var first = 0u; first < BATCH; first += WINDOW) {
+      let count = min(WINDOW, BATCH - first);
+      var bits = 0u;
+      for (var k = 0u; k < count; k++) {
+        bits |= select(0u, 1u << k, anyNonZero(drawBlocks(key, step, first + k, p)));
+      }
+      var next = 0u;  // the window's first example not yet in gb
+      for (var rest = bits; rest != 0u; rest &= rest - 1u) {
+        let k = firstTrailingBit(rest);
+        for (; next < k; next++) { gb = addBlocks(gb, d0); }
+        next = k + 1u;
+        let x = drawBlocks(key, step, first + k, p);
+        let f = forwardRows(&W, b, x);
+        let d = outputGradients(f.pre, x, weight);
+        gb = addBlocks(gb, d);
+        // ∂W row by row, with (W d)_j.
+        gW[0] = addOuter(gW[0], d, f.h[0], x, dotBlocks(W[0], d));
+        if (M > 1u) { gW[1] = addOuter(gW[1], d, f.h[1], x, dotBlocks(W[1], d)); }
+        if (M > 2u) { gW[2] = addOuter(gW[2], d, f.h[2], x, dotBlocks(W[2], d)); }
+        if (M > 3u) { gW[3] = addOuter(gW[3], d, f.h[3], x, dotBlocks(W[3], d)); }
+        if (M > 4u) { gW[4] = addOuter(gW[4], d, f.h[4], x, dotBlocks(W[4], d)); }
+        if (M > 5u) { gW[5] = addOuter(gW[5], d, f.h[5], x, dotBlocks(W[5], d)); }
+        if (M > 6u) { gW[6] = addOuter(gW[6], d, f.h[6], x, dotBlocks(W[6], d)); }
+        if (M > 7u) { gW[7] = addOuter(gW[7], d, f.h[7], x, dotBlocks(W[7], d)); }
+      }
+      for (; next < count; next++) { gb = addBlocks(gb, d0); }
     }
     // Once per step, so these loops' dynamic indices cost nothing that matters.
     let a = adamStep(step);

@@ -16,16 +16,21 @@ export interface TrainKernelConfig {
   training: TrainingSettings;
   layout: KernelLayout;
   workgroupSize: number;
-  /** The looped layouts skip zero terms (train.wgsl accumulateSparse): see {@link isSparseSet}. */
+  /**
+   * Train with the kernels that skip zero terms (train.wgsl accumulateSparse in the looped
+   * layouts, trainRegistersSparse in `registers`): see {@link isSparseSet}.
+   */
   sparse: boolean;
 }
 
 /**
- * Whether the looped layouts (`per-model`, `per-workgroup`) should train `points` with the kernel
- * that skips zero terms: when every point expects fewer than one active feature per example
- * (Σ_i p_i < 1), where most examples have none. Elsewhere its branches cost more than they save
- * on SwiftShader (measured by `npm run bench`, workloads A–C). Both kernels compute the same sums
- * in the same order, so the choice changes speed, not results.
+ * Whether `points` should train with the kernels that skip zero terms (train.wgsl: accumulateSparse
+ * in the looped layouts, trainRegistersSparse in `registers`): when every point expects fewer than
+ * one active feature per example (Σ_i p_i < 1), where most examples have none. Elsewhere their
+ * branches, and the sparse registers kernel's second draw of each active example, cost more than
+ * they save on SwiftShader (measured by `npm run bench`, workloads A–C). Each pair computes the
+ * same sums in the same order, so the choice changes speed, not results (so a shard whose points
+ * are all sparse trains to the same bits as the whole sweep).
  */
 export function isSparseSet(points: readonly { featureProbability: readonly number[] }[]): boolean {
   return points.length > 0 && points.every((q) => q.featureProbability.reduce((a, b) => a + b, 0) < 1);
@@ -43,6 +48,12 @@ export interface TrainBuffers {
 }
 
 const ENTRY_POINTS: Record<Exclude<KernelLayout, 'workgroup' | 'invocation'>, string> = { 'per-model': 'trainPerModel', registers: 'trainRegisters', 'per-workgroup': 'trainPerWorkgroup' };
+
+/** The layout's entry point; sparse sets train on the registers layout's sparse kernel. */
+function entryPoint(config: TrainKernelConfig): string {
+  if (config.layout === 'registers' && config.sparse) return 'trainRegistersSparse';
+  return ENTRY_POINTS[config.layout as Exclude<KernelLayout, 'workgroup' | 'invocation'>];
+}
 
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
 
@@ -86,7 +97,7 @@ export class TrainKernel {
     const pipeline = await getPipeline(engine, {
       label: `train.${config.layout}`,
       code,
-      entryPoint: ENTRY_POINTS[config.layout as Exclude<KernelLayout, 'workgroup' | 'invocation'>],
+      entryPoint: entryPoint(config),
       constants: {
         N: config.nFeatures,
         M: config.nHidden,

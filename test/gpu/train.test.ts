@@ -116,11 +116,11 @@ describe('train kernel, registers layout beyond n = 8, m = 4', () => {
   });
 });
 
-// The looped kernels' sparse variant (isSparseSet: Σ_i p_i < 1 at every point) skips terms that
-// are exactly 0 (inactive features, outputs the ReLU stops, examples with no active feature): at
-// p = 0.01 four of five examples have no active feature, and after a few steps most outputs are
-// stopped, so every skip is taken and every one is not.
-describe.each<[KernelLayout]>([['per-model'], ['per-workgroup']])('train kernel on sparse data, %s layout', (layout) => {
+// The sparse kernels (isSparseSet: Σ_i p_i < 1 at every point) skip terms that are exactly 0: the
+// looped ones inactive features, outputs the ReLU stops and examples with no active feature; the
+// registers one examples with no active feature. At p = 0.01 four of five examples have no active
+// feature, and after a few steps most outputs are stopped, so every skip is taken and every one is not.
+describe.each<[KernelLayout]>([['per-model'], ['registers'], ['per-workgroup']])('train kernel on sparse data, %s layout', (layout) => {
   it('ReLU and linear n=20 m=5 at p = 0.01 and 0.04 match the float64 reference within 1e-3 after 40 steps', async () => {
     for (const model of ['relu', 'linear'] as const) {
       const set = smallSet({ model, n: 20, m: 5, points: 2, seeds: 2, training: { steps: 40, batchSize: 64 }, evalBatchSize: 512 });
@@ -131,6 +131,29 @@ describe.each<[KernelLayout]>([['per-model'], ['per-workgroup']])('train kernel 
       const { maxParam, maxLoss } = compare(set, await trainModelSet(engine, set, { layout }));
       expect(maxParam, model).toBeLessThan(PARAM_TOLERANCE);
       expect(maxLoss, model).toBeLessThan(LOSS_TOLERANCE);
+    }
+  });
+});
+
+// trainRegistersSparse adds d0 for each skipped example in its place, so it must train to exactly
+// the bits of trainRegisters: a shard whose points are all sparse gets the sparse kernel while the
+// whole sweep gets the dense one, and the merged results must equal an unsharded run's.
+describe('registers layout: the sparse kernel trains to the same bits as the dense one', () => {
+  it('ReLU and linear n=20 m=5 at p = 0.01 and 0.04, batch 100 (a partial window of 4)', async () => {
+    for (const model of ['relu', 'linear'] as const) {
+      const sparse = smallSet({ model, n: 20, m: 5, points: 2, seeds: 4, training: { steps: 30, batchSize: 100 }, evalBatchSize: 128 });
+      sparse.points.forEach((q, k) => q.featureProbability.fill(k === 0 ? 0.01 : 0.04));
+      // One more point, dense, after the others: their streams (keyed by grid index) are unchanged.
+      const densePoint = { ...sparse.points[0]!, index: 2, xIndex: 2, featureProbability: new Array<number>(20).fill(0.5) };
+      const dense: ModelSet = { ...sparse, points: [...sparse.points, densePoint] };
+      expect(isSparseSet(sparse.points)).toBe(true);
+      expect(isSparseSet(dense.points)).toBe(false);
+      const a = await trainModelSet(engine, sparse, { layout: 'registers' });
+      const b = await trainModelSet(engine, dense, { layout: 'registers' });
+      const models = sparse.points.length * sparse.seeds;
+      expect(Array.from(a.results.W), model).toEqual(Array.from(b.results.W.subarray(0, models * 20 * 5)));
+      expect(Array.from(a.results.b), model).toEqual(Array.from(b.results.b.subarray(0, models * 20)));
+      expect(Array.from(a.results.loss), model).toEqual(Array.from(b.results.loss.subarray(0, models)));
     }
   });
 });
