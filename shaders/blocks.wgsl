@@ -93,16 +93,24 @@ fn addBlocks(a: Blocks, b: Blocks) -> Blocks {
   return r;
 }
 
-// Whether any entry is non-zero (an example with an active feature).
-fn anyNonZero(x: Blocks) -> bool {
-  var r = any(x.c[0] != vec4f(0.0));
-  if (NB > 1u) { r = r || any(x.c[C1] != vec4f(0.0)); }
-  if (NB > 2u) { r = r || any(x.c[C2] != vec4f(0.0)); }
-  if (NB > 3u) { r = r || any(x.c[C3] != vec4f(0.0)); }
-  if (NB > 4u) { r = r || any(x.c[C4] != vec4f(0.0)); }
-  if (NB > 5u) { r = r || any(x.c[C5] != vec4f(0.0)); }
-  if (NB > 6u) { r = r || any(x.c[C6] != vec4f(0.0)); }
-  if (NB > 7u) { r = r || any(x.c[C7] != vec4f(0.0)); }
+// Whether any of features first … first+3 of one example passes its gate (u < p_i): drawFour's
+// gates without its values. A passing feature whose 24-bit value is 0 (chance 2⁻²⁴) counts too.
+fn gateFour(key: vec2u, step: u32, example: u32, first: u32, p: vec4f) -> bool {
+  let r0 = draw4(key, step, example, first >> 1u);
+  let r1 = draw4(key, step, example, (first >> 1u) + 1u);
+  return any(vec4f(vec4u(r0.x, r0.z, r1.x, r1.z) >> vec4u(8u)) * 5.9604644775390625e-8 < p);
+}
+
+// Whether any feature of one example passes its gate (drawBlocks's gates only).
+fn anyGate(key: vec2u, step: u32, example: u32, p: Blocks) -> bool {
+  var r = gateFour(key, step, example, 0u, p.c[0]);
+  if (NB > 1u) { r = r || gateFour(key, step, example, 4u, p.c[C1]); }
+  if (NB > 2u) { r = r || gateFour(key, step, example, 8u, p.c[C2]); }
+  if (NB > 3u) { r = r || gateFour(key, step, example, 12u, p.c[C3]); }
+  if (NB > 4u) { r = r || gateFour(key, step, example, 16u, p.c[C4]); }
+  if (NB > 5u) { r = r || gateFour(key, step, example, 20u, p.c[C5]); }
+  if (NB > 6u) { r = r || gateFour(key, step, example, 24u, p.c[C6]); }
+  if (NB > 7u) { r = r || gateFour(key, step, example, 28u, p.c[C7]); }
   return r;
 }
 
