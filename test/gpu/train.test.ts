@@ -139,9 +139,9 @@ describe.each<[KernelLayout]>([['per-model'], ['registers'], ['per-workgroup']])
 // the bits of trainRegisters: a shard whose points are all sparse gets the sparse kernel while the
 // whole sweep gets the dense one, and the merged results must equal an unsharded run's.
 describe('registers layout: the sparse kernel trains to the same bits as the dense one', () => {
-  it('ReLU and linear n=20 m=5 at p = 0.01 and 0.04, batch 100 (a partial window of 4)', async () => {
+  it('ReLU and linear n=20 m=5 at p = 0.01 and 0.04, batch 300 (windows of 128, 128 and 44)', async () => {
     for (const model of ['relu', 'linear'] as const) {
-      const sparse = smallSet({ model, n: 20, m: 5, points: 2, seeds: 4, training: { steps: 30, batchSize: 100 }, evalBatchSize: 128 });
+      const sparse = smallSet({ model, n: 20, m: 5, points: 2, seeds: 4, training: { steps: 20, batchSize: 300 }, evalBatchSize: 128 });
       sparse.points.forEach((q, k) => q.featureProbability.fill(k === 0 ? 0.01 : 0.04));
       // One more point, dense, after the others: their streams (keyed by grid index) are unchanged.
       const densePoint = { ...sparse.points[0]!, index: 2, xIndex: 2, featureProbability: new Array<number>(20).fill(0.5) };
