@@ -23,7 +23,7 @@ import { chromiumArgs, chromiumPath } from '../src/headless/chromium-path.js';
 import { referenceInstance, trainReference } from '../src/science/reference.js';
 import { foreignLabel, foreignLoad, sampleCpu, BUSY_FOREIGN_SHARE, QUIET_FOREIGN_SHARE, type ForeignLoad, type LoadLabel } from './load.js';
 import {
-  EVALUATE_ENTRY_POINTS,
+  evaluateEntryPoints,
   EVALUATION_LOSS_TOLERANCE,
   LAYOUTS,
   NOT_SUPPORTED,
@@ -444,7 +444,7 @@ function liveViewRows(w: Workload, backend: 'chromium' | 'node', response: GpuBe
 function evaluationRows(config: Config, w: Workload, backend: 'chromium' | 'node', response: GpuBenchResponse | { ok: false; error: string }): EvaluationRow[] {
   if (!w.evaluation) return [];
   const ev: EvaluationMeasurement | undefined = response.ok ? (response as GpuBenchResponse).evaluation : undefined;
-  return EVALUATE_ENTRY_POINTS.map((entryPoint) => {
+  return evaluateEntryPoints(w).map((entryPoint) => {
     const row: EvaluationRow = {
       workload: w.id,
       workloadLabel: w.label,
@@ -467,7 +467,7 @@ function evaluationRows(config: Config, w: Workload, backend: 'chromium' | 'node
       ...row,
       ok: true,
       samplesPerSecond: v.samplesPerSecond,
-      ratioVsLooped: entryPoint === 'evaluateRegisters' ? (measured.ratioRegistersVsLooped ?? null) : null,
+      ratioVsLooped: entryPoint !== 'evaluate' ? (measured.ratioRegistersVsLooped ?? null) : null,
       dispatches: v.dispatches,
       seconds: v.seconds,
       maxRelLossDifference: measured.maxRelLossDifference ?? null,
@@ -544,7 +544,7 @@ async function openChromium(config: Config, meta: Record<string, unknown>, liveR
         recordGpuResponse(sink, config, w, 'chromium', { ok: false, error: openError ?? 'the browser closed after an earlier failure' });
         return rows;
       }
-      log(`chromium: workload ${w.id} (${w.label}), round ${repeat + 1}, at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${repeat === 0 && isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}${repeat === 0 && w.evaluation ? `, then evaluation (${EVALUATE_ENTRY_POINTS.join(' vs ')})` : ''}`);
+      log(`chromium: workload ${w.id} (${w.label}), round ${repeat + 1}, at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${repeat === 0 && isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}${repeat === 0 && w.evaluation ? `, then evaluation (${evaluateEntryPoints(w).join(' vs ')})` : ''}`);
       const request = gpuRequest(config, w, repeat);
       try {
         const response = await withTimeout(
@@ -624,7 +624,7 @@ function nodeSession(config: Config, meta: Record<string, unknown>, liveRows: Li
     async measure(w, repeat) {
       const rows: Row[] = [];
       const sink = { rows, liveRows: repeat === 0 ? liveRows : [], evalRows: repeat === 0 ? evalRows : [] };
-      log(`node (dawn.node): workload ${w.id} (${w.label}), round ${repeat + 1}, at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${repeat === 0 && isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}${repeat === 0 && w.evaluation ? `, then evaluation (${EVALUATE_ENTRY_POINTS.join(' vs ')})` : ''}`);
+      log(`node (dawn.node): workload ${w.id} (${w.label}), round ${repeat + 1}, at most ${w.steps} steps, layouts ${LAYOUTS.join(' + ')}${repeat === 0 && isLiveViewWorkload(w) ? ', then the live-view overhead' : ''}${repeat === 0 && w.evaluation ? `, then evaluation (${evaluateEntryPoints(w).join(' vs ')})` : ''}`);
       const request = gpuRequest(config, w, repeat);
       const r = await runChild(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'node-worker.ts'), JSON.stringify(request)], config.stageTimeoutSeconds);
       const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
@@ -1197,7 +1197,7 @@ export async function main(argv: string[]): Promise<number> {
     liveViewDefinition:
       'live view: the same ModelSet (the n = 2, m = 1 workload, the layout the planner picks) trained without snapshots and with the snapshots of <superposition-phase-diagram> (select regime of feature 1; one seed per cell, so in-training snapshots run the geometry kernel and the gather but no evaluation) at each interval (0 = after every submit); samplesPerSecond = models x steps x batch / wall seconds of the whole trainModelSet call (snapshots included), mean over rounds run in alternating order; msPerSnapshot is timed from the progress report of the submit that triggered the snapshot to its onSnapshot; msPerSnapshotBySubtraction = (wall seconds - the no-snapshot wall seconds) / snapshots; ratioFromSnapshotTime = mean over rounds of 1 - (in-training snapshot seconds / wall seconds) of the same run',
     liveViewRows: liveRows,
-    evaluationDefinition: `evaluation: the evaluation kernel alone (src/engine/evaluate-kernel.ts, shaders/evaluate.wgsl) on every model of the workload, entry point evaluate (looped) vs evaluateRegisters (W by rows, every per-example step written out; n <= 32, m <= 8), ${config.evaluation.evalBatchSize} examples per model per dispatch; buffers as the trainer builds them (keys, features, theta = initial W with b = 0, metrics), workgroup size and dispatch shape as the trainer's; per entry point one untimed warm-up dispatch (its seconds calibrate K), then ${config.evaluation.rounds} round(s) in alternating order of K dispatches (submits of about ${config.evaluation.submitSeconds} s, each awaited) lasting at least ${config.evaluation.targetSeconds} s in all; samplesPerSecond = models x evalBatchSize x dispatches / timed seconds; ratioVsLooped = evaluateRegisters / evaluate; the warm-up's metrics are read back per entry point and the losses compared (maxRelLossDifference = max over models |a - b| / max(|a|, |b|), agree when <= ${EVALUATION_LOSS_TOLERANCE} and all finite)`,
+    evaluationDefinition: `evaluation: the evaluation kernel alone (src/engine/evaluate-kernel.ts, shaders/evaluate.wgsl) on every model of the workload, entry point evaluate (looped) vs the registers entry point the trainer picks (W by rows, every per-example step written out; n <= 32, m <= 8): evaluateRegisters, or evaluateRegistersSparse when every point expects fewer than one active feature per example (isSparseSet), ${config.evaluation.evalBatchSize} examples per model per dispatch; buffers as the trainer builds them (keys, features, theta = initial W with b = 0, metrics), workgroup size and dispatch shape as the trainer's; per entry point one untimed warm-up dispatch (its seconds calibrate K), then ${config.evaluation.rounds} round(s) in alternating order of K dispatches (submits of about ${config.evaluation.submitSeconds} s, each awaited) lasting at least ${config.evaluation.targetSeconds} s in all; samplesPerSecond = models x evalBatchSize x dispatches / timed seconds; ratioVsLooped = registers / evaluate; the warm-up's metrics are read back per entry point and the losses compared (maxRelLossDifference = max over models |a - b| / max(|a|, |b|), agree when <= ${EVALUATION_LOSS_TOLERANCE} and all finite)`,
     evaluationRows: evalRows,
   };
   let file = '';
@@ -1235,7 +1235,7 @@ export async function main(argv: string[]): Promise<number> {
       : []),
     ...(evalRows.length
       ? [
-          `evaluation: the evaluation kernel alone, every model on ${config.evaluation.evalBatchSize} examples per dispatch, entry point evaluate (looped) vs evaluateRegisters;`,
+          `evaluation: the evaluation kernel alone, every model on ${config.evaluation.evalBatchSize} examples per dispatch, entry point evaluate (looped) vs evaluateRegisters (evaluateRegistersSparse on a sparse set);`,
           `samples/s = models x eval batch x dispatches / timed s; losses of both entry points on the same weights compared (agree: max relative difference <= ${EVALUATION_LOSS_TOLERANCE})`,
           '',
           evaluationTable(evalRows),

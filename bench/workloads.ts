@@ -5,7 +5,8 @@
 import { DRAW_FLOOR, measureDrawFloor, type DrawFloorRequest } from './draw-floor.js';
 import type { Engine } from '../src/engine/engine.js';
 import { DeviceLimitError } from '../src/engine/errors.js';
-import { EvaluateKernel } from '../src/engine/evaluate-kernel.js';
+import { EvaluateKernel, type EvaluateEntryPoint } from '../src/engine/evaluate-kernel.js';
+import { isSparseSet } from '../src/engine/train-kernel.js';
 import { metricOffsets, metricStride, paramCount } from '../src/engine/layout.js';
 import { chooseLayout, dispatchShape, planSweep } from '../src/engine/planner.js';
 import type { SnapshotSelection } from '../src/engine/snapshot-kernel.js';
@@ -514,9 +515,15 @@ export async function measureLiveView(engine: Engine, w: Workload, request: Live
 // Evaluation: the looped `evaluate` entry point against `evaluateRegisters` (shaders/evaluate.wgsl)
 // ---------------------------------------------------------------------------------------------
 
-export type EvaluateEntryPoint = 'evaluate' | 'evaluateRegisters';
-/** Looped first: the ratio is registers / looped. */
-export const EVALUATE_ENTRY_POINTS: EvaluateEntryPoint[] = ['evaluate', 'evaluateRegisters'];
+export type { EvaluateEntryPoint };
+/**
+ * The entry points the evaluation measurement compares, looped first (the ratio is registers /
+ * looped): the registers one the trainer picks for the workload, the sparse twin on a sparse set
+ * (isSparseSet).
+ */
+export function evaluateEntryPoints(w: Workload): [EvaluateEntryPoint, EvaluateEntryPoint] {
+  return ['evaluate', isSparseSet(workloadSet(w, 1).points) ? 'evaluateRegistersSparse' : 'evaluateRegisters'];
+}
 /** The spec's default evaluation batch (src/science/spec.ts `evalBatchSize`). */
 export const SPEC_EVAL_BATCH_SIZE = 8192;
 /** Largest relative difference of two entry points' losses (same weights, same data) that counts as agreement. */
@@ -593,6 +600,7 @@ export async function measureEvaluation(engine: Engine, w: Workload, request: Ev
   const n = w.nFeatures;
   const m = w.nHidden;
   const count = w.models;
+  const entryPoints = evaluateEntryPoints(w);
   const result: EvaluationMeasurement = {
     ok: false,
     models: count,
@@ -656,7 +664,7 @@ export async function measureEvaluation(engine: Engine, w: Workload, request: Ev
 
     // Pipelines and warm-up dispatches (SwiftShader compiles on first use); metrics read back once per entry point.
     const warm = new Map<EvaluateEntryPoint, { createSeconds: number; warmupSeconds: number; loss: Float32Array; benefit: Float32Array }>();
-    for (const entryPoint of EVALUATE_ENTRY_POINTS) {
+    for (const entryPoint of entryPoints) {
       const c0 = seconds();
       const kernel = await EvaluateKernel.create(engine, { model: set.model, nFeatures: n, nHidden: m, evalBatchSize: request.evalBatchSize, workgroupSize: plan.invocationWorkgroupSize, entryPoint });
       kernels.set(entryPoint, kernel);
@@ -670,9 +678,9 @@ export async function measureEvaluation(engine: Engine, w: Workload, request: Ev
 
     // Timed rounds, alternating the order of the entry points.
     const perRound = request.targetSeconds / request.rounds;
-    const runs = new Map<EvaluateEntryPoint, { dispatches: number; seconds: number }[]>(EVALUATE_ENTRY_POINTS.map((e) => [e, []]));
+    const runs = new Map<EvaluateEntryPoint, { dispatches: number; seconds: number }[]>(entryPoints.map((e) => [e, []]));
     for (let round = 0; round < request.rounds; round++) {
-      for (const entryPoint of round % 2 === 0 ? EVALUATE_ENTRY_POINTS : [...EVALUATE_ENTRY_POINTS].reverse()) {
+      for (const entryPoint of round % 2 === 0 ? entryPoints : [...entryPoints].reverse()) {
         const kernel = kernels.get(entryPoint)!;
         const estimate = Math.max(warm.get(entryPoint)!.warmupSeconds, 1e-4);
         let planned = Math.max(request.minDispatches, perRound > 0 ? Math.ceil((perRound * 1.05) / estimate) : 0);
@@ -694,7 +702,7 @@ export async function measureEvaluation(engine: Engine, w: Workload, request: Ev
       }
     }
 
-    result.variants = EVALUATE_ENTRY_POINTS.map((entryPoint) => {
+    result.variants = entryPoints.map((entryPoint) => {
       const rs = runs.get(entryPoint)!;
       const dispatches = rs.reduce((a, r) => a + r.dispatches, 0);
       const secs = rs.reduce((a, r) => a + r.seconds, 0);
@@ -720,7 +728,7 @@ export async function measureEvaluation(engine: Engine, w: Workload, request: Ev
     const [looped, registers] = result.variants as [EvaluationVariant, EvaluationVariant];
     result.ratioRegistersVsLooped = registers.samplesPerSecond / looped.samplesPerSecond;
     const a = warm.get('evaluate')!;
-    const b = warm.get('evaluateRegisters')!;
+    const b = warm.get(entryPoints[1])!;
     let maxRel = 0;
     let allFinite = true;
     for (let c = 0; c < count; c++) {

@@ -114,6 +114,32 @@ fn anyGate(key: vec2u, step: u32, example: u32, p: Blocks) -> bool {
   return r;
 }
 
+// Examples per window of the sparse registers kernels (train.wgsl trainRegistersSparse,
+// evaluate.wgsl evaluateRegistersSparse): a bit each in a vec4u.
+const WINDOW: u32 = 128u;
+
+// A bit for each of examples first … first + count − 1 (count ≤ WINDOW) with a feature past its
+// gate: bit k & 31 of word k >> 5.
+fn gateWindow(key: vec2u, step: u32, first: u32, count: u32, p: Blocks) -> vec4u {
+  var bits = vec4u(0u);
+  for (var k = 0u; k < count; k++) {
+    let bit = select(0u, 1u << (k & 31u), anyGate(key, step, first + k, p));
+    bits |= select(vec4u(0u), vec4u(bit), vec4u(0u, 1u, 2u, 3u) == vec4u(k >> 5u));
+  }
+  return bits;
+}
+
+// The index of the lowest set bit (bits must not be all 0).
+fn lowestBit(bits: vec4u) -> u32 {
+  let i = select(select(select(3u, 2u, bits.z != 0u), 1u, bits.y != 0u), 0u, bits.x != 0u);
+  return 32u * i + firstTrailingBit(bits[i]);
+}
+
+// bits with bit k cleared.
+fn clearBit(bits: vec4u, k: u32) -> vec4u {
+  return bits & ~select(vec4u(0u), vec4u(1u << (k & 31u)), vec4u(0u, 1u, 2u, 3u) == vec4u(k >> 5u));
+}
+
 // One example's x (prng.wgsl's stream, as every layout draws it).
 fn drawBlocks(key: vec2u, step: u32, example: u32, p: Blocks) -> Blocks {
   var x: Blocks;

@@ -126,3 +126,40 @@ fn evaluateRegisters(@builtin(global_invocation_id) gid: vec3u) {
   }
   metrics[instance * stride()] = loss;
 }
+
+// evaluateRegisters for sparse sets (isSparseSet, as train.wgsl trainRegistersSparse): per window
+// of WINDOW examples, the gates mark the examples with an active feature and only those are drawn
+// and run; each skipped example (x = 0, so pre = b) adds its constant error e0 = x'(b)² in its
+// place, so the sums equal evaluateRegisters's bit for bit.
+@compute @workgroup_size(WG)
+fn evaluateRegistersSparse(@builtin(global_invocation_id) gid: vec3u) {
+  let instance = settings.firstInstance + gid.y * settings.rowStride + gid.x;
+  if (gid.x >= settings.rowStride || instance >= settings.instanceCount) { return; }
+  let base = instance * (M * N + N);
+  let key = evaluationStream(keys[instance]);
+  let model = loadModel(instance, base);
+  let p = model.p;
+  let importance = model.importance;
+  var W = model.W;
+  let b = model.b;
+  let e0 = addSquaredErrors(Blocks(), b, Blocks());
+  var squaredError = Blocks();
+  for (var first = 0u; first < EVAL_BATCH; first += WINDOW) {
+    let count = min(WINDOW, EVAL_BATCH - first);
+    var next = 0u;  // the window's first example not yet in squaredError
+    for (var rest = gateWindow(key, EVAL_STEP, first, count, p); any(rest != vec4u(0u)); ) {
+      let k = lowestBit(rest);
+      rest = clearBit(rest, k);
+      for (; next < k; next++) { squaredError = addBlocks(squaredError, e0); }
+      next = k + 1u;
+      let x = drawBlocks(key, EVAL_STEP, first + k, p);
+      squaredError = addSquaredErrors(squaredError, forwardRows(&W, b, x).pre, x);
+    }
+    for (; next < count; next++) { squaredError = addBlocks(squaredError, e0); }
+  }
+  var loss = 0.0;
+  for (var i = 0u; i < N; i++) {
+    loss += writeBenefit(instance, i, squaredError.c[i / 4u][i % 4u], p.c[i / 4u][i % 4u], importance.c[i / 4u][i % 4u]);
+  }
+  metrics[instance * stride()] = loss;
+}

@@ -378,20 +378,19 @@ fn trainRegisters(@builtin(global_invocation_id) gid: vec3u) {
 
 // The sparse registers kernel (SPARSE sets, src/engine/train-kernel.ts isSparseSet: fewer than one
 // active feature per example expected at every point): the same training in windows of WINDOW
-// examples, a bit each in a vec4u (128 trained n = 20, m = 5, S = 0.99 at 7.1 M samples/s, 64 at
-// 6.9 M and 32 at 6.5 M: a window's cost is its most active lane's count, which varies less in
-// longer windows). The gates alone (blocks.wgsl anyGate: the draw without its values, 18 % faster here)
-// find the window's examples with an active feature, a bit each; the gradient then runs on those
-// alone, drawn in full, and each example skipped adds d0 to ∂b in its place, so ∂b sums the same
-// terms in the same order as trainRegisters: the choice changes speed, not results. (An example
-// whose passing gate drew the value 0 runs with x = 0 and adds exactly d0 and nothing to ∂W, as
-// it does in trainRegisters.) A loop runs until its last lane is done (an `if` skips nothing: above), so the four
-// models of a SIMD group pay for the most active of them in each window.
+// examples (blocks.wgsl). The gates alone (gateWindow, anyGate: the draw without its values, 18 %
+// faster here) mark the window's examples with an active feature, a bit each; the gradient then
+// runs on those alone, drawn in full, and each example skipped adds d0 to ∂b in its place, so ∂b
+// sums the same terms in the same order as trainRegisters: the choice changes speed, not results.
+// (An example whose passing gate drew the value 0 runs with x = 0 and adds exactly d0 and nothing
+// to ∂W, as it does in trainRegisters.) A loop runs until its last lane is done (an `if` skips
+// nothing: above), so the four models of a SIMD group pay for the most active of them in each
+// window; 128 examples trained n = 20, m = 5, S = 0.99 at 7.1 M samples/s, 64 at 6.9 M and 32 at
+// 6.5 M (the most active lane's count varies less in longer windows).
 // Everything else repeats trainRegisters line for line, on purpose: on SwiftShader, sharing it
 // cost trainRegisters speed at n = 2, m = 1 (measured, 2026-11-30): the per-example lines as a
 // function writing gW through a pointer −10 %; the Adam update and store as functions −40 %, by
 // pointer or by value; both loops in one kernel behind `if (SPARSE)` −5 % (not folded away).
-const WINDOW: u32 = 128u;
 
 @compute @workgroup_size(WG)
 fn trainRegistersSparse(@builtin(global_invocation_id) gid: vec3u) {
@@ -414,17 +413,10 @@ fn trainRegistersSparse(@builtin(global_invocation_id) gid: vec3u) {
     let d0 = outputGradients(b, Blocks(), weight);
     for (var first = 0u; first < BATCH; first += WINDOW) {
       let count = min(WINDOW, BATCH - first);
-      var bits = vec4u(0u);
-      for (var k = 0u; k < count; k++) {
-        let bit = select(0u, 1u << (k & 31u), anyGate(key, step, first + k, p));
-        bits |= select(vec4u(0u), vec4u(bit), vec4u(0u, 1u, 2u, 3u) == vec4u(k >> 5u));
-      }
       var next = 0u;  // the window's first example not yet in gb
-      for (var rest = bits; any(rest != vec4u(0u)); ) {
-        let i = select(select(select(3u, 2u, rest.z != 0u), 1u, rest.y != 0u), 0u, rest.x != 0u);
-        let word = rest[i];
-        let k = 32u * i + firstTrailingBit(word);
-        rest = select(rest, vec4u(word & (word - 1u)), vec4u(0u, 1u, 2u, 3u) == vec4u(i));
+      for (var rest = gateWindow(key, step, first, count, p); any(rest != vec4u(0u)); ) {
+        let k = lowestBit(rest);
+        rest = clearBit(rest, k);
         for (; next < k; next++) { gb = addBlocks(gb, d0); }
         next = k + 1u;
         let x = drawBlocks(key, step, first + k, p);

@@ -10,6 +10,9 @@ import { encodePass, getPipeline } from './pipeline.js';
 import { registersSource } from './shaders.js';
 import { SettingsUniform } from './uniforms.js';
 
+/** evaluate.wgsl's entry points: looped (any size), registers (n ≤ 32, m ≤ 8) and its sparse twin. */
+export type EvaluateEntryPoint = 'evaluate' | 'evaluateRegisters' | 'evaluateRegistersSparse';
+
 export interface EvaluateBuffers {
   keys: GPUBuffer;
   features: GPUBuffer;
@@ -30,19 +33,22 @@ export class EvaluateKernel {
   }
 
   /**
-   * @param config.entryPoint force `evaluate` (looped) or `evaluateRegisters` (n ≤ 32, m ≤ 8); default: registers when the model fits
-   * @throws DeviceLimitError when `evaluateRegisters` is forced on a model beyond n ≤ 32, m ≤ 8
+   * @param config.entryPoint force `evaluate` (looped), `evaluateRegisters` or `evaluateRegistersSparse`
+   *   (n ≤ 32, m ≤ 8); default: the registers one when the model fits, its sparse twin when `sparse`
+   * @param config.sparse the set is sparse (train-kernel.ts isSparseSet): the default registers entry
+   *   point skips the examples with no active feature; same bits either way (default false)
+   * @throws DeviceLimitError when a registers entry point is forced on a model beyond n ≤ 32, m ≤ 8
    */
-  static async create(engine: Engine, config: { model: ModelKind; nFeatures: number; nHidden: number; evalBatchSize: number; workgroupSize: number; entryPoint?: 'evaluate' | 'evaluateRegisters' }): Promise<EvaluateKernel> {
+  static async create(engine: Engine, config: { model: ModelKind; nFeatures: number; nHidden: number; evalBatchSize: number; workgroupSize: number; entryPoint?: EvaluateEntryPoint; sparse?: boolean }): Promise<EvaluateKernel> {
     // The registers entry point (no dynamically indexed private arrays) whenever the model fits:
     // 3–6× faster on CPU adapters (`npm run bench`). On GPUs it is unmeasured beyond n = 8, m = 4
     // (at n = 32, m = 8 its per-invocation state is large); the looped one is `entryPoint: 'evaluate'`.
     const registers = fitsRegisters(config.nFeatures, config.nHidden);
-    if (config.entryPoint === 'evaluateRegisters') requireRegisters('evaluateRegisters', 'evaluateRegisters', config.nFeatures, config.nHidden);
+    if (config.entryPoint !== undefined && config.entryPoint !== 'evaluate') requireRegisters(config.entryPoint, config.entryPoint, config.nFeatures, config.nHidden);
     const constants: Record<string, number> = { N: config.nFeatures, M: config.nHidden, EVAL_BATCH: config.evalBatchSize, WG: config.workgroupSize, LINEAR: modelDefinition(config.model).outputActivation === 'identity' ? 1 : 0 };
-    const entryPoint = config.entryPoint ?? (registers ? 'evaluateRegisters' : 'evaluate');
-    // Only the registers entry point sizes its arrays by NB; the looped one keeps blocks.wgsl's default.
-    const blocks = entryPoint === 'evaluateRegisters' ? registersSource(engine.shaders.blocks, config.nFeatures) : engine.shaders.blocks;
+    const entryPoint = config.entryPoint ?? (registers ? (config.sparse ? 'evaluateRegistersSparse' : 'evaluateRegisters') : 'evaluate');
+    // Only the registers entry points size their arrays by NB; the looped one keeps blocks.wgsl's default.
+    const blocks = entryPoint === 'evaluate' ? engine.shaders.blocks : registersSource(engine.shaders.blocks, config.nFeatures);
     const code = engine.shaders.prng + blocks + engine.shaders.evaluate;
     const pipeline = await getPipeline(engine, {
       label: 'evaluate',

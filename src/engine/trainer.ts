@@ -464,12 +464,13 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
   const kernels: Partial<Kernels> = {};
   const clock = new ProgressClock(set, instances, plan.chunks.length, options.onProgress);
   try {
-    kernels.train = await TrainKernel.create(engine, { ...common, workgroupSize: plan.workgroupSize, model: set.model, training: set.training, layout: plan.layout, sparse: isSparseSet(set.points) });
-    kernels.evaluate = await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize: set.evalBatchSize });
+    const sparse = isSparseSet(set.points);
+    kernels.train = await TrainKernel.create(engine, { ...common, workgroupSize: plan.workgroupSize, model: set.model, training: set.training, layout: plan.layout, sparse });
+    kernels.evaluate = await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize: set.evalBatchSize, sparse });
     kernels.geometry = await GeometryKernel.create(engine, common);
     if (options.snapshot) {
       const evalBatchSize = options.snapshot.evalBatchSize ?? Math.min(set.evalBatchSize, DEFAULT_SNAPSHOT_EVAL_BATCH);
-      kernels.snapshotEvaluate = await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize });
+      kernels.snapshotEvaluate = await EvaluateKernel.create(engine, { ...common, model: set.model, evalBatchSize, sparse });
       kernels.snapshot = await SnapshotKernel.create(engine, { nFeatures: set.nFeatures, workgroupSize: plan.invocationWorkgroupSize });
     }
     const resume = options.resume ? checkResume(options.resume, plan, stream ? undefined : results, set) : undefined;

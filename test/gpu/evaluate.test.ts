@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireDevice } from '../../src/engine/device.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { EvaluateKernel } from '../../src/engine/evaluate-kernel.js';
+import { isSparseSet } from '../../src/engine/train-kernel.js';
 import { trainModelSet } from '../../src/engine/trainer.js';
 import { evaluateReference, referenceInstance } from '../../src/science/reference.js';
 import { smallSet } from '../helpers/model-set.js';
@@ -54,8 +55,24 @@ describe('evaluation kernel', () => {
     }
   });
 
+  it('a sparse set (Σ p < 1: evaluateRegistersSparse), n = 20, m = 5, 300 examples (windows of 128, 128, 44): loss within 1e-5 and benefit within 1e-4 of the float64 evaluation', async () => {
+    for (const model of ['relu', 'linear'] as const) {
+      const set = smallSet({ n: 20, m: 5, model, points: 2, seeds: 2, training: { steps: 30 }, evalBatchSize: 300 });
+      set.points.forEach((q, k) => q.featureProbability.fill(k === 0 ? 0.01 : 0.04));
+      expect(isSparseSet(set.points)).toBe(true);
+      const { results } = await trainModelSet(engine, set);
+      for (let c = 0; c < results.count; c++) {
+        const params = { W: Float64Array.from(results.W.subarray(c * 100, (c + 1) * 100)), b: Float64Array.from(results.b.subarray(c * 20, (c + 1) * 20)) };
+        const cpu = evaluateReference(referenceInstance(set, c), params, set.evalBatchSize);
+        expect(Math.abs(results.loss[c]! - cpu.loss) / cpu.loss, model).toBeLessThan(1e-5);
+        for (let i = 0; i < 20; i++) expect(Math.abs(results.benefit[c * 20 + i]! - cpu.benefit[i]!), model).toBeLessThan(1e-4);
+      }
+    }
+  });
+
   it('refuses to force evaluateRegisters on a model larger than n = 32, m = 8', async () => {
     await expect(EvaluateKernel.create(engine, { model: 'relu', nFeatures: 33, nHidden: 2, evalBatchSize: 16, workgroupSize: 64, entryPoint: 'evaluateRegisters' })).rejects.toThrow(/evaluateRegisters holds n ≤ 32 and m ≤ 8; got n = 33, m = 2/);
     await expect(EvaluateKernel.create(engine, { model: 'relu', nFeatures: 20, nHidden: 9, evalBatchSize: 16, workgroupSize: 64, entryPoint: 'evaluateRegisters' })).rejects.toThrow(/got n = 20, m = 9/);
+    await expect(EvaluateKernel.create(engine, { model: 'relu', nFeatures: 33, nHidden: 2, evalBatchSize: 16, workgroupSize: 64, entryPoint: 'evaluateRegistersSparse' })).rejects.toThrow(/evaluateRegistersSparse holds n ≤ 32 and m ≤ 8; got n = 33, m = 2/);
   });
 });

@@ -141,7 +141,7 @@ describe.each<[KernelLayout]>([['per-model'], ['registers'], ['per-workgroup']])
 describe('registers layout: the sparse kernel trains to the same bits as the dense one', () => {
   it('ReLU and linear n=20 m=5 at p = 0.01 and 0.04, batch 300 (windows of 128, 128 and 44)', async () => {
     for (const model of ['relu', 'linear'] as const) {
-      const sparse = smallSet({ model, n: 20, m: 5, points: 2, seeds: 4, training: { steps: 20, batchSize: 300 }, evalBatchSize: 128 });
+      const sparse = smallSet({ model, n: 20, m: 5, points: 2, seeds: 4, training: { steps: 20, batchSize: 300 }, evalBatchSize: 300 });
       sparse.points.forEach((q, k) => q.featureProbability.fill(k === 0 ? 0.01 : 0.04));
       // One more point, dense, after the others: their streams (keyed by grid index) are unchanged.
       const densePoint = { ...sparse.points[0]!, index: 2, xIndex: 2, featureProbability: new Array<number>(20).fill(0.5) };
@@ -153,7 +153,9 @@ describe('registers layout: the sparse kernel trains to the same bits as the den
       const models = sparse.points.length * sparse.seeds;
       expect(Array.from(a.results.W), model).toEqual(Array.from(b.results.W.subarray(0, models * 20 * 5)));
       expect(Array.from(a.results.b), model).toEqual(Array.from(b.results.b.subarray(0, models * 20)));
+      // The evaluation too: evaluateRegistersSparse for the sparse set, evaluateRegisters for the other.
       expect(Array.from(a.results.loss), model).toEqual(Array.from(b.results.loss.subarray(0, models)));
+      expect(Array.from(a.results.benefit), model).toEqual(Array.from(b.results.benefit.subarray(0, models * 20)));
     }
   });
 });
