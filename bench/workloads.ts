@@ -7,7 +7,7 @@ import type { Engine } from '../src/engine/engine.js';
 import { DeviceLimitError } from '../src/engine/errors.js';
 import { EvaluateKernel, type EvaluateEntryPoint } from '../src/engine/evaluate-kernel.js';
 import { isSparseSet } from '../src/engine/train-kernel.js';
-import { metricOffsets, metricStride, paramCount } from '../src/engine/layout.js';
+import { metricOffsets, metricStride, paramCount, registersSparsePays } from '../src/engine/layout.js';
 import { chooseLayout, dispatchShape, planSweep } from '../src/engine/planner.js';
 import type { SnapshotSelection } from '../src/engine/snapshot-kernel.js';
 import { DEFAULT_SNAPSHOT_EVAL_BATCH, chunkInputs, createBuffer, trainModelSet } from '../src/engine/trainer.js';
@@ -519,10 +519,11 @@ export type { EvaluateEntryPoint };
 /**
  * The entry points the evaluation measurement compares, looped first (the ratio is registers /
  * looped): the registers one the trainer picks for the workload, the sparse twin on a sparse set
- * (isSparseSet).
+ * (isSparseSet) where it pays (registersSparsePays).
  */
 export function evaluateEntryPoints(w: Workload): [EvaluateEntryPoint, EvaluateEntryPoint] {
-  return ['evaluate', isSparseSet(workloadSet(w, 1).points) ? 'evaluateRegistersSparse' : 'evaluateRegisters'];
+  const sparse = isSparseSet(workloadSet(w, 1).points) && registersSparsePays(w.nFeatures, w.nHidden);
+  return ['evaluate', sparse ? 'evaluateRegistersSparse' : 'evaluateRegisters'];
 }
 /** The spec's default evaluation batch (src/science/spec.ts `evalBatchSize`). */
 export const SPEC_EVAL_BATCH_SIZE = 8192;

@@ -5,7 +5,7 @@
 import type { ModelKind } from '../science/types.js';
 import { modelDefinition } from '../science/models/index.js';
 import type { Engine } from './engine.js';
-import { fitsRegisters, requireRegisters } from './layout.js';
+import { fitsRegisters, registersSparsePays, requireRegisters } from './layout.js';
 import { encodePass, getPipeline } from './pipeline.js';
 import { registersSource } from './shaders.js';
 import { SettingsUniform } from './uniforms.js';
@@ -35,6 +35,7 @@ export class EvaluateKernel {
   /**
    * @param config.entryPoint force `evaluate` (looped), `evaluateRegisters` or `evaluateRegistersSparse`
    *   (n ≤ 32, m ≤ 8); default: the registers one when the model fits, its sparse twin when `sparse`
+   *   and layout.ts registersSparsePays
    * @param config.sparse the set is sparse (train-kernel.ts isSparseSet): the default registers entry
    *   point skips the examples with no active feature; same bits either way (default false)
    * @throws DeviceLimitError when a registers entry point is forced on a model beyond n ≤ 32, m ≤ 8
@@ -46,7 +47,8 @@ export class EvaluateKernel {
     const registers = fitsRegisters(config.nFeatures, config.nHidden);
     if (config.entryPoint !== undefined && config.entryPoint !== 'evaluate') requireRegisters(config.entryPoint, config.entryPoint, config.nFeatures, config.nHidden);
     const constants: Record<string, number> = { N: config.nFeatures, M: config.nHidden, EVAL_BATCH: config.evalBatchSize, WG: config.workgroupSize, LINEAR: modelDefinition(config.model).outputActivation === 'identity' ? 1 : 0 };
-    const entryPoint = config.entryPoint ?? (registers ? (config.sparse ? 'evaluateRegistersSparse' : 'evaluateRegisters') : 'evaluate');
+    const sparse = config.sparse === true && registersSparsePays(config.nFeatures, config.nHidden);
+    const entryPoint = config.entryPoint ?? (registers ? (sparse ? 'evaluateRegistersSparse' : 'evaluateRegisters') : 'evaluate');
     // Only the registers entry points size their arrays by NB; the looped one keeps blocks.wgsl's default.
     const blocks = entryPoint === 'evaluate' ? engine.shaders.blocks : registersSource(engine.shaders.blocks, config.nFeatures);
     const code = engine.shaders.prng + blocks + engine.shaders.evaluate;

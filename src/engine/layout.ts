@@ -20,6 +20,21 @@ export function fitsRegisters(nFeatures: number, nHidden: number): boolean {
 }
 
 /**
+ * Whether the registers kernels' sparse twins (train.wgsl trainRegistersSparse, evaluate.wgsl
+ * evaluateRegistersSparse) are worth it for a sparse set (train-kernel.ts isSparseSet) of n → m
+ * models: when the per-example work they skip, m rows of ⌈n/4⌉ blocks, is at least 6 row-blocks.
+ * Below that their extra pass over each window's gates costs more than it saves. Measured with
+ * `--backend node` quick runs (2026-11-30, samples/s sparse against dense kernel): n = 2, m = 1 at
+ * S = 0.9: 36.5 M against 64.4 M; n = 5, m = 2 at S = 0.95: 19.4 M against 20.2 M; n = 8, m = 3 at
+ * S = 0.98: 20.5 M against 16.1 M; n = 10, m = 3 at S = 0.95: 10.1 M against 9.3 M; n = 20, m = 5
+ * at S = 0.97: 4.9 M against 4.3 M, at S = 0.99: 7.3 M against 4.2 M. Both twins give the same
+ * bits as the dense kernels, so this changes speed only.
+ */
+export function registersSparsePays(nFeatures: number, nHidden: number): boolean {
+  return nHidden * Math.ceil(nFeatures / 4) >= 6;
+}
+
+/**
  * Refuses an n → m model the registers kernels cannot hold.
  * @param name the DeviceLimitError's limit name (the layout or entry point)
  * @param subject the message's subject, e.g. "the registers layout"

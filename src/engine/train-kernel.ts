@@ -5,6 +5,7 @@ import type { ModelKind, TrainingSettings } from '../science/types.js';
 import { modelDefinition } from '../science/models/index.js';
 import type { Engine } from './engine.js';
 import { getPipeline, recordDispatch } from './pipeline.js';
+import { registersSparsePays } from './layout.js';
 import { registersSource } from './shaders.js';
 import { SettingsUniform } from './uniforms.js';
 import type { KernelLayout } from './types.js';
@@ -49,9 +50,9 @@ export interface TrainBuffers {
 
 const ENTRY_POINTS: Record<Exclude<KernelLayout, 'workgroup' | 'invocation'>, string> = { 'per-model': 'trainPerModel', registers: 'trainRegisters', 'per-workgroup': 'trainPerWorkgroup' };
 
-/** The layout's entry point; sparse sets train on the registers layout's sparse kernel. */
-function entryPoint(config: TrainKernelConfig): string {
-  if (config.layout === 'registers' && config.sparse) return 'trainRegistersSparse';
+/** The layout's entry point; sparse sets train on the registers layout's sparse kernel where it pays (layout.ts registersSparsePays). */
+export function trainEntryPoint(config: Pick<TrainKernelConfig, 'layout' | 'sparse' | 'nFeatures' | 'nHidden'>): string {
+  if (config.layout === 'registers' && config.sparse && registersSparsePays(config.nFeatures, config.nHidden)) return 'trainRegistersSparse';
   return ENTRY_POINTS[config.layout as Exclude<KernelLayout, 'workgroup' | 'invocation'>];
 }
 
@@ -97,7 +98,7 @@ export class TrainKernel {
     const pipeline = await getPipeline(engine, {
       label: `train.${config.layout}`,
       code,
-      entryPoint: entryPoint(config),
+      entryPoint: trainEntryPoint(config),
       constants: {
         N: config.nFeatures,
         M: config.nHidden,
