@@ -5,9 +5,9 @@
 import { DRAW_FLOOR, measureDrawFloor, type DrawFloorRequest } from './draw-floor.js';
 import type { Engine } from '../src/engine/engine.js';
 import { DeviceLimitError } from '../src/engine/errors.js';
-import { EvaluateKernel, type EvaluateEntryPoint } from '../src/engine/evaluate-kernel.js';
+import { EvaluateKernel, registersEntryPoint, type EvaluateEntryPoint } from '../src/engine/evaluate-kernel.js';
 import { isSparseSet } from '../src/engine/train-kernel.js';
-import { metricOffsets, metricStride, paramCount, registersSparsePays } from '../src/engine/layout.js';
+import { metricOffsets, metricStride, paramCount } from '../src/engine/layout.js';
 import { chooseLayout, dispatchShape, planSweep } from '../src/engine/planner.js';
 import type { SnapshotSelection } from '../src/engine/snapshot-kernel.js';
 import { DEFAULT_SNAPSHOT_EVAL_BATCH, chunkInputs, createBuffer, trainModelSet } from '../src/engine/trainer.js';
@@ -512,7 +512,7 @@ export async function measureLiveView(engine: Engine, w: Workload, request: Live
 }
 
 // ---------------------------------------------------------------------------------------------
-// Evaluation: the looped `evaluate` entry point against `evaluateRegisters` (shaders/evaluate.wgsl)
+// Evaluation: the looped `evaluate` entry point against the registers one (shaders/evaluate.wgsl)
 // ---------------------------------------------------------------------------------------------
 
 export type { EvaluateEntryPoint };
@@ -522,8 +522,7 @@ export type { EvaluateEntryPoint };
  * (isSparseSet) where it pays (registersSparsePays).
  */
 export function evaluateEntryPoints(w: Workload): [EvaluateEntryPoint, EvaluateEntryPoint] {
-  const sparse = isSparseSet(workloadSet(w, 1).points) && registersSparsePays(w.nFeatures, w.nHidden);
-  return ['evaluate', sparse ? 'evaluateRegistersSparse' : 'evaluateRegisters'];
+  return ['evaluate', registersEntryPoint({ nFeatures: w.nFeatures, nHidden: w.nHidden, sparse: isSparseSet(workloadSet(w, 1).points) })];
 }
 /** The spec's default evaluation batch (src/science/spec.ts `evalBatchSize`). */
 export const SPEC_EVAL_BATCH_SIZE = 8192;

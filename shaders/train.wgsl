@@ -67,8 +67,9 @@ struct Scratch {
 // the set expects fewer than one active feature per example, Σ_i p_i < 1), so the compiler keeps
 // only that one. accumulateSparse skips every term that is exactly 0: inactive features
 // (x_i = 0), all output products of an example with no active feature (h = 0), and the W d and ∂W
-// terms of outputs the ReLU stops (d_i = 0). On dense data its branches cost more than they save (about 25 % for n = 5, m = 2 on
-// SwiftShader; both functions in one pipeline, chosen per model at run time, cost more still),
+// terms of outputs the ReLU stops (d_i = 0). On dense data its branches cost more than they save
+// (about 25 % for n = 5, m = 2 on SwiftShader; both functions in one pipeline, chosen per model at
+// run time, cost more still),
 // hence accumulateDense. A branch is taken when any invocation of a SIMD group needs it: in
 // `per-model` the invocations are different models, in `per-workgroup` different examples of one
 // model.
@@ -261,8 +262,9 @@ fn trainPerWorkgroup(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
 // Sparse sets train on trainRegistersSparse (end of this file). SwiftShader runs both sides of every
 // `if` under a lane mask (only loops exit early), so an `if` around the terms of an example with no
 // active feature saved nothing here (measured at n = 20, m = 5, S = 0.99); that kernel skips such
-// examples with a shorter loop instead. The gradient sums are declared with explicit initialisers: a `var` without one, declared inside the step loop, was
-// not zeroed again on each step on SwiftShader.
+// examples with a shorter loop instead. The gradient sums are declared with explicit
+// initialisers: a `var` without one, declared inside the step loop, was not zeroed again on each
+// step on SwiftShader.
 
 // Row j of one example's ∂W added to g: g_i + d_i h_j + x_i (W d)_j.
 fn addOuter(g: Blocks, d: Blocks, h: f32, x: Blocks, wd: f32) -> Blocks {
@@ -310,7 +312,6 @@ fn loadMoments(buffer: u32, base: u32, j: u32, first: u32) -> vec4f {
 }
 
 // Writes W_j,first … W_j,first+3 (j = M: b) to θ (buffer 0) or to its moments (1: m, 2: v).
-
 fn storeRow(buffer: u32, base: u32, j: u32, first: u32, r: vec4f) {
   for (var k = 0u; k < 4u; k++) {
     if (first + k < N) {

@@ -13,6 +13,22 @@ import { SettingsUniform } from './uniforms.js';
 /** evaluate.wgsl's entry points: looped (any size), registers (n ≤ 32, m ≤ 8) and its sparse twin. */
 export type EvaluateEntryPoint = 'evaluate' | 'evaluateRegisters' | 'evaluateRegistersSparse';
 
+/**
+ * The entry point EvaluateKernel.create picks for an n → m model: the registers one (no dynamically
+ * indexed private arrays) whenever the model fits, 3–6× faster on CPU adapters (`npm run bench`),
+ * and its sparse twin on a sparse set (train-kernel.ts isSparseSet) where it pays
+ * (layout.ts registersSparsePays); the looped `evaluate` beyond n = 32, m = 8. On GPUs the registers
+ * one is unmeasured beyond n = 8, m = 4 (at n = 32, m = 8 its per-invocation state is large).
+ */
+export function evaluateEntryPoint(config: { nFeatures: number; nHidden: number; sparse?: boolean }): EvaluateEntryPoint {
+  return fitsRegisters(config.nFeatures, config.nHidden) ? registersEntryPoint(config) : 'evaluate';
+}
+
+/** Of the two registers entry points, the one for this model and set (see {@link evaluateEntryPoint}). */
+export function registersEntryPoint(config: { nFeatures: number; nHidden: number; sparse?: boolean }): 'evaluateRegisters' | 'evaluateRegistersSparse' {
+  return config.sparse === true && registersSparsePays(config.nFeatures, config.nHidden) ? 'evaluateRegistersSparse' : 'evaluateRegisters';
+}
+
 export interface EvaluateBuffers {
   keys: GPUBuffer;
   features: GPUBuffer;
@@ -34,21 +50,15 @@ export class EvaluateKernel {
 
   /**
    * @param config.entryPoint force `evaluate` (looped), `evaluateRegisters` or `evaluateRegistersSparse`
-   *   (n ≤ 32, m ≤ 8); default: the registers one when the model fits, its sparse twin when `sparse`
-   *   and layout.ts registersSparsePays
+   *   (n ≤ 32, m ≤ 8); default: {@link evaluateEntryPoint}
    * @param config.sparse the set is sparse (train-kernel.ts isSparseSet): the default registers entry
    *   point skips the examples with no active feature; same bits either way (default false)
    * @throws DeviceLimitError when a registers entry point is forced on a model beyond n ≤ 32, m ≤ 8
    */
   static async create(engine: Engine, config: { model: ModelKind; nFeatures: number; nHidden: number; evalBatchSize: number; workgroupSize: number; entryPoint?: EvaluateEntryPoint; sparse?: boolean }): Promise<EvaluateKernel> {
-    // The registers entry point (no dynamically indexed private arrays) whenever the model fits:
-    // 3–6× faster on CPU adapters (`npm run bench`). On GPUs it is unmeasured beyond n = 8, m = 4
-    // (at n = 32, m = 8 its per-invocation state is large); the looped one is `entryPoint: 'evaluate'`.
-    const registers = fitsRegisters(config.nFeatures, config.nHidden);
     if (config.entryPoint !== undefined && config.entryPoint !== 'evaluate') requireRegisters(config.entryPoint, config.entryPoint, config.nFeatures, config.nHidden);
     const constants: Record<string, number> = { N: config.nFeatures, M: config.nHidden, EVAL_BATCH: config.evalBatchSize, WG: config.workgroupSize, LINEAR: modelDefinition(config.model).outputActivation === 'identity' ? 1 : 0 };
-    const sparse = config.sparse === true && registersSparsePays(config.nFeatures, config.nHidden);
-    const entryPoint = config.entryPoint ?? (registers ? (sparse ? 'evaluateRegistersSparse' : 'evaluateRegisters') : 'evaluate');
+    const entryPoint = config.entryPoint ?? evaluateEntryPoint(config);
     // Only the registers entry points size their arrays by NB; the looped one keeps blocks.wgsl's default.
     const blocks = entryPoint === 'evaluate' ? engine.shaders.blocks : registersSource(engine.shaders.blocks, config.nFeatures);
     const code = engine.shaders.prng + blocks + engine.shaders.evaluate;

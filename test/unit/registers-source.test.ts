@@ -2,6 +2,7 @@
 // sizes private arrays, which WGSL sizes by constants only.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { evaluateEntryPoint } from '../../src/engine/evaluate-kernel.js';
 import { registersSparsePays } from '../../src/engine/layout.js';
 import { registersSource } from '../../src/engine/shaders.js';
 import { trainEntryPoint } from '../../src/engine/train-kernel.js';
@@ -39,5 +40,10 @@ describe('the registers layout on sparse sets', () => {
     expect(registersSparsePays(4, 6)).toBe(true);
     expect(registersSparsePays(4, 5)).toBe(false);
     expect(trainEntryPoint({ layout: 'per-model', sparse: true, nFeatures: 20, nHidden: 5 })).toBe('trainPerModel');
+    // Evaluation follows the same rule, and loops beyond n = 32, m = 8.
+    expect(evaluateEntryPoint({ nFeatures: 20, nHidden: 5, sparse: true })).toBe('evaluateRegistersSparse');
+    expect(evaluateEntryPoint({ nFeatures: 2, nHidden: 1, sparse: true })).toBe('evaluateRegisters');
+    expect(evaluateEntryPoint({ nFeatures: 20, nHidden: 5 })).toBe('evaluateRegisters');
+    expect(evaluateEntryPoint({ nFeatures: 40, nHidden: 10, sparse: true })).toBe('evaluate');
   });
 });
