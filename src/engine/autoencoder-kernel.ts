@@ -12,19 +12,23 @@ import { DeviceLimitError } from './errors.js';
 import { getPipeline, recordDispatch } from './pipeline.js';
 import { trainSettings as trainSettingsValues } from './train-kernel.js';
 import { SettingsUniform } from './uniforms.js';
+import { workgroupRegistersSize, workgroupRegistersSource } from './workgroup-registers.js';
 
 /** Shape of one autoencoder pipeline: layout, sizes, invocations and whether θ sits in workgroup memory. */
 export interface AutoencoderShape {
   /**
    * `workgroup`: one workgroup per model (any size; fills a GPU with few models);
-   * `invocation`: one invocation per model, no barriers (n ≤ 64, m ≤ 64; fastest on CPU adapters).
+   * `invocation`: one invocation per model, no barriers (n ≤ 64, m ≤ 64; fastest on CPU adapters);
+   * `workgroup-registers`: training by shaders/workgroup-registers.wgsl (⌈n/4⌉ invocations per
+   * model, θ in registers; the fastest for large models on CPU adapters), evaluation by the
+   * workgroup kernel, whose shape the other fields describe.
    */
-  mode: 'workgroup' | 'invocation';
+  mode: 'workgroup' | 'invocation' | 'workgroup-registers';
   model: ModelDefinition;
   data: DataDefinition;
   nFeatures: number;
   nHidden: number;
-  /** Invocations per workgroup (one workgroup per model). */
+  /** Invocations per workgroup (one workgroup per model; in `workgroup-registers` mode, of the evaluation). */
   workgroupSize: number;
   /** θ held in workgroup memory for the whole dispatch. */
   sharedParams: boolean;
@@ -106,13 +110,20 @@ export interface AutoencoderBuffers {
 
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
 
-function source(engine: Engine, shape: AutoencoderShape): string {
+/** The modules of a pipeline followed by `driver` (autoencoder.wgsl, or workgroup-registers.wgsl expanded). */
+function source(engine: Engine, shape: AutoencoderShape, driver: string): string {
   const model = engine.shaders.models[shape.model.kind];
   const data = engine.shaders.data[shape.data.kind];
   if (model === undefined) throw new Error(`no WGSL module shaders/models/${shape.model.kind}.wgsl`);
   if (data === undefined) throw new Error(`no WGSL module shaders/data/${shape.data.kind}.wgsl`);
-  return engine.shaders.prng + engine.shaders.optimizer + model + data + engine.shaders.autoencoder;
+  return engine.shaders.prng + engine.shaders.optimizer + model + data + driver;
 }
+
+const ENTRY_POINTS = {
+  workgroup: ['trainWorkgroup', 'evaluateWorkgroup'],
+  invocation: ['trainInvocation', 'evaluateInvocation'],
+  'workgroup-registers': ['trainWorkgroupRegisters', 'evaluateWorkgroup'],
+} as const;
 
 export class AutoencoderKernel {
   private readonly trainSettings: SettingsUniform;
@@ -134,7 +145,9 @@ export class AutoencoderKernel {
   }
 
   static async create(engine: Engine, shape: AutoencoderShape, training: TrainingSettings): Promise<AutoencoderKernel> {
-    const code = source(engine, shape);
+    const code = source(engine, shape, engine.shaders.autoencoder);
+    const registers = shape.mode === 'workgroup-registers';
+    const trainCode = registers ? source(engine, shape, workgroupRegistersSource(engine.shaders.workgroupRegisters, shape.model, shape.nFeatures, shape.nHidden)) : code;
     const P = parameterCount(shape.model, shape.nFeatures, shape.nHidden);
     const constants = {
       N: shape.nFeatures,
@@ -147,10 +160,15 @@ export class AutoencoderKernel {
       SHARED_P: shape.sharedParams ? P : 1,
       TILE: shape.tile,
     };
+    // The registers driver declares only the overrides it uses.
+    const trainConstants = registers
+      ? { N: constants.N, M: constants.M, BATCH: constants.BATCH, WG: workgroupRegistersSize(shape.model, shape.nFeatures, shape.nHidden), ADAMW: constants.ADAMW, SCHEDULE: constants.SCHEDULE }
+      : constants;
     const label = `autoencoder.${shape.model.kind}.${shape.data.kind}`;
+    const [trainEntry, evalEntry] = ENTRY_POINTS[shape.mode];
     const [trainPipeline, evalPipeline] = await Promise.all([
-      getPipeline(engine, { label: `${label}.train.${shape.mode}`, code, entryPoint: shape.mode === 'workgroup' ? 'trainWorkgroup' : 'trainInvocation', constants }),
-      getPipeline(engine, { label: `${label}.evaluate.${shape.mode}`, code, entryPoint: shape.mode === 'workgroup' ? 'evaluateWorkgroup' : 'evaluateInvocation', constants }),
+      getPipeline(engine, { label: `${label}.train.${shape.mode}`, code: trainCode, entryPoint: trainEntry, constants: trainConstants }),
+      getPipeline(engine, { label: `${label}.evaluate.${shape.mode}`, code, entryPoint: evalEntry, constants }),
     ]);
     return new AutoencoderKernel(engine, shape, training, trainPipeline, evalPipeline, code);
   }

@@ -383,7 +383,7 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
   const shape =
     plan.layout === 'invocation'
       ? invocationShape(model, data, set.nFeatures, set.nHidden, plan.invocationWorkgroupSize)
-      : chooseAutoencoderShape(model, data, set.nFeatures, set.nHidden, engine.info.limits, { workgroupSize: options.workgroupSize, sharedParams: options.sharedParams, tile: options.tile });
+      : { ...chooseAutoencoderShape(model, data, set.nFeatures, set.nHidden, engine.info.limits, { workgroupSize: options.workgroupSize, sharedParams: options.sharedParams, tile: options.tile }), ...(plan.layout === 'workgroup-registers' ? { mode: 'workgroup-registers' as const } : {}) };
   const kernel = await AutoencoderKernel.create(engine, shape, set.training);
   const instances = set.points.length * set.seeds;
   const stream = options.onChunkResults;

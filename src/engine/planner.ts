@@ -10,6 +10,10 @@ import { fitsInvocationMode, requireInvocationMode } from './autoencoder-kernel.
 import { DeviceLimitError } from './errors.js';
 import { fitsRegisters, MAX_FEATURES, MAX_HIDDEN, metricStride, paramCount, REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN, requireRegisters } from './layout.js';
 import type { DeviceInfo, KernelLayout } from './types.js';
+import { fitsWorkgroupRegisters, requireWorkgroupRegisters } from './workgroup-registers.js';
+
+/** The layouts of the autoencoder drivers (any model and data kind). */
+export type AutoencoderLayout = 'workgroup' | 'invocation' | 'workgroup-registers';
 
 export interface PlanInput {
   instances: number;
@@ -134,7 +138,7 @@ export function dispatchShape(count: number, layout: KernelLayout, workgroupSize
 export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptions = {}): SweepPlan {
   const { instances, nFeatures: n, nHidden: m } = input;
   const auto = options.layout === undefined && !fitsInvocationKernels(input) ? chooseAutoencoderLayout(input, info) : undefined;
-  if (options.layout === 'workgroup' || options.layout === 'invocation' || auto) return planAutoencoder(input, info, (options.layout as 'workgroup' | 'invocation' | undefined) ?? auto!, options);
+  if (options.layout === 'workgroup' || options.layout === 'invocation' || options.layout === 'workgroup-registers' || auto) return planAutoencoder(input, info, (options.layout as AutoencoderLayout | undefined) ?? auto!, options);
   if (!fitsInvocationKernels(input)) {
     const [maxN, maxM] = options.layout === 'registers' ? [REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN] : [MAX_FEATURES, MAX_HIDDEN];
     throw new DeviceLimitError(`${options.layout} layout`, n > maxN ? n : m, n > maxN ? maxN : maxM, `the ${options.layout} layout trains relu and linear models on independent data with n ≤ ${maxN} and m ≤ ${maxM}; this sweep (${input.model ?? 'relu'} on ${input.data ?? 'independent'} data, n = ${n}, m = ${m}) needs the workgroup layout`);
@@ -174,8 +178,8 @@ export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptio
  * there: a workgroup per model ran 4–20× slower for n = 10, m = 5 on SwiftShader), or on a GPU
  * when there are enough models to fill it (≥ 65 536); one workgroup per model otherwise.
  */
-export function chooseAutoencoderLayout(input: PlanInput, info: DeviceInfo): 'workgroup' | 'invocation' {
-  if (!fitsInvocationMode(definitionOf(input), input.nFeatures, input.nHidden)) return 'workgroup';
+export function chooseAutoencoderLayout(input: PlanInput, info: DeviceInfo): AutoencoderLayout {
+  if (!fitsInvocationMode(definitionOf(input), input.nFeatures, input.nHidden)) return isCpuAdapter(info) && fitsWorkgroupRegisters(definitionOf(input), input.nFeatures, input.nHidden, info.limits) ? 'workgroup-registers' : 'workgroup';
   return isCpuAdapter(info) || input.instances >= 65536 ? 'invocation' : 'workgroup';
 }
 
@@ -186,7 +190,7 @@ export function chooseAutoencoderLayout(input: PlanInput, info: DeviceInfo): 'wo
  * never by a count that depends on the sweep's size alone, so a chunk trains as it would inside
  * the whole sweep.
  */
-function planAutoencoder(input: PlanInput, info: DeviceInfo, layout: 'workgroup' | 'invocation', options: PlanOptions): SweepPlan {
+function planAutoencoder(input: PlanInput, info: DeviceInfo, layout: AutoencoderLayout, options: PlanOptions): SweepPlan {
   const { instances, nFeatures: n, nHidden: m } = input;
   const P = parameterCount(definitionOf(input), n, m);
   const floatsPerInstance = 2 + 4 * n + 4 * P + n;
@@ -206,5 +210,6 @@ function planAutoencoder(input: PlanInput, info: DeviceInfo, layout: 'workgroup'
   const chunks: Chunk[] = [];
   for (let start = 0; start < instances; start += perChunk) chunks.push({ start, count: Math.min(perChunk, instances - start) });
   if (layout === 'invocation') requireInvocationMode(definitionOf(input), n, m);
+  if (layout === 'workgroup-registers') requireWorkgroupRegisters(definitionOf(input), n, m, limits);
   return { layout, workgroupSize: 0, invocationWorkgroupSize: invocationWorkgroupSize(instances), paramCount: P, metricStride: 0, bytesPerInstance, instancesPerChunk: perChunk, chunks };
 }

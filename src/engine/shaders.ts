@@ -17,6 +17,8 @@ export interface ShaderSources {
   optimizer: string;
   /** The autoencoder drivers (workgroup layout), which name no model or data kind. */
   autoencoder: string;
+  /** The `workgroup-registers` training driver's template (src/engine/workgroup-registers.ts expands it). */
+  workgroupRegisters: string;
   /** One module per model kind, by kind name (shaders/models/<kind>.wgsl). */
   models: Record<string, string>;
   /** One module per data kind, by kind name (shaders/data/<kind>.wgsl). */

@@ -48,12 +48,12 @@ export interface TrainBuffers {
   partials?: GPUBuffer;
 }
 
-const ENTRY_POINTS: Record<Exclude<KernelLayout, 'workgroup' | 'invocation'>, string> = { 'per-model': 'trainPerModel', registers: 'trainRegisters', 'per-workgroup': 'trainPerWorkgroup' };
+const ENTRY_POINTS: Record<Exclude<KernelLayout, 'workgroup' | 'invocation' | 'workgroup-registers'>, string> = { 'per-model': 'trainPerModel', registers: 'trainRegisters', 'per-workgroup': 'trainPerWorkgroup' };
 
 /** The layout's entry point; sparse sets train on the registers layout's sparse kernel where it pays (layout.ts registersSparsePays). */
 export function trainEntryPoint(config: Pick<TrainKernelConfig, 'layout' | 'sparse' | 'nFeatures' | 'nHidden'>): string {
   if (config.layout === 'registers' && config.sparse && registersSparsePays(config.nFeatures, config.nHidden)) return 'trainRegistersSparse';
-  return ENTRY_POINTS[config.layout as Exclude<KernelLayout, 'workgroup' | 'invocation'>];
+  return ENTRY_POINTS[config.layout as Exclude<KernelLayout, 'workgroup' | 'invocation' | 'workgroup-registers'>];
 }
 
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;

@@ -3,6 +3,7 @@
  * submit, then evaluation and geometry, and reads the results back into typed arrays
  * (layouts in src/science/types.ts `ModelResults`).
  */
+import { workgroupRegistersSize } from './workgroup-registers.js';
 import { initialW, modelStream } from '../science/prng.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
 import type { Engine } from './engine.js';
@@ -424,7 +425,13 @@ async function trainOnWorkgroups(engine: Engine, set: ModelSet, plan: SweepPlan,
       if (snap) snap.onSnapshot(autoencoderSnapshot(set, chunk, set.training.steps, theta, squaredError, set.evalBatchSize, snap.select(), true, snap.weights ?? false));
     },
   });
-  const layoutDetail = shape.mode === 'invocation' ? `invocation: ${shape.workgroupSize} models per workgroup` : `workgroup: ${shape.workgroupSize} invocations, tile ${shape.tile} examples, θ in ${shape.sharedParams ? 'workgroup memory' : 'storage'}`;
+  const evaluation = `${shape.workgroupSize} invocations, tile ${shape.tile} examples, θ in ${shape.sharedParams ? 'workgroup memory' : 'storage'}`;
+  const layoutDetail =
+    shape.mode === 'invocation'
+      ? `invocation: ${shape.workgroupSize} models per workgroup`
+      : shape.mode === 'workgroup-registers'
+        ? `workgroup-registers: ${workgroupRegistersSize(shape.model, shape.nFeatures, shape.nHidden)} invocations, θ in registers; evaluation: workgroup, ${evaluation}`
+        : `workgroup: ${evaluation}`;
   return finishOutcome(set, results, plan, layoutDetail, trainSeconds, started, diverged);
 }
 
@@ -454,7 +461,7 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
     maxInstancesPerChunk: options.maxInstancesPerChunk,
     streamed: options.onChunkResults !== undefined,
   });
-  if (plan.layout === 'workgroup' || plan.layout === 'invocation') return trainOnWorkgroups(engine, set, plan, options, started);
+  if (plan.layout === 'workgroup' || plan.layout === 'invocation' || plan.layout === 'workgroup-registers') return trainOnWorkgroups(engine, set, plan, options, started);
   const stream = options.onChunkResults;
   // Streamed: one chunk's results at a time (count 0 here); kept: the whole set's.
   const results = allocateResults(stream ? 0 : instances, set.nFeatures, set.nHidden);

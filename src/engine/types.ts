@@ -19,9 +19,11 @@ export interface SnapshotSelection {
  * or one workgroup per model (`per-workgroup`) for the relu and linear models on independent data
  * with n ≤ 64 and m ≤ 16; and `workgroup` (shaders/autoencoder.wgsl) for every model and data
  * kind at any size: one workgroup per model, features and hidden units owned by invocations; and
- * `invocation` (the same file): one invocation per model for any kind with n ≤ 64, m ≤ 64.
+ * `invocation` (the same file): one invocation per model for any kind with n ≤ 64, m ≤ 64; and
+ * `workgroup-registers` (shaders/workgroup-registers.wgsl): one workgroup of ⌈n/4⌉ invocations per
+ * model holding θ in registers, for any kind with m ≤ 128 (evaluated as `workgroup`).
  */
-export type KernelLayout = 'per-model' | 'per-workgroup' | 'registers' | 'workgroup' | 'invocation';
+export type KernelLayout = 'per-model' | 'per-workgroup' | 'registers' | 'workgroup' | 'invocation' | 'workgroup-registers';
 
 /** Progress of a training run, reported after every dispatch batch. */
 export interface TrainProgress {

@@ -342,7 +342,7 @@ export function describeShard(spec: SweepSpec, shard: ShardAssignment, run: Swee
   };
 }
 
-const KERNEL_LAYOUTS = ['per-model', 'per-workgroup', 'registers', 'workgroup', 'invocation'] as const satisfies readonly KernelLayout[];
+const KERNEL_LAYOUTS = ['per-model', 'per-workgroup', 'registers', 'workgroup', 'invocation', 'workgroup-registers'] as const satisfies readonly KernelLayout[];
 
 const gridIndicesSchema = z.array(z.int().min(0));
 

@@ -2,7 +2,7 @@
 // in workgroup memory and in the storage buffer, against the float64 reference on the same PRNG
 // data; and at the issue's large sizes (n = 400, m = 30 and n = 1024, m = 8).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseAutoencoderShape, AutoencoderKernel, invocationShape } from '../../src/engine/autoencoder-kernel.js';
+import { chooseAutoencoderShape, AutoencoderKernel, invocationShape, type AutoencoderShape } from '../../src/engine/autoencoder-kernel.js';
 import { runAutoencoderChunk } from '../../src/engine/autoencoder-trainer.js';
 import { acquireDevice } from '../../src/engine/device.js';
 import type { Engine } from '../../src/engine/engine.js';
@@ -27,10 +27,13 @@ const PARAM_TOLERANCE = 1e-3;
 const LOSS_TOLERANCE = 1e-4;
 
 /** Trains `instances` (same kinds and size) on the GPU and returns θ and the evaluation. */
-async function gpuRun(instances: AutoencoderInstance[], evalBatchSize: number, options: { mode?: 'workgroup' | 'invocation'; sharedParams?: boolean; workgroupSize?: number; tile?: number; stepsPerDispatch?: number; examplesPerDispatch?: number } = {}) {
+async function gpuRun(instances: AutoencoderInstance[], evalBatchSize: number, options: { mode?: AutoencoderShape['mode']; sharedParams?: boolean; workgroupSize?: number; tile?: number; stepsPerDispatch?: number; examplesPerDispatch?: number } = {}) {
   const first = instances[0]!;
   const { nFeatures: n, nHidden: m } = first;
-  const shape = options.mode === 'invocation' ? invocationShape(first.model, first.data, n, m, options.workgroupSize ?? 4) : chooseAutoencoderShape(first.model, first.data, n, m, engine.info.limits, options);
+  const shape: AutoencoderShape =
+    options.mode === 'invocation'
+      ? invocationShape(first.model, first.data, n, m, options.workgroupSize ?? 4)
+      : { ...chooseAutoencoderShape(first.model, first.data, n, m, engine.info.limits, options), ...(options.mode === 'workgroup-registers' ? { mode: 'workgroup-registers' as const } : {}) };
   const kernel = await AutoencoderKernel.create(engine, shape, first.training);
   try {
     const P = initialTheta(first.model, first.stream, n, m).length;
@@ -98,6 +101,35 @@ describe('autoencoder drivers, invocation mode (one invocation per model)', () =
   });
 });
 
+describe('workgroup-registers layout (θ in registers, ⌈n/4⌉ invocations per model)', () => {
+  for (const model of MODEL_KINDS) {
+    for (const data of DATA_KINDS) {
+      it(`${model} on ${data}, n = 6, m = 3: θ within ${PARAM_TOLERANCE} after 20 steps, loss within ${LOSS_TOLERANCE}`, async () => {
+        const instances = [0, 1, 2].map((seed) => testInstance(model as ModelKindName, data as DataKindName, 6, 3, { seed, point: 2 }));
+        const { maxParam, maxLoss, shape } = await compareWithReference(instances, 128, { mode: 'workgroup-registers' });
+        expect(shape.mode).toBe('workgroup-registers');
+        expect(maxParam).toBeLessThan(PARAM_TOLERANCE);
+        expect(maxLoss).toBeLessThan(LOSS_TOLERANCE);
+      });
+    }
+  }
+
+  it('m > n with a partial last block (abs n = 5, m = 7), Adam + cosine, batch 13: within the tolerances', async () => {
+    const instances = [0, 1].map((seed) => testInstance('abs', 'signed', 5, 7, { seed, training: { optimizer: 'adam', schedule: 'cosine', batchSize: 13 } }));
+    const { maxParam, maxLoss } = await compareWithReference(instances, 64, { mode: 'workgroup-registers' });
+    expect(maxParam).toBeLessThan(PARAM_TOLERANCE);
+    expect(maxLoss).toBeLessThan(LOSS_TOLERANCE);
+  });
+
+  it('results do not depend on steps or examples per submit (bit for bit)', async () => {
+    const instances = [0, 1, 2].map((seed) => testInstance('relu-hidden-bias', 'correlated', 9, 4, { seed }));
+    const a = await gpuRun(instances, 100, { mode: 'workgroup-registers', stepsPerDispatch: 20, examplesPerDispatch: 100 });
+    const b = await gpuRun(instances, 100, { mode: 'workgroup-registers', stepsPerDispatch: 3, examplesPerDispatch: 7 });
+    expect(Array.from(b.theta)).toEqual(Array.from(a.theta));
+    expect(Array.from(b.squaredError)).toEqual(Array.from(a.squaredError));
+  });
+});
+
 describe('autoencoder drivers: layouts and sizes', () => {
   it('θ in workgroup memory or storage, tiles of 1, 5 (not dividing the batch) or 64 examples: all match the reference (abs n = 5, m = 7, m > n, Adam + cosine)', async () => {
     const instances = [0, 1].map((seed) => testInstance('abs', 'signed', 5, 7, { seed, training: { optimizer: 'adam', schedule: 'cosine', batchSize: 13 } }));
@@ -128,13 +160,16 @@ describe('autoencoder drivers: layouts and sizes', () => {
     ['abs', 'signed', 100, 40],
   ];
   for (const [model, data, n, m] of large) {
-    it(`${model} n = ${n}, m = ${m} (S = 0.99): θ within ${PARAM_TOLERANCE} of the reference after 4 steps`, async () => {
-      const inst = testInstance(model, data, n, m, { p: 0.01, training: { steps: 4, batchSize: 16 } });
-      const { maxParam, maxLoss, shape } = await compareWithReference([inst, { ...inst, stream: modelStream(7, 3, 2) }], 32);
-      console.info(`${model} ${n}→${m}: workgroup ${shape.workgroupSize}, tile ${shape.tile}, θ shared ${shape.sharedParams}, gap ${maxParam.toExponential(2)}`);
-      expect(maxParam).toBeLessThan(PARAM_TOLERANCE);
-      expect(maxLoss).toBeLessThan(LOSS_TOLERANCE);
-    });
+    for (const mode of ['workgroup', 'workgroup-registers'] as const) {
+      it(`${model} n = ${n}, m = ${m} (S = 0.99), ${mode} layout: θ within ${PARAM_TOLERANCE} of the reference after 4 steps`, async () => {
+        const inst = testInstance(model, data, n, m, { p: 0.01, training: { steps: 4, batchSize: 16 } });
+        const { maxParam, maxLoss, shape } = await compareWithReference([inst, { ...inst, stream: modelStream(7, 3, 2) }], 32, { mode });
+        expect(shape.mode).toBe(mode);
+        console.info(`${model} ${n}→${m} ${mode}: workgroup ${shape.workgroupSize}, tile ${shape.tile}, θ shared ${shape.sharedParams}, gap ${maxParam.toExponential(2)}`);
+        expect(maxParam).toBeLessThan(PARAM_TOLERANCE);
+        expect(maxLoss).toBeLessThan(LOSS_TOLERANCE);
+      });
+    }
   }
 });
 
@@ -195,6 +230,22 @@ describe('trainModelSet on the autoencoder layouts', () => {
     const b = await trainModelSet(engine, set, { layout: 'workgroup' });
     a.results.W.forEach((v, k) => expect(Math.abs(b.results.W[k]! - v)).toBeLessThan(PARAM_TOLERANCE));
     a.results.loss.forEach((v, k) => expect(Math.abs(b.results.loss[k]! - v) / v).toBeLessThan(LOSS_TOLERANCE));
+  });
+
+  it('a model too large for the invocation kernels (n = 70) gets workgroup-registers on a CPU adapter: chunking-independent bit for bit, close to the workgroup layout', async () => {
+    const { trainModelSet } = await import('../../src/engine/trainer.js');
+    const { smallSet } = await import('../helpers/model-set.js');
+    const set = smallSet({ n: 70, m: 5, points: 2, seeds: 2, training: { steps: 12, batchSize: 64 } });
+    const whole = await trainModelSet(engine, set);
+    expect(whole.layout).toBe('workgroup-registers');
+    expect(whole.layoutDetail).toMatch(/^workgroup-registers: 18 invocations/);
+    const chunked = await trainModelSet(engine, set, { maxInstancesPerChunk: 3, stepsPerDispatch: 5 });
+    expect(chunked.chunks).toBe(2);
+    expect(Array.from(chunked.results.W)).toEqual(Array.from(whole.results.W));
+    expect(Array.from(chunked.results.loss)).toEqual(Array.from(whole.results.loss));
+    const workgroup = await trainModelSet(engine, set, { layout: 'workgroup' });
+    whole.results.W.forEach((v, k) => expect(Math.abs(workgroup.results.W[k]! - v)).toBeLessThan(PARAM_TOLERANCE));
+    whole.results.loss.forEach((v, k) => expect(Math.abs(workgroup.results.loss[k]! - v) / v).toBeLessThan(LOSS_TOLERANCE));
   });
 });
 

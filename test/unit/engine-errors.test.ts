@@ -6,7 +6,7 @@ import { DeviceLimitError, NoAdapterError, WebGPUUnavailableError } from '../../
 import { dispatchShape, isCpuAdapter, MAX_RESULT_BYTES, planSweep } from '../../src/engine/planner.js';
 import type { DeviceInfo } from '../../src/engine/types.js';
 
-const shaders = { prng: '', model: '', train: '', evaluate: '', geometry: '', snapshot: '', blocks: '', optimizer: '', autoencoder: '', models: {}, data: {} };
+const shaders = { prng: '', model: '', train: '', evaluate: '', geometry: '', snapshot: '', blocks: '', optimizer: '', autoencoder: '', workgroupRegisters: '', models: {}, data: {} };
 
 const swiftshader: DeviceInfo = {
   vendor: 'google',
@@ -84,12 +84,22 @@ describe('planner', () => {
     expect(big.x * big.y).toBeGreaterThanOrEqual(200_000);
   });
 
-  it('plans n > 64 or m > 16, other model kinds and data kinds on the workgroup layout; refuses them on the invocation layouts, and sweeps whose results cannot fit', () => {
-    expect(planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, swiftshader).layout).toBe('workgroup');
+  it('plans n > 64 or m > 16, other model kinds and data kinds on the autoencoder layouts; refuses them on the invocation layouts, and sweeps whose results cannot fit', () => {
+    // On a CPU adapter, models the invocation kernels cannot hold go to workgroup-registers when
+    // m ≤ 80 (40 untied), n ≤ 1024 and its partial sums fit workgroup memory; on a GPU to workgroup.
+    expect(planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, swiftshader).layout).toBe('workgroup-registers');
+    expect(planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, gpu).layout).toBe('workgroup');
+    expect(planSweep({ instances: 1, nFeatures: 400, nHidden: 30, batchSize: 8 }, swiftshader).layout).toBe('workgroup-registers');
+    expect(planSweep({ instances: 1, nFeatures: 1024, nHidden: 8, batchSize: 8 }, swiftshader).layout).toBe('workgroup-registers');
+    expect(planSweep({ instances: 1, nFeatures: 400, nHidden: 80, batchSize: 8 }, swiftshader).layout).toBe('workgroup'); // 33 600 bytes
+    expect(planSweep({ instances: 1, nFeatures: 100, nHidden: 81, batchSize: 8 }, swiftshader).layout).toBe('workgroup');
+    expect(planSweep({ instances: 1, nFeatures: 100, nHidden: 41, batchSize: 8, model: 'abs', data: 'signed' }, swiftshader).layout).toBe('workgroup');
+    expect(() => planSweep({ instances: 1, nFeatures: 100, nHidden: 81, batchSize: 8 }, swiftshader, { layout: 'workgroup-registers' })).toThrow('the workgroup-registers layout holds m ≤ 80 hidden units for the relu model (tied weights); got m = 81 (use the workgroup layout)');
+    expect(() => planSweep({ instances: 1, nFeatures: 400, nHidden: 80, batchSize: 8 }, swiftshader, { layout: 'workgroup-registers' })).toThrow('the workgroup-registers layout needs 33600 bytes of workgroup memory for n = 400, m = 80; the device allows 16384 (use the workgroup layout)');
     // Small models of the other kinds: one invocation per model on a CPU adapter.
     expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, model: 'hidden-relu' }, swiftshader).layout).toBe('invocation');
     expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, data: 'correlated' }, swiftshader).layout).toBe('invocation');
-    expect(planSweep({ instances: 1, nFeatures: 100, nHidden: 40, batchSize: 8, model: 'abs', data: 'signed' }, swiftshader).layout).toBe('workgroup');
+    expect(planSweep({ instances: 1, nFeatures: 100, nHidden: 40, batchSize: 8, model: 'abs', data: 'signed' }, swiftshader).layout).toBe('workgroup-registers');
     expect(() => planSweep({ instances: 1, nFeatures: 100, nHidden: 40, batchSize: 8, model: 'abs', data: 'signed' }, swiftshader, { layout: 'invocation' })).toThrow(/the invocation layout holds n ≤ 64, m ≤ 64 and 2128 parameters; got n = 100, m = 40, 8100 parameters/);
     expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8 }, swiftshader).layout).toBe('registers');
     expect(() => planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, swiftshader, { layout: 'per-model' })).toThrow('the per-model layout trains relu and linear models on independent data with n ≤ 64 and m ≤ 16; this sweep (relu on independent data, n = 65, m = 2) needs the workgroup layout');
