@@ -334,6 +334,8 @@ export async function measureGpu(acquire: () => Promise<Engine>, request: GpuBen
       // The planner's choice: the engine may have layouts this bench does not name (`workgroup`).
       const planned = chooseLayout({ instances: w.models, nFeatures: w.nFeatures, nHidden: w.nHidden, batchSize: w.batchSize, model: w.model, data: dataKindOf(w.model) }, engine.info);
       if (!layouts.includes(planned)) layouts.push(planned);
+      // The layout workgroup-registers took over from, measured in the same run for the ratio.
+      if (planned === 'workgroup-registers' && !layouts.includes('workgroup')) layouts.push('workgroup');
     } catch {
       /* the fixed layouts are measured (or refused) anyway */
     }

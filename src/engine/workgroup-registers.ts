@@ -13,10 +13,12 @@ export const WORKGROUP_REGISTERS_MAX_FEATURES = 1024;
 
 /**
  * Most invocations per workgroup the layout aims for: each invocation takes as many blocks of four
- * features as this needs. Fewer invocations mean fewer partial sums per hidden unit and fewer SIMD
- * groups to switch at each barrier on CPU adapters (docs/platform.md).
+ * features as this needs (within {@link WORKGROUP_REGISTERS_MAX_LINES}). Fewer invocations mean
+ * fewer partial sums per hidden unit and fewer SIMD groups to switch at each barrier on CPU
+ * adapters: n = 100, m = 20 trained at 72.1 k samples/s with 25 invocations, 88.2 k with 9 and
+ * 88.0 k with 7 (node quick runs, 2026-11-30; docs/platform.md).
  */
-export const WORKGROUP_REGISTERS_TARGET_INVOCATIONS = 32;
+export const WORKGROUP_REGISTERS_TARGET_INVOCATIONS = 12;
 /**
  * Most written-out lines per per-example step: (hidden unit, block of four features, weight
  * tensor) triples, one tensor for tied models and two (W1, W2) for untied ones. Compile time on

@@ -238,7 +238,7 @@ describe('trainModelSet on the autoencoder layouts', () => {
     const set = smallSet({ n: 70, m: 5, points: 2, seeds: 2, training: { steps: 12, batchSize: 64 } });
     const whole = await trainModelSet(engine, set);
     expect(whole.layout).toBe('workgroup-registers');
-    expect(whole.layoutDetail).toMatch(/^workgroup-registers: 18 invocations/);
+    expect(whole.layoutDetail).toMatch(/^workgroup-registers: 9 invocations/);
     const chunked = await trainModelSet(engine, set, { maxInstancesPerChunk: 3, stepsPerDispatch: 5 });
     expect(chunked.chunks).toBe(2);
     expect(Array.from(chunked.results.W)).toEqual(Array.from(whole.results.W));
