@@ -181,8 +181,8 @@ export const presets: Readonly<Record<string, Preset>> = {
       'Section "Computation in superposition": untied W1, W2 learn y = |x| on signed inputs U[−1, 1), n = 100, ' +
       'm = 40, importance 0.8^i, at 1 − S = 1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001. Dense: neurons compute one ' +
       'feature\'s |x| each; sparse: more features than neurons are computed (benefit > 0 for more than 40 / 2 ' +
-      'features). 7 points × 1 seed × 1500 steps × batch 128 = 1.3e6 samples at lr 3e-3 (the workgroup layout: a ' +
-      'few minutes on SwiftShader); the paper\'s budget: --steps 10000 --batch-size 1024 on a GPU.',
+      'features). 7 points × 1 seed × 1500 steps × batch 128 = 1.3e6 samples at lr 3e-3 (the workgroup-registers layout on a ' +
+      'CPU adapter: about a minute on 2 cores with SwiftShader, measured 2026-11-30); the paper\'s budget: --steps 10000 --batch-size 1024 on a GPU.',
     spec: {
       name: 'abs',
       model: 'abs',
@@ -278,8 +278,8 @@ export const presets: Readonly<Record<string, Preset>> = {
       'Section "Geometry: feature dimensionality" (the notebook\'s setting): n = 200, m = 20, uniform importance, ' +
       '20 points of 1/(1 − S) from 1 to 20. m/‖W‖_F² sticks near 1 and 1/2; each feature\'s D_i clusters at 1, ' +
       '1/2 (digons), 2/5 (pentagons), 3/8 (square antiprisms) … and 0 (dropped). 20 points × 1 seed × 1200 steps × ' +
-      'batch 256 at lr 1e-2 with a cosine decay = 6.1e6 samples on the workgroup layout (measured: 13 minutes, 24 ' +
-      'CPU-minutes with --backend node on a 2-core machine; m/‖W‖_F² = 1.01 dense and 0.49 at 1/(1 − S) = 3, D_i ' +
+      'batch 256 at lr 1e-2 with a cosine decay = 6.1e6 samples (measured on the workgroup-registers layout: 2.5 minutes, ' +
+      '4.6 CPU-minutes with --backend node on a 2-core machine; m/‖W‖_F² = 1.01 dense and 0.49 at 1/(1 − S) = 3, D_i ' +
       'clusters at 1/2, 2/5 and 3/8; at the sparse points 2000 cosine steps lower the loss by under 0.2 %); the ' +
       'paper\'s n = 400, m = 30 and a wider range: --n-features 400 --n-hidden 30 --x-min 0.01 --cols 30 (1/(1 − S) from ' +
       '1 to 100), best with --steps 10000 --batch-size 1024 on a GPU.',
