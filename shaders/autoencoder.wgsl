@@ -1,10 +1,11 @@
 // Autoencoder drivers: train and evaluate any model kind on any data kind, in two layouts:
 // `workgroup` (trainWorkgroup, evaluateWorkgroup: one workgroup per model, any size the device's
 // workgroup memory allows; the engine takes n ≤ 1024, m ≤ 256) and `invocation` (trainInvocation,
-// evaluateInvocation, at the end of this file: one invocation per model, small models). Owner: src/engine/autoencoder-kernel.ts. Mirrored in float64 by
+// evaluateInvocation, at the end of this file: one invocation per model, small models). Owner:
+// src/engine/autoencoder-kernel.ts. Mirrored in float64 by
 // src/science/autoencoder-reference.ts. This file names no model or data kind: a pipeline's source
-// is prng.wgsl + optimizer.wgsl + one shaders/models/<kind>.wgsl + one shaders/data/<kind>.wgsl +
-// this file.
+// is prng.wgsl + optimizer.wgsl + one shaders/models/<kind>.wgsl + theta.wgsl (θ's layout) + one
+// shaders/data/<kind>.wgsl + this file.
 //
 // Interface a model module provides (src/science/models/contract.ts has the symbols):
 //   const MODEL_TIED: bool            D = Eᵀ (θ holds W) instead of separate W1 [m, n], W2 [n, m]
@@ -71,11 +72,6 @@ var<workgroup> sp: array<f32, SHARED_P>;
 // θ offset of this workgroup's model.
 var<private> base: u32;
 
-fn offsetD() -> u32 { return select(M * N, 0u, MODEL_TIED); }
-fn offsetHiddenBias() -> u32 { return select(2u * M * N, M * N, MODEL_TIED); }
-fn offsetBias() -> u32 { return offsetHiddenBias() + select(0u, M, MODEL_HIDDEN_BIAS); }
-fn paramCount() -> u32 { return offsetBias() + select(0u, N, MODEL_OUTPUT_BIAS); }
-
 fn param(k: u32) -> f32 {
   if (SHARED_PARAMS) { return sp[k]; }
   return theta[base + k];
@@ -84,10 +80,6 @@ fn param(k: u32) -> f32 {
 fn setParam(k: u32, v: f32) {
   if (SHARED_PARAMS) { sp[k] = v; } else { theta[base + k] = v; }
 }
-
-// θ index of E_ji (encoder: hidden j from feature i) and of D_ij (decoder: feature i from hidden j).
-fn indexE(j: u32, i: u32) -> u32 { return j * N + i; }
-fn indexD(i: u32, j: u32) -> u32 { return select(offsetD() + i * M + j, j * N + i, MODEL_TIED); }
 
 // Steps 1 and 2 for examples first … first + count − 1: x into xs, h_pre into hpres, h into hs.
 // Ends with a barrier.

@@ -1,9 +1,11 @@
 // `workgroup-registers` layout: training of any model kind on any data kind, one workgroup per
 // model, each invocation holding its share of θ in registers for the whole dispatch. Owner:
 // src/engine/workgroup-registers.ts, which writes each line marked `// each j`, `// each b` or
-// `// each j b` once per hidden unit j (J becomes the number), per block b (B) or per pair (j outer),
-// sets MC, KB and WGC, and keeps lines marked `tied` or `untied` only for models of that kind. A pipeline's source is prng.wgsl + optimizer.wgsl + one model module + one data module +
-// this file expanded; evaluation uses autoencoder.wgsl's evaluateWorkgroup on the θ written back.
+// `// each j b` once per hidden unit j (J becomes the number), per block b (B) or per pair (j
+// outer), sets MC, KB and WGC, and keeps lines marked `tied` or `untied` only for models of that
+// kind. A pipeline's source is prng.wgsl + optimizer.wgsl + one model module + theta.wgsl (θ's
+// layout: offsets, indexE, indexD) + one data module + this file expanded; evaluation uses
+// autoencoder.wgsl's evaluateWorkgroup on the θ written back.
 //
 // Why: on CPU adapters every array access at an index the compiler cannot see as a constant is a
 // gather (docs/platform.md), so autoencoder.wgsl's loops over θ cost two gathers per multiply-add.
@@ -55,15 +57,6 @@ var<workgroup> bh: array<f32, MC>;           // b_h, owned by the owners of j
 var<workgroup> gbh: array<f32, MC>;          // ∂b_h
 
 var<private> base: u32;
-
-fn offsetD() -> u32 { return select(M * N, 0u, MODEL_TIED); }
-fn offsetHiddenBias() -> u32 { return select(2u * M * N, M * N, MODEL_TIED); }
-fn offsetBias() -> u32 { return offsetHiddenBias() + select(0u, M, MODEL_HIDDEN_BIAS); }
-fn paramCount() -> u32 { return offsetBias() + select(0u, N, MODEL_OUTPUT_BIAS); }
-
-// θ index of E_ji (encoder: hidden j from feature i) and of D_ij (untied decoder).
-fn indexE(j: u32, i: u32) -> u32 { return j * N + i; }
-fn indexD(i: u32, j: u32) -> u32 { return offsetD() + i * M + j; }
 
 // Four entries of θ, or of a moment buffer (which = 0, 1, 2), at k0 + stride · k for features
 // first … first+3; features ≥ N read as 0 and are never written.

@@ -12,16 +12,16 @@ import { DeviceLimitError } from './errors.js';
 import { getPipeline, recordDispatch } from './pipeline.js';
 import { trainSettings as trainSettingsValues } from './train-kernel.js';
 import { SettingsUniform } from './uniforms.js';
-import { workgroupRegistersSize, workgroupRegistersSource } from './workgroup-registers.js';
+import { requireWorkgroupRegisters, workgroupRegistersSize, workgroupRegistersSource } from './workgroup-registers.js';
 
 /** Shape of one autoencoder pipeline: layout, sizes, invocations and whether θ sits in workgroup memory. */
 export interface AutoencoderShape {
   /**
    * `workgroup`: one workgroup per model (any size; fills a GPU with few models);
    * `invocation`: one invocation per model, no barriers (n ≤ 64, m ≤ 64; fastest on CPU adapters);
-   * `workgroup-registers`: training by shaders/workgroup-registers.wgsl (⌈n/4⌉ invocations per
-   * model, θ in registers; the fastest for large models on CPU adapters), evaluation by the
-   * workgroup kernel, whose shape the other fields describe.
+   * `workgroup-registers`: training by shaders/workgroup-registers.wgsl (one workgroup per model,
+   * θ in registers; the fastest for large models on CPU adapters), evaluation by the workgroup
+   * kernel, whose shape the other fields describe ({@link workgroupRegistersShape}).
    */
   mode: 'workgroup' | 'invocation' | 'workgroup-registers';
   model: ModelDefinition;
@@ -97,6 +97,17 @@ export function chooseAutoencoderShape(model: ModelDefinition, data: DataDefinit
   return { mode: 'workgroup', model, data, nFeatures: n, nHidden: m, workgroupSize, sharedParams, tile };
 }
 
+/**
+ * The `workgroup-registers` shape: training by shaders/workgroup-registers.wgsl (its invocations
+ * follow from the model: src/engine/workgroup-registers.ts), evaluation by the workgroup kernel
+ * with the shape {@link chooseAutoencoderShape} gives for the device (`options` as there).
+ * @throws DeviceLimitError as chooseAutoencoderShape, or naming the limit the model exceeds in this layout
+ */
+export function workgroupRegistersShape(model: ModelDefinition, data: DataDefinition, n: number, m: number, limits: { maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number }, options: { workgroupSize?: number; sharedParams?: boolean; tile?: number } = {}): AutoencoderShape {
+  requireWorkgroupRegisters(model, n, m, limits);
+  return { ...chooseAutoencoderShape(model, data, n, m, limits, options), mode: 'workgroup-registers' };
+}
+
 /** GPU buffers of one chunk (instance-major; see the .wgsl header). */
 export interface AutoencoderBuffers {
   keys: GPUBuffer;
@@ -110,13 +121,13 @@ export interface AutoencoderBuffers {
 
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;
 
-/** The modules of a pipeline followed by `driver` (autoencoder.wgsl, or workgroup-registers.wgsl expanded). */
+/** The modules of a pipeline (θ's layout after the model's) followed by `driver` (autoencoder.wgsl, or workgroup-registers.wgsl expanded). */
 function source(engine: Engine, shape: AutoencoderShape, driver: string): string {
   const model = engine.shaders.models[shape.model.kind];
   const data = engine.shaders.data[shape.data.kind];
   if (model === undefined) throw new Error(`no WGSL module shaders/models/${shape.model.kind}.wgsl`);
   if (data === undefined) throw new Error(`no WGSL module shaders/data/${shape.data.kind}.wgsl`);
-  return engine.shaders.prng + engine.shaders.optimizer + model + data + driver;
+  return engine.shaders.prng + engine.shaders.optimizer + model + engine.shaders.theta + data + driver;
 }
 
 const ENTRY_POINTS = {

@@ -1,5 +1,5 @@
 /**
- * Runs one chunk of models on the `workgroup` or `invocation` layout (shaders/autoencoder.wgsl): training in
+ * Runs one chunk of models on the `workgroup`, `invocation` or `workgroup-registers` layout (shaders/autoencoder.wgsl, shaders/workgroup-registers.wgsl): training in
  * submits sized to about a quarter second (or one step, when a step takes longer), then the
  * evaluation split into example ranges sized the same way, so the first progress report and any
  * cancel land within about a second for every model size. Reads back θ and the per-feature
@@ -13,7 +13,7 @@ import { modelStream } from '../science/prng.js';
 import { recordSteps, type ModelResults, type ModelSet, type TrainingHistory } from '../science/types.js';
 import { allocateModelResults } from '../science/model-results.js';
 import type { Engine } from './engine.js';
-import { AutoencoderKernel, chooseAutoencoderShape, invocationShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
+import { AutoencoderKernel, chooseAutoencoderShape, invocationShape, workgroupRegistersShape, type AutoencoderBuffers, type AutoencoderShape } from './autoencoder-kernel.js';
 import { createBuffer, readBack, readBuffers } from './buffers.js';
 import { keptSeeds, streamChunk } from './diverged.js';
 import { CancelledError } from './errors.js';
@@ -380,10 +380,13 @@ export async function trainAutoencoderSet(engine: Engine, set: ModelSet, plan: S
   }): Promise<{ results: ModelResults; trainSeconds: number; shape: AutoencoderShape; diverged?: number[] }> {
   const model = modelDefinition(set.model);
   const data = dataDefinition(set.data ?? 'independent');
+  const workgroupOptions = { workgroupSize: options.workgroupSize, sharedParams: options.sharedParams, tile: options.tile };
   const shape =
     plan.layout === 'invocation'
       ? invocationShape(model, data, set.nFeatures, set.nHidden, plan.invocationWorkgroupSize)
-      : { ...chooseAutoencoderShape(model, data, set.nFeatures, set.nHidden, engine.info.limits, { workgroupSize: options.workgroupSize, sharedParams: options.sharedParams, tile: options.tile }), ...(plan.layout === 'workgroup-registers' ? { mode: 'workgroup-registers' as const } : {}) };
+      : plan.layout === 'workgroup-registers'
+        ? workgroupRegistersShape(model, data, set.nFeatures, set.nHidden, engine.info.limits, workgroupOptions)
+        : chooseAutoencoderShape(model, data, set.nFeatures, set.nHidden, engine.info.limits, workgroupOptions);
   const kernel = await AutoencoderKernel.create(engine, shape, set.training);
   const instances = set.points.length * set.seeds;
   const stream = options.onChunkResults;

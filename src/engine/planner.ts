@@ -13,7 +13,13 @@ import type { DeviceInfo, KernelLayout } from './types.js';
 import { fitsWorkgroupRegisters, requireWorkgroupRegisters } from './workgroup-registers.js';
 
 /** The layouts of the autoencoder drivers (any model and data kind). */
-export type AutoencoderLayout = 'workgroup' | 'invocation' | 'workgroup-registers';
+export const AUTOENCODER_LAYOUTS = ['workgroup', 'invocation', 'workgroup-registers'] as const satisfies readonly KernelLayout[];
+export type AutoencoderLayout = (typeof AUTOENCODER_LAYOUTS)[number];
+
+/** Whether a layout trains on the autoencoder drivers (autoencoder-trainer.ts) rather than train.wgsl. */
+export function isAutoencoderLayout(layout: KernelLayout | undefined): layout is AutoencoderLayout {
+  return (AUTOENCODER_LAYOUTS as readonly (KernelLayout | undefined)[]).includes(layout);
+}
 
 export interface PlanInput {
   instances: number;
@@ -138,7 +144,8 @@ export function dispatchShape(count: number, layout: KernelLayout, workgroupSize
 export function planSweep(input: PlanInput, info: DeviceInfo, options: PlanOptions = {}): SweepPlan {
   const { instances, nFeatures: n, nHidden: m } = input;
   const auto = options.layout === undefined && !fitsInvocationKernels(input) ? chooseAutoencoderLayout(input, info) : undefined;
-  if (options.layout === 'workgroup' || options.layout === 'invocation' || options.layout === 'workgroup-registers' || auto) return planAutoencoder(input, info, (options.layout as AutoencoderLayout | undefined) ?? auto!, options);
+  if (isAutoencoderLayout(options.layout)) return planAutoencoder(input, info, options.layout, options);
+  if (auto) return planAutoencoder(input, info, auto, options);
   if (!fitsInvocationKernels(input)) {
     const [maxN, maxM] = options.layout === 'registers' ? [REGISTERS_MAX_FEATURES, REGISTERS_MAX_HIDDEN] : [MAX_FEATURES, MAX_HIDDEN];
     throw new DeviceLimitError(`${options.layout} layout`, n > maxN ? n : m, n > maxN ? maxN : maxM, `the ${options.layout} layout trains relu and linear models on independent data with n ≤ ${maxN} and m ≤ ${maxM}; this sweep (${input.model ?? 'relu'} on ${input.data ?? 'independent'} data, n = ${n}, m = ${m}) needs the workgroup layout`);

@@ -11,5 +11,5 @@ const folder = (name: string): Record<string, string> => {
 };
 
 export function nodeShaders(): ShaderSources {
-  return { prng: read('prng'), train: read('train'), evaluate: read('evaluate'), geometry: read('geometry'), snapshot: read('snapshot'), blocks: read('blocks'), optimizer: read('optimizer'), autoencoder: read('autoencoder'), workgroupRegisters: read('workgroup-registers'), models: folder('models'), data: folder('data') };
+  return { prng: read('prng'), train: read('train'), evaluate: read('evaluate'), geometry: read('geometry'), snapshot: read('snapshot'), blocks: read('blocks'), optimizer: read('optimizer'), autoencoder: read('autoencoder'), theta: read('theta'), workgroupRegisters: read('workgroup-registers'), models: folder('models'), data: folder('data') };
 }

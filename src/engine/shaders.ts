@@ -17,6 +17,8 @@ export interface ShaderSources {
   optimizer: string;
   /** The autoencoder drivers (workgroup layout), which name no model or data kind. */
   autoencoder: string;
+  /** θ's layout (offsets, indexE, indexD) shared by the generic drivers, prepended after the model module. */
+  theta: string;
   /** The `workgroup-registers` training driver's template (src/engine/workgroup-registers.ts expands it). */
   workgroupRegisters: string;
   /** One module per model kind, by kind name (shaders/models/<kind>.wgsl). */

@@ -8,6 +8,7 @@ import { getPipeline, recordDispatch } from './pipeline.js';
 import { registersSparsePays } from './layout.js';
 import { registersSource } from './shaders.js';
 import { SettingsUniform } from './uniforms.js';
+import type { AutoencoderLayout } from './planner.js';
 import type { KernelLayout } from './types.js';
 
 export interface TrainKernelConfig {
@@ -48,12 +49,12 @@ export interface TrainBuffers {
   partials?: GPUBuffer;
 }
 
-const ENTRY_POINTS: Record<Exclude<KernelLayout, 'workgroup' | 'invocation' | 'workgroup-registers'>, string> = { 'per-model': 'trainPerModel', registers: 'trainRegisters', 'per-workgroup': 'trainPerWorkgroup' };
+const ENTRY_POINTS: Record<Exclude<KernelLayout, AutoencoderLayout>, string> = { 'per-model': 'trainPerModel', registers: 'trainRegisters', 'per-workgroup': 'trainPerWorkgroup' };
 
 /** The layout's entry point; sparse sets train on the registers layout's sparse kernel where it pays (layout.ts registersSparsePays). */
 export function trainEntryPoint(config: Pick<TrainKernelConfig, 'layout' | 'sparse' | 'nFeatures' | 'nHidden'>): string {
   if (config.layout === 'registers' && config.sparse && registersSparsePays(config.nFeatures, config.nHidden)) return 'trainRegistersSparse';
-  return ENTRY_POINTS[config.layout as Exclude<KernelLayout, 'workgroup' | 'invocation' | 'workgroup-registers'>];
+  return ENTRY_POINTS[config.layout as Exclude<KernelLayout, AutoencoderLayout>];
 }
 
 const SCHEDULES = { constant: 0, linear: 1, cosine: 2 } as const;

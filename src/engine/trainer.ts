@@ -3,7 +3,6 @@
  * submit, then evaluation and geometry, and reads the results back into typed arrays
  * (layouts in src/science/types.ts `ModelResults`).
  */
-import { workgroupRegistersSize } from './workgroup-registers.js';
 import { initialW, modelStream } from '../science/prng.js';
 import type { ModelResults, ModelSet } from '../science/types.js';
 import type { Engine } from './engine.js';
@@ -13,7 +12,7 @@ import { EvaluateKernel } from './evaluate-kernel.js';
 import { GeometryKernel } from './geometry-kernel.js';
 import { checkSelection, SnapshotKernel, snapshotStride, type SnapshotSelection } from './snapshot-kernel.js';
 import { metricOffsets, metricStride } from './layout.js';
-import { dispatchShape, planSweep, type Chunk, type SweepPlan } from './planner.js';
+import { dispatchShape, isAutoencoderLayout, planSweep, type Chunk, type SweepPlan } from './planner.js';
 import { isSparseSet, TrainKernel, type TrainBuffers } from './train-kernel.js';
 import { instanceEvaluation, trainAutoencoderSet } from './autoencoder-trainer.js';
 import { markDiverged, streamChunk } from './diverged.js';
@@ -23,6 +22,7 @@ import { geometry } from '../science/metrics.js';
 import { metricFromFields } from '../science/metric-registry.js';
 import { flopsPerSample, modelDefinition } from '../science/models/index.js';
 import type { ChunkState, TrainOptions, TrainOutcome, TrainProgress, TrainSnapshot } from './types.js';
+import { workgroupRegistersSize } from './workgroup-registers.js';
 
 /** Seconds one training submit should take: short enough for a responsive page and far under GPU watchdogs. */
 const TARGET_SUBMIT_SECONDS = 0.25;
@@ -461,7 +461,7 @@ export async function trainModelSet(engine: Engine, set: ModelSet, options: Trai
     maxInstancesPerChunk: options.maxInstancesPerChunk,
     streamed: options.onChunkResults !== undefined,
   });
-  if (plan.layout === 'workgroup' || plan.layout === 'invocation' || plan.layout === 'workgroup-registers') return trainOnWorkgroups(engine, set, plan, options, started);
+  if (isAutoencoderLayout(plan.layout)) return trainOnWorkgroups(engine, set, plan, options, started);
   const stream = options.onChunkResults;
   // Streamed: one chunk's results at a time (count 0 here); kept: the whole set's.
   const results = allocateResults(stream ? 0 : instances, set.nFeatures, set.nHidden);

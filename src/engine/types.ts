@@ -20,8 +20,9 @@ export interface SnapshotSelection {
  * with n ≤ 64 and m ≤ 16; and `workgroup` (shaders/autoencoder.wgsl) for every model and data
  * kind at any size: one workgroup per model, features and hidden units owned by invocations; and
  * `invocation` (the same file): one invocation per model for any kind with n ≤ 64, m ≤ 64; and
- * `workgroup-registers` (shaders/workgroup-registers.wgsl): one workgroup of ⌈n/4⌉ invocations per
- * model holding θ in registers, for any kind with m ≤ 128 (evaluated as `workgroup`).
+ * `workgroup-registers` (shaders/workgroup-registers.wgsl): one workgroup per model, each
+ * invocation holding blocks of four features of θ in registers, for any kind with n ≤ 1024 and
+ * m ≤ 80 (40 untied) (src/engine/workgroup-registers.ts; evaluated as `workgroup`).
  */
 export type KernelLayout = 'per-model' | 'per-workgroup' | 'registers' | 'workgroup' | 'invocation' | 'workgroup-registers';
 

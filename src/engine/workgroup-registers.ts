@@ -8,7 +8,7 @@
 import type { ModelDefinition } from '../science/models/contract.js';
 import { DeviceLimitError } from './errors.js';
 
-/** Largest n (the engine's own maximum; its per-block lines are repeated ⌈n/128⌉ times). */
+/** Largest n: the generic drivers' own maximum (the workgroup layout's n ≤ 1024). */
 export const WORKGROUP_REGISTERS_MAX_FEATURES = 1024;
 
 /**
@@ -71,7 +71,10 @@ export function fitsWorkgroupRegisters(model: Pick<ModelDefinition, 'tied'>, nFe
 }
 
 /**
- * @throws DeviceLimitError naming the limit an n → m model exceeds in this layout
+ * Checks that an n → m model fits the layout on a device ({@link fitsWorkgroupRegisters}); the
+ * planner calls it when a sweep asks for the layout by name.
+ * @throws DeviceLimitError naming the limit the model exceeds: m (80 tied, 40 untied), n (1024),
+ *   the invocations per workgroup, or the bytes of workgroup memory
  */
 export function requireWorkgroupRegisters(model: Pick<ModelDefinition, 'kind' | 'tied'>, nFeatures: number, nHidden: number, limits: { maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number }): void {
   if (fitsWorkgroupRegisters(model, nFeatures, nHidden, limits)) return;

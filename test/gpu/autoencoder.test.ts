@@ -2,7 +2,7 @@
 // in workgroup memory and in the storage buffer, against the float64 reference on the same PRNG
 // data; and at the large sizes (n = 400, m = 30 and n = 1024, m = 8).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseAutoencoderShape, AutoencoderKernel, invocationShape, type AutoencoderShape } from '../../src/engine/autoencoder-kernel.js';
+import { chooseAutoencoderShape, AutoencoderKernel, invocationShape, workgroupRegistersShape, type AutoencoderShape } from '../../src/engine/autoencoder-kernel.js';
 import { runAutoencoderChunk } from '../../src/engine/autoencoder-trainer.js';
 import { acquireDevice } from '../../src/engine/device.js';
 import type { Engine } from '../../src/engine/engine.js';
@@ -33,7 +33,9 @@ async function gpuRun(instances: AutoencoderInstance[], evalBatchSize: number, o
   const shape: AutoencoderShape =
     options.mode === 'invocation'
       ? invocationShape(first.model, first.data, n, m, options.workgroupSize ?? 4)
-      : { ...chooseAutoencoderShape(first.model, first.data, n, m, engine.info.limits, options), ...(options.mode === 'workgroup-registers' ? { mode: 'workgroup-registers' as const } : {}) };
+      : options.mode === 'workgroup-registers'
+        ? workgroupRegistersShape(first.model, first.data, n, m, engine.info.limits, options)
+        : chooseAutoencoderShape(first.model, first.data, n, m, engine.info.limits, options);
   const kernel = await AutoencoderKernel.create(engine, shape, first.training);
   try {
     const P = initialTheta(first.model, first.stream, n, m).length;

@@ -6,7 +6,7 @@ import { DeviceLimitError, NoAdapterError, WebGPUUnavailableError } from '../../
 import { dispatchShape, isCpuAdapter, MAX_RESULT_BYTES, planSweep } from '../../src/engine/planner.js';
 import type { DeviceInfo } from '../../src/engine/types.js';
 
-const shaders = { prng: '', model: '', train: '', evaluate: '', geometry: '', snapshot: '', blocks: '', optimizer: '', autoencoder: '', workgroupRegisters: '', models: {}, data: {} };
+const shaders = { prng: '', model: '', train: '', evaluate: '', geometry: '', snapshot: '', blocks: '', optimizer: '', autoencoder: '', theta: '', workgroupRegisters: '', models: {}, data: {} };
 
 const swiftshader: DeviceInfo = {
   vendor: 'google',
