@@ -20,12 +20,11 @@ fn featureBlock(instance: u32, first: u32) -> mat2x4f {
   return mat2x4f(p, importance);
 }
 
-// Features first … first+3 of one example.
+// Features first … first+3 of one example (first a multiple of 4: one draw4, a word each).
 fn drawFour(key: vec2u, step: u32, example: u32, first: u32, p: vec4f) -> vec4f {
-  let r0 = draw4(key, step, example, first >> 1u);
-  let r1 = draw4(key, step, example, (first >> 1u) + 1u);
-  let gate = vec4f(vec4u(r0.x, r0.z, r1.x, r1.z) >> vec4u(8u)) * 5.9604644775390625e-8;
-  let value = vec4f(vec4u(r0.y, r0.w, r1.y, r1.w) >> vec4u(8u)) * 5.9604644775390625e-8;
+  let r = draw4(key, step, example, first >> 2u);
+  let gate = vec4f(r >> vec4u(8u)) * 5.9604644775390625e-8;
+  let value = vec4f((r * VALUE_MULTIPLIER) >> vec4u(8u)) * 5.9604644775390625e-8;
   return select(vec4f(0.0), value, gate < p);
 }
 
@@ -93,25 +92,38 @@ fn addBlocks(a: Blocks, b: Blocks) -> Blocks {
   return r;
 }
 
-// Whether any of features first … first+3 of one example passes its gate (u < p_i): drawFour's
-// gates without its values. A passing feature whose 24-bit value is 0 (chance 2⁻²⁴) counts too.
-fn gateFour(key: vec2u, step: u32, example: u32, first: u32, p: vec4f) -> bool {
-  let r0 = draw4(key, step, example, first >> 1u);
-  let r1 = draw4(key, step, example, (first >> 1u) + 1u);
-  return any(vec4f(vec4u(r0.x, r0.z, r1.x, r1.z) >> vec4u(8u)) * 5.9604644775390625e-8 < p);
+// Which of features first … first+3 of one example pass their gates (u < p_i, compared as integers
+// against gateThresholds): drawFour's gates without its values. A passing feature whose 24-bit
+// value is 0 (chance 2⁻²⁴) counts too. Returned as a vector, not any(), so that anyGate ORs the
+// blocks without the branch of a short-circuit ||.
+fn gateFour(key: vec2u, step: u32, example: u32, first: u32, t: vec4u) -> vec4<bool> {
+  return (draw4(key, step, example, first >> 2u) >> vec4u(8u)) < t;
+}
+
+// u < p_i as integers: (r >> 8) · 2⁻²⁴ < p ⟺ (r >> 8) < ⌈p · 2²⁴⌉ (exact: p · 2²⁴ ≤ 2²⁴ is a
+// float32 scaled by a power of two), which spares the gate pass a conversion and a multiply per
+// word. Computed once per model by the sparse kernels.
+struct Gates {
+  c: array<vec4u, NB>,
+}
+
+fn gateThresholds(p: Blocks) -> Gates {
+  var t: Gates;
+  for (var c = 0u; c < NB; c++) { t.c[c] = vec4u(ceil(p.c[c] * 16777216.0)); }
+  return t;
 }
 
 // Whether any feature of one example passes its gate (drawBlocks's gates only).
-fn anyGate(key: vec2u, step: u32, example: u32, p: Blocks) -> bool {
+fn anyGate(key: vec2u, step: u32, example: u32, p: Gates) -> bool {
   var r = gateFour(key, step, example, 0u, p.c[0]);
-  if (NB > 1u) { r = r || gateFour(key, step, example, 4u, p.c[C1]); }
-  if (NB > 2u) { r = r || gateFour(key, step, example, 8u, p.c[C2]); }
-  if (NB > 3u) { r = r || gateFour(key, step, example, 12u, p.c[C3]); }
-  if (NB > 4u) { r = r || gateFour(key, step, example, 16u, p.c[C4]); }
-  if (NB > 5u) { r = r || gateFour(key, step, example, 20u, p.c[C5]); }
-  if (NB > 6u) { r = r || gateFour(key, step, example, 24u, p.c[C6]); }
-  if (NB > 7u) { r = r || gateFour(key, step, example, 28u, p.c[C7]); }
-  return r;
+  if (NB > 1u) { r = r | gateFour(key, step, example, 4u, p.c[C1]); }
+  if (NB > 2u) { r = r | gateFour(key, step, example, 8u, p.c[C2]); }
+  if (NB > 3u) { r = r | gateFour(key, step, example, 12u, p.c[C3]); }
+  if (NB > 4u) { r = r | gateFour(key, step, example, 16u, p.c[C4]); }
+  if (NB > 5u) { r = r | gateFour(key, step, example, 20u, p.c[C5]); }
+  if (NB > 6u) { r = r | gateFour(key, step, example, 24u, p.c[C6]); }
+  if (NB > 7u) { r = r | gateFour(key, step, example, 28u, p.c[C7]); }
+  return any(r);
 }
 
 // Examples per window of the sparse registers kernels (train.wgsl trainRegistersSparse,
@@ -120,7 +132,7 @@ const WINDOW: u32 = 128u;
 
 // A bit for each of examples first … first + count − 1 (count ≤ WINDOW) with a feature past its
 // gate: bit k & 31 of word k >> 5.
-fn gateWindow(key: vec2u, step: u32, first: u32, count: u32, p: Blocks) -> vec4u {
+fn gateWindow(key: vec2u, step: u32, first: u32, count: u32, p: Gates) -> vec4u {
   var bits = vec4u(0u);
   for (var k = 0u; k < count; k++) {
     let bit = select(0u, 1u << (k & 31u), anyGate(key, step, first + k, p));

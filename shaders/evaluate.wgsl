@@ -60,11 +60,10 @@ fn evaluate(@builtin(global_invocation_id) gid: vec3u) {
   var x = array<f32, MAX_N>();
   var h = array<f32, MAX_M>();
   for (var e = 0u; e < EVAL_BATCH; e++) {
-    for (var i = 0u; i < N; i += 2u) {
-      let r = draw4(key, EVAL_STEP, e, i >> 1u);
-      x[i] = select(0.0, unit(r.y), unit(r.x) < pi[i].x);
-      if (i + 1u < N) {
-        x[i + 1u] = select(0.0, unit(r.w), unit(r.z) < pi[i + 1u].x);
+    for (var i = 0u; i < N; i += 4u) {
+      let r = draw4(key, EVAL_STEP, e, i >> 2u);
+      for (var k = 0u; k < 4u && i + k < N; k++) {
+        x[i + k] = select(0.0, wordValue(r[k]), unit(r[k]) < pi[i + k].x);
       }
     }
     for (var j = 0u; j < M; j++) {
@@ -141,6 +140,7 @@ fn evaluateRegistersSparse(@builtin(global_invocation_id) gid: vec3u) {
   let key = evaluationStream(keys[instance]);
   let model = loadModel(instance, base);
   let p = model.p;
+  let gates = gateThresholds(p);
   let importance = model.importance;
   var W = model.W;
   let b = model.b;
@@ -149,7 +149,7 @@ fn evaluateRegistersSparse(@builtin(global_invocation_id) gid: vec3u) {
   for (var first = 0u; first < EVAL_BATCH; first += WINDOW) {
     let count = min(WINDOW, EVAL_BATCH - first);
     var next = 0u;  // the window's first example not yet in squaredError
-    for (var rest = gateWindow(key, EVAL_STEP, first, count, p); any(rest != vec4u(0u)); ) {
+    for (var rest = gateWindow(key, EVAL_STEP, first, count, gates); any(rest != vec4u(0u)); ) {
       let k = lowestBit(rest);
       rest = clearBit(rest, k);
       for (; next < k; next++) { squaredError = addBlocks(squaredError, e0); }

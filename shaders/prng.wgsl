@@ -32,9 +32,17 @@ const EVAL_STEP: u32 = 0xfffffffeu;
 const EVAL_SEED: u32 = 0xffffu;
 
 // A model's stream is two counter words (prng.ts `modelStream`): x = point word, y = seedIndex << 16.
-// draw4 returns the bits of feature pair `pair` (features 2·pair, 2·pair + 1) of one example.
-fn draw4(stream: vec2u, step: u32, example: u32, pair: u32) -> vec4u {
-  return pcg4d(vec4u(stream.x, step, example, stream.y | pair));
+// draw4 returns the words of features 4·quad … 4·quad + 3 of one example (quad = i >> 2; feature i
+// owns word i & 3: its gate is unit(word), its value wordValue(word); prng.ts explains why one word
+// serves both).
+fn draw4(stream: vec2u, step: u32, example: u32, quad: u32) -> vec4u {
+  return pcg4d(vec4u(stream.x, step, example, stream.y | quad));
+}
+
+// A feature's value in [0, 1) from its word: unit(w · φ), φ = the golden ratio · 2³² (odd).
+const VALUE_MULTIPLIER: u32 = 0x9E3779B9u;
+fn wordValue(w: u32) -> f32 {
+  return unit(w * VALUE_MULTIPLIER);
 }
 
 // The stream of the point's evaluation batch.

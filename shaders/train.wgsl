@@ -74,19 +74,16 @@ struct Scratch {
 // `per-model` the invocations are different models, in `per-workgroup` different examples of one
 // model.
 
-// Draws one example's x into scratch.x (prng.wgsl's stream: one draw4 gives features i and i + 1
-// their gate and value); returns whether any x_i is non-zero.
+// Draws one example's x into scratch.x (prng.wgsl's stream: one draw4 gives features i … i + 3
+// their words); returns whether any x_i is non-zero.
 fn drawExample(key: vec2u, step: u32, example: u32, pi: ptr<function, array<vec2f, MAX_N>>, scratch: ptr<function, Scratch>) -> bool {
   var anyX = false;
-  for (var i = 0u; i < N; i += 2u) {
-    let r = draw4(key, step, example, i >> 1u);
-    let x0 = select(0.0, unit(r.y), unit(r.x) < (*pi)[i].x);
-    (*scratch).x[i] = x0;
-    anyX = anyX || x0 != 0.0;
-    if (i + 1u < N) {
-      let x1 = select(0.0, unit(r.w), unit(r.z) < (*pi)[i + 1u].x);
-      (*scratch).x[i + 1u] = x1;
-      anyX = anyX || x1 != 0.0;
+  for (var i = 0u; i < N; i += 4u) {
+    let r = draw4(key, step, example, i >> 2u);
+    for (var k = 0u; k < 4u && i + k < N; k++) {
+      let x = select(0.0, wordValue(r[k]), unit(r[k]) < (*pi)[i + k].x);
+      (*scratch).x[i + k] = x;
+      anyX = anyX || x != 0.0;
     }
   }
   return anyX;
@@ -402,6 +399,7 @@ fn trainRegistersSparse(@builtin(global_invocation_id) gid: vec3u) {
   let scale = 2.0 / f32(BATCH);
   let model = loadModel(instance, base);
   let p = model.p;
+  let gates = gateThresholds(p);
   var W = model.W;
   var b = model.b;
   var weight: Blocks;  // 2 I_i / batch
@@ -415,7 +413,7 @@ fn trainRegistersSparse(@builtin(global_invocation_id) gid: vec3u) {
     for (var first = 0u; first < BATCH; first += WINDOW) {
       let count = min(WINDOW, BATCH - first);
       var next = 0u;  // the window's first example not yet in gb
-      for (var rest = gateWindow(key, step, first, count, p); any(rest != vec4u(0u)); ) {
+      for (var rest = gateWindow(key, step, first, count, gates); any(rest != vec4u(0u)); ) {
         let k = lowestBit(rest);
         rest = clearBit(rest, k);
         for (; next < k; next++) { gb = addBlocks(gb, d0); }

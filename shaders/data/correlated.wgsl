@@ -2,9 +2,8 @@
 // (f.z = leader index; i itself outside sets), so a set's members switch on together; values are
 // the feature's own, U[0, 1). Provides the data interface of shaders/autoencoder.wgsl.
 fn dataFeature(stream: vec2u, step: u32, example: u32, i: u32, f: vec4f) -> f32 {
-  let r = draw4(stream, step, example, i >> 1u);
+  let w = draw4(stream, step, example, i >> 2u)[i & 3u];
   let leader = u32(f.z);
-  let g = draw4(stream, step, example, leader >> 1u);
-  let gate = unit(select(g.x, g.z, (leader & 1u) == 1u));
-  return select(0.0, unit(select(r.y, r.w, (i & 1u) == 1u)), gate < f.x);
+  let gate = unit(draw4(stream, step, example, leader >> 2u)[leader & 3u]);
+  return select(0.0, wordValue(w), gate < f.x);
 }

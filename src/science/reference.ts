@@ -8,7 +8,7 @@
  * Loss: (1/B) Σ_e Σ_i I_i (x_i − x'_i)².
  */
 import { adamStep } from './optimizer.js';
-import { draw, EVAL_STEP, evaluationStream, initialW, modelStream, unit, type Stream } from './prng.js';
+import { draw, EVAL_STEP, evaluationStream, initialW, modelStream, unit, wordValue, type Stream } from './prng.js';
 import type { ModelKind, ModelSet, TrainingSettings } from './types.js';
 
 /** One model's parameters, float64. W row-major m × n (W[j * n + i]); b length n. */
@@ -53,10 +53,9 @@ const scratch = new Uint32Array(4);
 /** Draws example `example` of step `step` into x (length n), as the kernels do. */
 function drawExample(stream: Stream, step: number, example: number, p: Float64Array, x: Float64Array): void {
   const n = x.length;
-  for (let i = 0; i < n; i += 2) {
-    const r = draw(stream, step, example, i >>> 1, scratch);
-    x[i] = unit(r[0]!) < p[i]! ? unit(r[1]!) : 0;
-    if (i + 1 < n) x[i + 1] = unit(r[2]!) < p[i + 1]! ? unit(r[3]!) : 0;
+  for (let i = 0; i < n; i += 4) {
+    const r = draw(stream, step, example, i >>> 2, scratch);
+    for (let k = 0; k < 4 && i + k < n; k++) x[i + k] = unit(r[k]!) < p[i + k]! ? wordValue(r[k]!) : 0;
   }
 }
 

@@ -1,7 +1,7 @@
 // The PRNG's known answers and data statistics, and the reference trainer's gradient against
 // central finite differences (so the CPU oracle itself is checked independently of the GPU).
 import { describe, expect, it } from 'vitest';
-import { evaluationStream, featureValue, initialW, MAX_SEED_INDEX, modelStream, pcg, pcg4d, unit } from '../../src/science/prng.js';
+import { draw, evaluationStream, featureValue, initialW, MAX_SEED_INDEX, modelStream, pcg, pcg4d, unit, wordValue } from '../../src/science/prng.js';
 import { batchGradient, referenceInstance, scheduleFactor, trainReference } from '../../src/science/reference.js';
 import { smallSet } from '../helpers/model-set.js';
 
@@ -34,6 +34,48 @@ describe('PRNG', () => {
     // 4-sigma bands: binomial sd √(p(1−p)/N) ≈ 0.001; mean of x is p/2.
     expect(Math.abs(on / N - p)).toBeLessThan(0.0042);
     expect(Math.abs(sum / N - p / 2)).toBeLessThan(0.003);
+  });
+
+  it('one word per feature: at p = 0.02 the values of the features that pass their gate are uniform and uncorrelated with the gate', () => {
+    // A feature's gate u and value v come from the same word (v = unit(w · φ)); given u < p, v
+    // must still be U[0, 1) and carry nothing of u: u/p (the usual one-uniform value) would give
+    // correlation 1 here.
+    const stream = modelStream(11, 2, 3);
+    const p = 0.02;
+    const bins = new Array<number>(10).fill(0);
+    let on = 0;
+    let sumV = 0;
+    let sumG = 0;
+    let sumVG = 0;
+    let sumGG = 0;
+    let sumVV = 0;
+    const out = new Uint32Array(4);
+    for (let e = 0; e < 200_000; e++) {
+      for (let quad = 0; quad < 5; quad++) {
+        draw(stream, 7, e, quad, out);
+        for (let k = 0; k < 4; k++) {
+          const u = unit(out[k]!);
+          if (u >= p) continue;
+          const v = wordValue(out[k]!);
+          const g = u / p;
+          on++;
+          bins[Math.floor(v * 10)]!++;
+          sumV += v;
+          sumG += g;
+          sumVG += v * g;
+          sumGG += g * g;
+          sumVV += v * v;
+        }
+      }
+    }
+    // 4-sigma bands: on ≈ 80 000 (sd 280); a bin ≈ 8 000 (sd ≈ 85); mean v 0.5 (sd 0.001);
+    // correlation sd 1/√on ≈ 0.0035.
+    expect(Math.abs(on - 4_000_000 * p)).toBeLessThan(4 * Math.sqrt(4_000_000 * p * (1 - p)));
+    for (const count of bins) expect(Math.abs(count - on / 10)).toBeLessThan(4 * Math.sqrt((on / 10) * 0.9));
+    expect(Math.abs(sumV / on - 0.5)).toBeLessThan(4 * Math.sqrt(1 / 12 / on));
+    const covariance = sumVG / on - (sumV / on) * (sumG / on);
+    const correlation = covariance / Math.sqrt((sumVV / on - (sumV / on) ** 2) * (sumGG / on - (sumG / on) ** 2));
+    expect(Math.abs(correlation)).toBeLessThan(4 / Math.sqrt(on));
   });
 
   it('model streams never collide: 65 536 points × 10 seeds give distinct counter words and distinct data', () => {

@@ -12,10 +12,12 @@
  *   f.z = leader_i: the feature whose gate bits decide whether feature i is on (i itself unless
  *         i is in a set), f.w = lower_i: for anticorrelated sets, Σ of the p of the set's
  *         members before i (float32 sums), else 0.
- * Bits: r = draw(stream, step, example, i >> 1); feature i's gate word is r[2·(i & 1)], its value
- * word r[2·(i & 1) + 1]; the gate read for feature i is its leader's gate word.
+ * Bits: r = draw(stream, step, example, i >> 2); feature i's word is w_i = r[i & 3]. Its gate reads
+ * unit(w_leader) (its own word unless it is in a set), its value is wordValue(w_i) = unit(w_i · φ)
+ * (../prng.ts: one word is both gate and value of a feature that is its own leader; a member of a
+ * set leaves its word's gate unread, so its value is independent of the set's gate).
  */
-import { draw, unit, type Stream } from '../prng.js';
+import { draw, unit, wordValue, type Stream } from '../prng.js';
 
 /** Feature sets of the correlated and anticorrelated kinds: lists of feature indices. */
 export interface FeatureSets {
@@ -63,12 +65,11 @@ const leaderBits = new Uint32Array(4);
  * @param f the feature inputs of this model ({@link featureInputs}), 4n floats
  */
 export function drawFeature(def: DataDefinition, stream: Stream, step: number, example: number, i: number, f: ArrayLike<number>): number {
-  const r = draw(stream, step, example, i >>> 1, scratch);
+  const word = draw(stream, step, example, i >>> 2, scratch)[i & 3]!;
   const leader = f[i * 4 + 2]!;
-  const g = leader === i ? r : draw(stream, step, example, leader >>> 1, leaderBits);
-  const u = unit(g[2 * (leader & 1)]!);
+  const u = unit(leader === i ? word : draw(stream, step, example, leader >>> 2, leaderBits)[leader & 3]!);
   if (!def.isOn(u, f[i * 4]!, f[i * 4 + 3]!)) return 0;
-  const v = unit(r[2 * (i & 1) + 1]!);
+  const v = wordValue(word);
   return def.signed ? 2 * v - 1 : v;
 }
 
