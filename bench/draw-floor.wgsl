@@ -33,12 +33,13 @@ fn drawOnly(@builtin(global_invocation_id) gid: vec3u) {
   let p = features[instance * N].x;
   var pb: Blocks;
   for (var c = 0u; c < NB; c++) { pb.c[c] = featureBlock(instance, 4u * c)[0]; }
+  let gates = gateThresholds(pb);
   var acc = vec4f(0.0);
   for (var s = 0u; s < settings.stepCount; s++) {
     let step = settings.firstStep + s;
     for (var e = 0u; e < BATCH; e++) {
       if (N <= 32u) {
-        let x = drawBlocks(key, step, e, pb);
+        let x = drawBlocks(key, step, e, gates);
         acc += x.c[0];
         if (NB > 1u) { acc += x.c[C1]; }
         if (NB > 2u) { acc += x.c[C2]; }
@@ -50,7 +51,7 @@ fn drawOnly(@builtin(global_invocation_id) gid: vec3u) {
       } else {
         for (var first = 0u; first < N; first += 4u) {
           let pv = select(vec4f(p), vec4f(0.0), vec4u(first) + vec4u(0u, 1u, 2u, 3u) >= vec4u(N));
-          acc += drawFour(key, step, e, first, pv);
+          acc += drawFour(key, step, e, first, gateThreshold4(pv));
         }
       }
     }

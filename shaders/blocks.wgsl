@@ -20,12 +20,11 @@ fn featureBlock(instance: u32, first: u32) -> mat2x4f {
   return mat2x4f(p, importance);
 }
 
-// Features first … first+3 of one example (first a multiple of 4: one draw4, a word each).
-fn drawFour(key: vec2u, step: u32, example: u32, first: u32, p: vec4f) -> vec4f {
+// Features first … first+3 of one example (first a multiple of 4: one draw4, a word each), whose
+// gate thresholds are t (gateThreshold4).
+fn drawFour(key: vec2u, step: u32, example: u32, first: u32, t: vec4u) -> vec4f {
   let r = draw4(key, step, example, first >> 2u);
-  let gate = vec4f(r >> vec4u(8u)) * 5.9604644775390625e-8;
-  let value = vec4f((r * VALUE_MULTIPLIER) >> vec4u(8u)) * 5.9604644775390625e-8;
-  return select(vec4f(0.0), value, gate < p);
+  return select(vec4f(0.0), unit4(r * VALUE_MULTIPLIER), (r & vec4u(0xFFFFFF00u)) < t);
 }
 
 // The model's output activation: ReLU, or the identity for the linear model.
@@ -97,19 +96,25 @@ fn addBlocks(a: Blocks, b: Blocks) -> Blocks {
 // value is 0 (chance 2⁻²⁴) counts too. Returned as a vector, not any(), so that anyGate ORs the
 // blocks without the branch of a short-circuit ||.
 fn gateFour(key: vec2u, step: u32, example: u32, first: u32, t: vec4u) -> vec4<bool> {
-  return (draw4(key, step, example, first >> 2u) >> vec4u(8u)) < t;
+  return (draw4(key, step, example, first >> 2u) & vec4u(0xFFFFFF00u)) < t;
 }
 
-// u < p_i as integers: (r >> 8) · 2⁻²⁴ < p ⟺ (r >> 8) < ⌈p · 2²⁴⌉ (exact: p · 2²⁴ ≤ 2²⁴ is a
-// float32 scaled by a power of two), which spares the gate pass a conversion and a multiply per
-// word. Computed once per model by the sparse kernels.
+// u < p_i as integers, without a shift (SwiftShader runs a vector shift lane by lane, even by a
+// constant): u = (r >> 8) · 2⁻²⁴ < p ⟺ (r >> 8) < ⌈p · 2²⁴⌉ = c ⟺ (r & 0xFFFFFF00) < c · 256, with
+// c · 256 = 2³² (p = 1) taken as 0xFFFFFFFF, which every masked word is below. Exact: p · 2²⁴ ≤
+// 2²⁴ is a float32 scaled by a power of two. Computed once per model by the sparse kernels.
 struct Gates {
   c: array<vec4u, NB>,
 }
 
+fn gateThreshold4(p: vec4f) -> vec4u {
+  let ceiling = vec4u(ceil(p * 16777216.0));
+  return select(ceiling << vec4u(8u), vec4u(0xFFFFFFFFu), ceiling >= vec4u(16777216u));
+}
+
 fn gateThresholds(p: Blocks) -> Gates {
   var t: Gates;
-  for (var c = 0u; c < NB; c++) { t.c[c] = vec4u(ceil(p.c[c] * 16777216.0)); }
+  for (var c = 0u; c < NB; c++) { t.c[c] = gateThreshold4(p.c[c]); }
   return t;
 }
 
@@ -153,7 +158,7 @@ fn clearBit(bits: vec4u, k: u32) -> vec4u {
 }
 
 // One example's x (prng.wgsl's stream, as every layout draws it).
-fn drawBlocks(key: vec2u, step: u32, example: u32, p: Blocks) -> Blocks {
+fn drawBlocks(key: vec2u, step: u32, example: u32, p: Gates) -> Blocks {
   var x: Blocks;
   x.c[0] = drawFour(key, step, example, 0u, p.c[0]);
   if (NB > 1u) { x.c[C1] = drawFour(key, step, example, 4u, p.c[C1]); }

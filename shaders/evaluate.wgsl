@@ -110,12 +110,13 @@ fn evaluateRegisters(@builtin(global_invocation_id) gid: vec3u) {
   let key = evaluationStream(keys[instance]);
   let model = loadModel(instance, base);
   let p = model.p;
+  let gates = gateThresholds(p);
   let importance = model.importance;
   var W = model.W;
   let b = model.b;
   var squaredError = Blocks();
   for (var e = 0u; e < EVAL_BATCH; e++) {
-    let x = drawBlocks(key, EVAL_STEP, e, p);
+    let x = drawBlocks(key, EVAL_STEP, e, gates);
     squaredError = addSquaredErrors(squaredError, forwardRows(&W, b, x).pre, x);
   }
   // Once per model, so these dynamic indices cost nothing that matters.
@@ -154,7 +155,7 @@ fn evaluateRegistersSparse(@builtin(global_invocation_id) gid: vec3u) {
       rest = clearBit(rest, k);
       for (; next < k; next++) { squaredError = addBlocks(squaredError, e0); }
       next = k + 1u;
-      let x = drawBlocks(key, EVAL_STEP, first + k, p);
+      let x = drawBlocks(key, EVAL_STEP, first + k, gates);
       squaredError = addSquaredErrors(squaredError, forwardRows(&W, b, x).pre, x);
     }
     for (; next < count; next++) { squaredError = addBlocks(squaredError, e0); }

@@ -22,9 +22,15 @@ fn pcg4d(a: vec4u) -> vec4u {
   return v;
 }
 
-// [0, 1) with 24 bits, exact in f32.
+// [0, 1) with 24 bits, exact in f32: (u >> 8) · 2⁻²⁴, computed as (u & 0xFFFFFF00) · 2⁻³² (the same
+// float: the masked word has 24 significant bits) because SwiftShader runs a shift lane by lane.
 fn unit(u: u32) -> f32 {
-  return f32(u >> 8u) * 5.9604644775390625e-8;
+  return f32(u & 0xFFFFFF00u) * 2.3283064365386963e-10;
+}
+
+// unit() of four words.
+fn unit4(u: vec4u) -> vec4f {
+  return vec4f(u & vec4u(0xFFFFFF00u)) * 2.3283064365386963e-10;
 }
 
 const EVAL_STEP: u32 = 0xfffffffeu;

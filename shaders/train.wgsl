@@ -337,7 +337,7 @@ fn trainRegisters(@builtin(global_invocation_id) gid: vec3u) {
   let key = keys[instance];
   let scale = 2.0 / f32(BATCH);
   let model = loadModel(instance, base);
-  let p = model.p;
+  let gates = gateThresholds(model.p);
   var W = model.W;
   var b = model.b;
   var weight: Blocks;  // 2 I_i / batch
@@ -347,7 +347,7 @@ fn trainRegisters(@builtin(global_invocation_id) gid: vec3u) {
     var gW = array<Blocks, 8>();
     var gb = Blocks();
     for (var e = 0u; e < BATCH; e++) {
-      let x = drawBlocks(key, step, e, p);
+      let x = drawBlocks(key, step, e, gates);
       let f = forwardRows(&W, b, x);
       let d = outputGradients(f.pre, x, weight);
       gb = addBlocks(gb, d);
@@ -398,8 +398,7 @@ fn trainRegistersSparse(@builtin(global_invocation_id) gid: vec3u) {
   let key = keys[instance];
   let scale = 2.0 / f32(BATCH);
   let model = loadModel(instance, base);
-  let p = model.p;
-  let gates = gateThresholds(p);
+  let gates = gateThresholds(model.p);
   var W = model.W;
   var b = model.b;
   var weight: Blocks;  // 2 I_i / batch
@@ -418,7 +417,7 @@ fn trainRegistersSparse(@builtin(global_invocation_id) gid: vec3u) {
         rest = clearBit(rest, k);
         for (; next < k; next++) { gb = addBlocks(gb, d0); }
         next = k + 1u;
-        let x = drawBlocks(key, step, first + k, p);
+        let x = drawBlocks(key, step, first + k, gates);
         let f = forwardRows(&W, b, x);
         let d = outputGradients(f.pre, x, weight);
         gb = addBlocks(gb, d);

@@ -20,9 +20,15 @@ describe('data-draw floor kernel', () => {
     [5, 'per-feature p'],
     [13, 'per-feature p'],
     [38, 'one p (the loop path)'],
+    [11, 'edge p'],
   ] as const)('n = %i (%s): per-model sums equal the CPU draw of the same stream within float32 rounding', async (n, kind) => {
     const set = smallSet({ n, m: 2, points: 3, seeds: 2, training: { batchSize: 16, steps: 2 } });
-    set.points.forEach((q, k) => q.featureProbability.forEach((_, i) => (q.featureProbability[i] = kind === 'per-feature p' ? 0.2 + 0.1 * ((i + k) % 5) : 0.3 + 0.2 * k)));
+    // Edge p: the gates compare words against integer thresholds ⌈p · 2²⁴⌉ · 256 (blocks.wgsl
+    // gateThreshold4), with p = 1 a special case; 1 − 2⁻²⁴ and 3 · 2⁻²⁴ sit next to the ends.
+    const edges = [1, 0, 0.5, 1 - 2 ** -24, 3 * 2 ** -24, 0.3];
+    const probability = (i: number, k: number): number =>
+      kind === 'per-feature p' ? 0.2 + 0.1 * ((i + k) % 5) : kind === 'edge p' ? edges[(i + k) % edges.length]! : 0.3 + 0.2 * k;
+    set.points.forEach((q, k) => q.featureProbability.forEach((_, i) => (q.featureProbability[i] = probability(i, k))));
     const kernel = await drawFloorKernel(engine, set, source);
     try {
       await kernel.run(0, 2);

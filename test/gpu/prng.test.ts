@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import prngSource from '../../shaders/prng.wgsl?raw';
 import { acquireDevice } from '../../src/engine/device.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { EVAL_STEP, pcg, pcg4d, unit } from '../../src/science/prng.js';
+import { EVAL_STEP, pcg, pcg4d, unit, wordValue } from '../../src/science/prng.js';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -74,5 +74,16 @@ describe('PRNG: TypeScript and WGSL agree bit for bit', () => {
     const out = await runShader(`output[k] = bitcast<u32>(unit(a.y));`, inputs, 1);
     const asFloat = new Float32Array(out.buffer);
     for (let k = 0; k < 1024; k++) expect(asFloat[k]).toBe(unit(inputs[4 * k + 1]!));
+  });
+
+  it('wordValue() and unit4() give the same float32 as the TypeScript wordValue and unit', async () => {
+    const inputs = sampleInputs(1024);
+    const out = await runShader(`output[k * 5u] = bitcast<u32>(wordValue(a.y)); let u = unit4(a);
+  output[k * 5u + 1u] = bitcast<u32>(u.x); output[k * 5u + 2u] = bitcast<u32>(u.y); output[k * 5u + 3u] = bitcast<u32>(u.z); output[k * 5u + 4u] = bitcast<u32>(u.w);`, inputs, 5);
+    const asFloat = new Float32Array(out.buffer);
+    for (let k = 0; k < 1024; k++) {
+      expect(asFloat[5 * k]).toBe(wordValue(inputs[4 * k + 1]!));
+      for (let c = 0; c < 4; c++) expect(asFloat[5 * k + 1 + c]).toBe(unit(inputs[4 * k + c]!));
+    }
   });
 });
