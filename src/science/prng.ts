@@ -108,7 +108,7 @@ export function draw(stream: Stream, step: number, example: number, quad: number
   return pcg4d(stream[0], step, example, (stream[1] | quad) >>> 0, out);
 }
 
-/** The odd multiplier that turns a feature's gate word into its value word (the golden ratio · 2³²). */
+/** The odd multiplier that turns a feature's word into its value (the golden ratio · 2³²). */
 export const VALUE_MULTIPLIER = 0x9e3779b9;
 
 /** A feature's value in [0, 1) from its word w: unit(w · φ mod 2³²) (see the header). */
