@@ -34,6 +34,7 @@ fn drawOnly(@builtin(global_invocation_id) gid: vec3u) {
   var pb: Blocks;
   for (var c = 0u; c < NB; c++) { pb.c[c] = featureBlock(instance, 4u * c)[0]; }
   let gates = gateThresholds(pb);
+  let t = gateThreshold4(vec4f(p));  // the loop path's threshold, computed once
   var acc = vec4f(0.0);
   for (var s = 0u; s < settings.stepCount; s++) {
     let step = settings.firstStep + s;
@@ -50,8 +51,7 @@ fn drawOnly(@builtin(global_invocation_id) gid: vec3u) {
         if (NB > 7u) { acc += x.c[C7]; }
       } else {
         for (var first = 0u; first < N; first += 4u) {
-          let pv = select(vec4f(p), vec4f(0.0), vec4u(first) + vec4u(0u, 1u, 2u, 3u) >= vec4u(N));
-          acc += drawFour(key, step, e, first, gateThreshold4(pv));
+          acc += drawFour(key, step, e, first, select(t, vec4u(0u), vec4u(first) + vec4u(0u, 1u, 2u, 3u) >= vec4u(N)));
         }
       }
     }
