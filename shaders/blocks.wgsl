@@ -24,7 +24,12 @@ fn featureBlock(instance: u32, first: u32) -> mat2x4f {
 // gate thresholds are t (gateThreshold4).
 fn drawFour(key: vec2u, step: u32, example: u32, first: u32, t: vec4u) -> vec4f {
   let r = draw4(key, step, example, first >> 2u);
-  return select(vec4f(0.0), unit4(r * VALUE_MULTIPLIER), (r & vec4u(0xFFFFFF00u)) < t);
+  return select(vec4f(0.0), unit4(r * VALUE_MULTIPLIER), passes(r, t));
+}
+
+// Which of four words pass their gate thresholds t (gateThreshold4): u < p_i as integers.
+fn passes(r: vec4u, t: vec4u) -> vec4<bool> {
+  return (r & vec4u(UNIT_MASK)) < t;
 }
 
 // The model's output activation: ReLU, or the identity for the linear model.
@@ -96,11 +101,11 @@ fn addBlocks(a: Blocks, b: Blocks) -> Blocks {
 // value is 0 (chance 2⁻²⁴) counts too. Returned as a vector, not any(), so that anyGate ORs the
 // blocks without the branch of a short-circuit ||.
 fn gateFour(key: vec2u, step: u32, example: u32, first: u32, t: vec4u) -> vec4<bool> {
-  return (draw4(key, step, example, first >> 2u) & vec4u(0xFFFFFF00u)) < t;
+  return passes(draw4(key, step, example, first >> 2u), t);
 }
 
 // u < p_i as integers, without a shift (SwiftShader runs a vector shift lane by lane, even by a
-// constant): u = (r >> 8) · 2⁻²⁴ < p ⟺ (r >> 8) < ⌈p · 2²⁴⌉ = c ⟺ (r & 0xFFFFFF00) < c · 256, with
+// constant): u = (r >> 8) · 2⁻²⁴ < p ⟺ (r >> 8) < ⌈p · 2²⁴⌉ = c ⟺ (r & UNIT_MASK) < c · 256, with
 // c · 256 = 2³² (p = 1) taken as 0xFFFFFFFF, which every masked word is below. Exact: p · 2²⁴ ≤
 // 2²⁴ is a float32 scaled by a power of two. Computed once per model by the sparse kernels.
 struct Gates {

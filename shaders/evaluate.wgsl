@@ -63,7 +63,7 @@ fn evaluate(@builtin(global_invocation_id) gid: vec3u) {
     for (var i = 0u; i < N; i += 4u) {
       let r = draw4(key, EVAL_STEP, e, i >> 2u);
       for (var k = 0u; k < 4u && i + k < N; k++) {
-        x[i + k] = select(0.0, wordValue(r[k]), unit(r[k]) < pi[i + k].x);
+        x[i + k] = featureFromWord(r[k], pi[i + k].x);
       }
     }
     for (var j = 0u; j < M; j++) {

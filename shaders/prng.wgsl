@@ -22,15 +22,17 @@ fn pcg4d(a: vec4u) -> vec4u {
   return v;
 }
 
-// [0, 1) with 24 bits, exact in f32: (u >> 8) · 2⁻²⁴, computed as (u & 0xFFFFFF00) · 2⁻³² (the same
+// [0, 1) with 24 bits, exact in f32: (u >> 8) · 2⁻²⁴, computed as (u & UNIT_MASK) · 2⁻³² (the same
 // float: the masked word has 24 significant bits) because SwiftShader runs a shift lane by lane.
+// blocks.wgsl's integer gates compare masked words too.
+const UNIT_MASK: u32 = 0xFFFFFF00u;
 fn unit(u: u32) -> f32 {
-  return f32(u & 0xFFFFFF00u) * 2.3283064365386963e-10;
+  return f32(u & UNIT_MASK) * 2.3283064365386963e-10;
 }
 
 // unit() of four words.
 fn unit4(u: vec4u) -> vec4f {
-  return vec4f(u & vec4u(0xFFFFFF00u)) * 2.3283064365386963e-10;
+  return vec4f(u & vec4u(UNIT_MASK)) * 2.3283064365386963e-10;
 }
 
 const EVAL_STEP: u32 = 0xfffffffeu;
@@ -49,6 +51,12 @@ fn draw4(stream: vec2u, step: u32, example: u32, quad: u32) -> vec4u {
 const VALUE_MULTIPLIER: u32 = 0x9E3779B9u;
 fn wordValue(w: u32) -> f32 {
   return unit(w * VALUE_MULTIPLIER);
+}
+
+// An independent feature from its word: on when unit(w) < p (p_i, float32), then wordValue(w)
+// (prng.ts featureFromWord).
+fn featureFromWord(w: u32, p: f32) -> f32 {
+  return select(0.0, wordValue(w), unit(w) < p);
 }
 
 // The stream of the point's evaluation batch.

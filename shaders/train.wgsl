@@ -81,7 +81,7 @@ fn drawExample(key: vec2u, step: u32, example: u32, pi: ptr<function, array<vec2
   for (var i = 0u; i < N; i += 4u) {
     let r = draw4(key, step, example, i >> 2u);
     for (var k = 0u; k < 4u && i + k < N; k++) {
-      let x = select(0.0, wordValue(r[k]), unit(r[k]) < (*pi)[i + k].x);
+      let x = featureFromWord(r[k], (*pi)[i + k].x);
       (*scratch).x[i + k] = x;
       anyX = anyX || x != 0.0;
     }

@@ -116,6 +116,17 @@ export function wordValue(word: number): number {
   return unit(Math.imul(word, VALUE_MULTIPLIER));
 }
 
+/**
+ * An independent feature's value from its word w (a u32 as a JS number): on when unit(w) < p
+ * (p rounded to float32, as the kernels hold it), then {@link wordValue}(w), else 0. The rule every
+ * kernel's `featureFromWord` (shaders/prng.wgsl) and the float64 references share.
+ * @param p feature probability p_i = 1 − S_i
+ * @returns 0, or a value in [0, 1) exact in float32
+ */
+export function featureFromWord(word: number, p: number): number {
+  return unit(word) < Math.fround(p) ? wordValue(word) : 0;
+}
+
 const scratch = new Uint32Array(4);
 
 /**
@@ -128,8 +139,7 @@ const scratch = new Uint32Array(4);
  * @returns 0 with probability 1 − p_i, otherwise U[0, 1)
  */
 export function featureValue(stream: Stream, step: number, example: number, feature: number, p: number): number {
-  const word = draw(stream, step, example, feature >>> 2, scratch)[feature & 3]!;
-  return unit(word) < Math.fround(p) ? wordValue(word) : 0;
+  return featureFromWord(draw(stream, step, example, feature >>> 2, scratch)[feature & 3]!, p);
 }
 
 /**

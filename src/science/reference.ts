@@ -8,7 +8,7 @@
  * Loss: (1/B) Σ_e Σ_i I_i (x_i − x'_i)².
  */
 import { adamStep } from './optimizer.js';
-import { draw, EVAL_STEP, evaluationStream, initialW, modelStream, unit, wordValue, type Stream } from './prng.js';
+import { draw, EVAL_STEP, evaluationStream, featureFromWord, initialW, modelStream, type Stream } from './prng.js';
 import type { ModelKind, ModelSet, TrainingSettings } from './types.js';
 
 /** One model's parameters, float64. W row-major m × n (W[j * n + i]); b length n. */
@@ -55,7 +55,7 @@ function drawExample(stream: Stream, step: number, example: number, p: Float64Ar
   const n = x.length;
   for (let i = 0; i < n; i += 4) {
     const r = draw(stream, step, example, i >>> 2, scratch);
-    for (let k = 0; k < 4 && i + k < n; k++) x[i + k] = unit(r[k]!) < p[i + k]! ? wordValue(r[k]!) : 0;
+    for (let k = 0; k < 4 && i + k < n; k++) x[i + k] = featureFromWord(r[k]!, p[i + k]!);
   }
 }
 
