@@ -11,15 +11,21 @@
 // gather (docs/platform.md), so autoencoder.wgsl's loops over θ cost two gathers per multiply-add.
 // Here invocation l owns KB blocks of four features, features 4 KB l … 4 KB (l+1) − 1 (one vec4 per
 // hidden unit j and block b of each tensor: E's row j and D's column j restricted to the block),
-// and every per-example line indexes them by constants. Per example:
-//   1. x for its features; part[l, j] = Σ_b E[j, block b] · x_b                     (barrier)
-//   2. owners of j: h_pre_j = Σ_l part[l, j] (+ b_h,j) in ascending l; h_j = φ_h(h_pre_j)  (barrier)
-//   3. per block: out_pre = b + Σ_j D[block, j] h_j in ascending j;
-//      d = 2 I (x' − t)/B · φ_o'(out_pre); ∂b += d, ∂D[block, j] += d h_j;
-//      part[l, j] = Σ_b D[block b, j] · d_b                                        (barrier)
-//   4. owners of j: dh_j = (Σ_l part[l, j]) φ_h'(h_pre_j); ∂b_h,j += dh_j            (barrier)
-//   5. ∂E[j, block] += dh_j x
-// then Adam/AdamW after the batch on each owner's entries (moments in storage). The sums group
+// and every per-example line indexes them by constants. At the start of each step:
+//   0. x of example 0; part_f[l, j] = Σ_b E[j, block b] · x_b                      (barrier)
+//      owners of j: h_pre_j = Σ_l part_f[l, j] (+ b_h,j) in ascending l; h_j = φ_h(h_pre_j)  (barrier)
+// then per example t:
+//   1. per block: out_pre = b + Σ_j D[block, j] h_j in ascending j;
+//      d = 2 I (x' − t)/B · φ_o'(out_pre); ∂b += d; x⁺ of example t + 1;
+//      part_b[l, j] = Σ_b D[block b, j] · d_b; part_f[l, j] = Σ_b E[j, block b] · x⁺_b   (barrier)
+//   2. owners of j: dh_j = (Σ_l part_b[l, j]) φ_h'(h_pre_j); ∂b_h,j += dh_j;
+//      h_pre_j, h_j of example t + 1 from part_f as in 0                             (barrier)
+//   3. tied: ∂E[j, block] += d h_j + dh_j x; untied: ∂D[block, j] += d h_j, ∂E[j, block] += dh_j x
+// θ is fixed within a step, so example t's backward sums and example t + 1's forward sums share
+// one pair of barriers (two per example, not four) and, for tied models, one pass over E; the last
+// example of a step draws and sums one example past the batch and discards it. h and dh are the
+// same sums as with one example at a time; ∂E adds d h_j + dh_j x as one term per example.
+// After the batch, Adam/AdamW on each owner's entries (moments in storage). The sums group
 // features by four and then by invocation, so θ differs from the workgroup layout's in the last
 // bits; it depends only on n, m and the kinds, never on how many models a dispatch holds.
 // Buffers as autoencoder.wgsl: theta/moment1/moment2 [instance · P + k] (θ layout:
@@ -49,7 +55,7 @@ const B: u32 = 0u;
 @group(0) @binding(4) var<storage, read_write> moment1: array<f32>;
 @group(0) @binding(5) var<storage, read_write> moment2: array<f32>;
 
-var<workgroup> part: array<f32, WGC * MC>;   // [l · MC + j]
+var<workgroup> part: array<f32, 2u * WGC * MC>;   // [l · MC + j], then the next example's [WGC · MC + l · MC + j]
 var<workgroup> hs: array<f32, MC>;
 var<workgroup> hpres: array<f32, MC>;
 var<workgroup> dhs: array<f32, MC>;
@@ -98,10 +104,10 @@ fn outputFour(pre: vec4f) -> vec4f { return vec4f(modelOutput(pre.x), modelOutpu
 fn outputSlopeFour(pre: vec4f) -> vec4f { return vec4f(modelOutputSlope(pre.x), modelOutputSlope(pre.y), modelOutputSlope(pre.z), modelOutputSlope(pre.w)); }
 fn targetFour(x: vec4f) -> vec4f { return vec4f(modelTarget(x.x), modelTarget(x.y), modelTarget(x.z), modelTarget(x.w)); }
 
-// Σ_l part[l · MC + j], ascending l.
-fn partSum(j: u32) -> f32 {
+// Σ_l part[offset + l · MC + j], ascending l (offset 0: the backward sums, WGC · MC: the forward ones).
+fn partSum(offset: u32, j: u32) -> f32 {
   var s = 0.0;
-  for (var l = 0u; l < WG; l++) { s += part[l * MC + j]; }
+  for (var l = 0u; l < WG; l++) { s += part[offset + l * MC + j]; }
   return s;
 }
 
@@ -137,47 +143,62 @@ fn trainWorkgroupRegisters(@builtin(workgroup_id) wid: vec3u, @builtin(local_inv
     gbh[j] = 0.0;
   }
   var x = array<vec4f, KB>();
+  var xn = array<vec4f, KB>();
   var pre = array<vec4f, KB>();
   var delta = array<vec4f, KB>();
   var acc = array<f32, MC>();
+  var accn = array<f32, MC>();
   // h, then dh, copied from workgroup memory once per example: each line that read hs[J] or dhs[J]
   // directly paid a workgroup-memory load (D2 on dawn.node: about +10 % with the copies).
   var hl = array<f32, MC>();
+  var dl = array<f32, MC>();
   for (var s = 0u; s < settings.stepCount; s++) {
     let step = settings.firstStep + s;
+    // Example 0's hidden sums; each pass of the loop below then sums example t's backward pass
+    // and example t + 1's forward pass together (θ is fixed within a step), so one pass over E and
+    // one pair of barriers serve both. The last pass draws and sums one example past the batch and
+    // discards it.
+    x[B] = dataFour(stream, step, 0u, first + 4u * B, f, B); // each b
+    acc[J] = 0.0; // each j
+    acc[J] += dot(e[J * KB + B], x[B]); // each j b
+    part[lid * MC + J] = acc[J]; // each j
+    workgroupBarrier();
+    for (var j = lid; j < M; j += WG) {
+      let h = bh[j] + partSum(0u, j);
+      hpres[j] = h;
+      hs[j] = modelHidden(h);
+    }
+    workgroupBarrier();
     for (var example = 0u; example < BATCH; example++) {
-      x[B] = dataFour(stream, step, example, first + 4u * B, f, B); // each b
-      acc[J] = 0.0; // each j
-      acc[J] += dot(e[J * KB + B], x[B]); // each j b
-      part[lid * MC + J] = acc[J]; // each j
-      workgroupBarrier();
-      for (var j = lid; j < M; j += WG) {
-        let h = bh[j] + partSum(j);
-        hpres[j] = h;
-        hs[j] = modelHidden(h);
-      }
-      workgroupBarrier();
       hl[J] = hs[J]; // each j
       pre[B] = bias[B]; // each b
       pre[B] += e[J * KB + B] * hl[J]; // each j b tied
       pre[B] += d[J * KB + B] * hl[J]; // each j b untied
       delta[B] = weight[B] * (outputFour(pre[B]) - targetFour(x[B])) * outputSlopeFour(pre[B]); // each b
       gb[B] += delta[B]; // each b
-      ge[J * KB + B] += delta[B] * hl[J]; // each j b tied
-      gd[J * KB + B] += delta[B] * hl[J]; // each j b untied
+      xn[B] = dataFour(stream, step, example + 1u, first + 4u * B, f, B); // each b
       acc[J] = 0.0; // each j
-      acc[J] += dot(e[J * KB + B], delta[B]); // each j b tied
+      accn[J] = 0.0; // each j
+      { let w = e[J * KB + B]; acc[J] += dot(w, delta[B]); accn[J] += dot(w, xn[B]); } // each j b tied
       acc[J] += dot(d[J * KB + B], delta[B]); // each j b untied
+      accn[J] += dot(e[J * KB + B], xn[B]); // each j b untied
       part[lid * MC + J] = acc[J]; // each j
+      part[WGC * MC + lid * MC + J] = accn[J]; // each j
       workgroupBarrier();
       for (var j = lid; j < M; j += WG) {
-        let dh = partSum(j) * modelHiddenSlope(hpres[j]);
+        let dh = partSum(0u, j) * modelHiddenSlope(hpres[j]);
         dhs[j] = dh;
         gbh[j] += dh;
+        let h = bh[j] + partSum(WGC * MC, j);
+        hpres[j] = h;
+        hs[j] = modelHidden(h);
       }
       workgroupBarrier();
-      hl[J] = dhs[J]; // each j
-      ge[J * KB + B] += hl[J] * x[B]; // each j b
+      dl[J] = dhs[J]; // each j
+      ge[J * KB + B] += delta[B] * hl[J] + dl[J] * x[B]; // each j b tied
+      gd[J * KB + B] += delta[B] * hl[J]; // each j b untied
+      ge[J * KB + B] += dl[J] * x[B]; // each j b untied
+      x[B] = xn[B]; // each b
     }
     let a = adamStep(step);
     e[J * KB + B] = adamFour(indexE(J, first + 4u * B), 1u, first + 4u * B, e[J * KB + B], ge[J * KB + B], a); // each j b

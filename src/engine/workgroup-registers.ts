@@ -49,9 +49,12 @@ export function workgroupRegistersSize(model: Pick<ModelDefinition, 'tied'>, nFe
   return Math.ceil(nFeatures / (4 * workgroupRegistersBlocks(model, nFeatures, nHidden)));
 }
 
-/** Bytes of workgroup memory: the partial sums (one per invocation and hidden unit) and five m-vectors. */
+/**
+ * Bytes of workgroup memory: two sets of partial sums, one per invocation and hidden unit each (an
+ * example's backward sums and the next example's forward sums), and five m-vectors.
+ */
 export function workgroupRegistersBytes(model: Pick<ModelDefinition, 'tied'>, nFeatures: number, nHidden: number): number {
-  return 4 * (workgroupRegistersSize(model, nFeatures, nHidden) * nHidden + 5 * nHidden);
+  return 4 * (2 * workgroupRegistersSize(model, nFeatures, nHidden) * nHidden + 5 * nHidden);
 }
 
 /**

@@ -56,7 +56,8 @@ describe('workgroupRegistersSource', () => {
     expect(shape(relu, 1024, 8)).toEqual([10, 26]);
     expect(shape(abs, 100, 40)).toEqual([1, 25]);
     expect(shape(abs, 400, 20)).toEqual([2, 50]);
-    expect(workgroupRegistersBytes(relu, 400, 30)).toBe(4 * (50 * 30 + 5 * 30));
+    // Two sets of partial sums (an example's backward, the next one's forward) and five m-vectors.
+    expect(workgroupRegistersBytes(relu, 400, 30)).toBe(4 * (2 * 50 * 30 + 5 * 30));
   });
 
   it('fits a device when m ≤ 80 (tied) or 40 (untied), n ≤ 1024 and the partial sums fit workgroup memory', () => {
@@ -65,8 +66,9 @@ describe('workgroupRegistersSource', () => {
     const abs = modelDefinition('abs');
     expect(fitsWorkgroupRegisters(relu, 400, 30, limits)).toBe(true);
     expect(fitsWorkgroupRegisters(relu, 1024, 8, limits)).toBe(true);
-    expect(fitsWorkgroupRegisters(relu, 100, 80, limits)).toBe(true); // 9 600 bytes
-    expect(fitsWorkgroupRegisters(relu, 400, 80, limits)).toBe(false); // 33 600 bytes
+    expect(fitsWorkgroupRegisters(relu, 100, 80, limits)).toBe(false); // 17 600 bytes
+    expect(fitsWorkgroupRegisters(relu, 100, 80, { ...limits, maxComputeWorkgroupStorageSize: 32768 })).toBe(true);
+    expect(fitsWorkgroupRegisters(relu, 400, 80, limits)).toBe(false); // 65 600 bytes
     expect(fitsWorkgroupRegisters(relu, 1025, 8, limits)).toBe(false);
     expect(fitsWorkgroupRegisters(relu, 100, 81, limits)).toBe(false);
     expect(fitsWorkgroupRegisters(abs, 100, 40, limits)).toBe(true);
