@@ -13,21 +13,29 @@ export const WORKGROUP_REGISTERS_MAX_FEATURES = 1024;
 
 /**
  * Most invocations per workgroup the layout aims for: each invocation takes as many blocks of four
- * features as this needs (within {@link WORKGROUP_REGISTERS_MAX_LINES}). Fewer invocations mean
+ * features as this needs (within {@link WORKGROUP_REGISTERS_MAX_BLOCK_LINES}). Fewer invocations mean
  * fewer partial sums per hidden unit and fewer SIMD groups to switch at each barrier on CPU
  * adapters: n = 100, m = 20 trained at 72.1 k samples/s with 25 invocations, 88.2 k with 9 and
  * 88.0 k with 7 (node quick runs, 2026-11-30; docs/platform.md).
  */
 export const WORKGROUP_REGISTERS_TARGET_INVOCATIONS = 12;
 /**
- * Most written-out lines per per-example step: (hidden unit, block of four features, weight
- * tensor) triples, one tensor for tied models and two (W1, W2) for untied ones. Compile time on
- * SwiftShader grows with them (2026-11-30, node): 30 × 2 × 1 (relu n = 400, m = 30) 14 s, 64 × 1 × 1
- * 14 s, 40 × 1 × 2 (abs n = 100, m = 40) 19 s, 64 × 1 × 2 48 s, 128 × 1 × 2 223 s; 30 × 13 × 1 failed
- * in SwiftShader's SPIR-V tools ("ID overflow"). Two blocks trained n = 400, m = 30 as fast as four
- * (20.1 k samples/s, against 15.6 k with one).
+ * Most written-out lines of one block of four features per per-example step: (hidden unit, weight
+ * tensor) pairs, one tensor for tied models and two (W1, W2) for untied ones; it caps m. Compile
+ * time on SwiftShader grows with the lines (2026-11-30, node): 30 × 2 × 1 (relu n = 400, m = 30)
+ * 14 s, 64 × 1 × 1 14 s, 40 × 1 × 2 (abs n = 100, m = 40) 19 s, 64 × 1 × 2 48 s, 128 × 1 × 2 223 s;
+ * 30 × 13 × 1 failed in SwiftShader's SPIR-V tools ("ID overflow").
  */
 export const WORKGROUP_REGISTERS_MAX_LINES = 80;
+/**
+ * Most written-out (hidden unit, block, tensor) lines per per-example step when choosing the blocks
+ * per invocation. Since an example's backward sums and the next one's forward sums share their
+ * barriers, fewer and fuller invocations pay: n = 400, m = 30, S = 0.99 (64 models, dawn.node,
+ * 2026-12-01, 8 steps, two runs each) trained at 17–18 k samples/s with one block per invocation
+ * (100 invocations), 24–29 k with two, 32–33 k with three, 34–35 k with four and 40–42 k with five
+ * (20 invocations, 150 lines), whose pipeline takes about a minute to create.
+ */
+export const WORKGROUP_REGISTERS_MAX_BLOCK_LINES = 150;
 
 /** Weight tensors whose blocks an invocation holds: 1 (W) for tied models, 2 (W1, W2) otherwise. */
 function tensors(model: Pick<ModelDefinition, 'tied'>): number {
@@ -39,9 +47,9 @@ export function workgroupRegistersMaxHidden(model: Pick<ModelDefinition, 'tied'>
   return Math.floor(WORKGROUP_REGISTERS_MAX_LINES / tensors(model));
 }
 
-/** Blocks of four features per invocation: ⌈⌈n/4⌉ / target⌉, at most ⌊lines / (m · tensors)⌋ (and at least 1). */
+/** Blocks of four features per invocation: ⌈⌈n/4⌉ / target⌉, at most ⌊{@link WORKGROUP_REGISTERS_MAX_BLOCK_LINES} / (m · tensors)⌋ (and at least 1). */
 export function workgroupRegistersBlocks(model: Pick<ModelDefinition, 'tied'>, nFeatures: number, nHidden: number): number {
-  return Math.max(1, Math.min(Math.ceil(Math.ceil(nFeatures / 4) / WORKGROUP_REGISTERS_TARGET_INVOCATIONS), Math.floor(WORKGROUP_REGISTERS_MAX_LINES / (nHidden * tensors(model)))));
+  return Math.max(1, Math.min(Math.ceil(Math.ceil(nFeatures / 4) / WORKGROUP_REGISTERS_TARGET_INVOCATIONS), Math.floor(WORKGROUP_REGISTERS_MAX_BLOCK_LINES / (nHidden * tensors(model)))));
 }
 
 /** Invocations per workgroup: ⌈n / (4 · blocks)⌉. */

@@ -12,17 +12,17 @@ const marked = (what: 'j' | 'b' | 'j b', only: '' | ' tied' | ' untied') => temp
 
 describe('workgroupRegistersSource', () => {
   it('writes each `// each j b` line once per (j, b), j outer, with J and B replaced by numbers', () => {
-    // n = 400, m = 30: 2 blocks of four features per invocation.
+    // n = 400, m = 30: 5 blocks of four features per invocation.
     const code = workgroupRegistersSource(template, modelDefinition('relu'), 400, 30);
     const loads = code.split('\n').filter((l) => /^\s*e\[\d+u \* KB \+ \d+u\] = load4/.test(l));
-    expect(loads.length).toBe(30 * 2);
+    expect(loads.length).toBe(30 * 5);
     expect(loads[0]!.trim()).toBe('e[0u * KB + 0u] = load4(0u, indexE(0u, first + 4u * 0u), 1u, first + 4u * 0u);');
-    expect(loads[5]!.trim()).toBe('e[2u * KB + 1u] = load4(0u, indexE(2u, first + 4u * 1u), 1u, first + 4u * 1u);');
+    expect(loads[7]!.trim()).toBe('e[1u * KB + 2u] = load4(0u, indexE(1u, first + 4u * 2u), 1u, first + 4u * 2u);');
     expect(code.replace(/\/\/.*$/gm, '')).not.toMatch(/\b[JB]\b/);
     expect(code).not.toMatch(/\/\/ each (j b|j|b)( tied| untied)?\s*$/m);
     expect(code).toMatch(/^const MC: u32 = 30u;$/m);
-    expect(code).toMatch(/^const KB: u32 = 2u;$/m);
-    expect(code).toMatch(/^const WGC: u32 = 50u;$/m);
+    expect(code).toMatch(/^const KB: u32 = 5u;$/m);
+    expect(code).toMatch(/^const WGC: u32 = 20u;$/m);
   });
 
   it('keeps the tied lines for tied models and the untied lines for untied ones', () => {
@@ -46,18 +46,18 @@ describe('workgroupRegistersSource', () => {
     expect(() => workgroupRegistersSource(template.replace('const MC: u32 = 2u;', 'const MC: u32 = 3u;'), modelDefinition('relu'), 8, 2)).toThrow(/no longer declares 'const MC: u32 = 2u;'/);
   });
 
-  it('blocks per invocation: enough for at most 12 invocations, at most 80 (hidden unit, block, tensor) lines', () => {
+  it('blocks per invocation: enough for at most 12 invocations, at most 150 (hidden unit, block, tensor) lines', () => {
     const relu = modelDefinition('relu');
     const abs = modelDefinition('abs');
     const shape = (model: typeof relu, n: number, m: number) => [workgroupRegistersBlocks(model, n, m), workgroupRegistersSize(model, n, m)];
     expect(shape(relu, 70, 5)).toEqual([2, 9]);
     expect(shape(relu, 100, 20)).toEqual([3, 9]);
-    expect(shape(relu, 400, 30)).toEqual([2, 50]);
-    expect(shape(relu, 1024, 8)).toEqual([10, 26]);
+    expect(shape(relu, 400, 30)).toEqual([5, 20]);
+    expect(shape(relu, 1024, 8)).toEqual([18, 15]);
     expect(shape(abs, 100, 40)).toEqual([1, 25]);
-    expect(shape(abs, 400, 20)).toEqual([2, 50]);
+    expect(shape(abs, 400, 20)).toEqual([3, 34]);
     // Two sets of partial sums (an example's backward, the next one's forward) and five m-vectors.
-    expect(workgroupRegistersBytes(relu, 400, 30)).toBe(4 * (2 * 50 * 30 + 5 * 30));
+    expect(workgroupRegistersBytes(relu, 400, 30)).toBe(4 * (2 * 20 * 30 + 5 * 30));
   });
 
   it('fits a device when m ≤ 80 (tied) or 40 (untied), n ≤ 1024 and the partial sums fit workgroup memory', () => {
