@@ -91,11 +91,11 @@ describe('planner', () => {
     expect(planSweep({ instances: 1, nFeatures: 65, nHidden: 2, batchSize: 8 }, gpu).layout).toBe('workgroup');
     expect(planSweep({ instances: 1, nFeatures: 400, nHidden: 30, batchSize: 8 }, swiftshader).layout).toBe('workgroup-registers');
     expect(planSweep({ instances: 1, nFeatures: 1024, nHidden: 8, batchSize: 8 }, swiftshader).layout).toBe('workgroup-registers');
-    expect(planSweep({ instances: 1, nFeatures: 400, nHidden: 80, batchSize: 8 }, swiftshader).layout).toBe('workgroup'); // 65 600 bytes
+    expect(planSweep({ instances: 1, nFeatures: 400, nHidden: 80, batchSize: 8 }, swiftshader).layout).toBe('workgroup'); // 33 600 bytes
     expect(planSweep({ instances: 1, nFeatures: 100, nHidden: 81, batchSize: 8 }, swiftshader).layout).toBe('workgroup');
     expect(planSweep({ instances: 1, nFeatures: 100, nHidden: 41, batchSize: 8, model: 'abs', data: 'signed' }, swiftshader).layout).toBe('workgroup');
     expect(() => planSweep({ instances: 1, nFeatures: 100, nHidden: 81, batchSize: 8 }, swiftshader, { layout: 'workgroup-registers' })).toThrow('the workgroup-registers layout holds m ≤ 80 hidden units for the relu model (tied weights); got m = 81 (use the workgroup layout)');
-    expect(() => planSweep({ instances: 1, nFeatures: 400, nHidden: 80, batchSize: 8 }, swiftshader, { layout: 'workgroup-registers' })).toThrow('the workgroup-registers layout needs 65600 bytes of workgroup memory for n = 400, m = 80; the device allows 16384 (use the workgroup layout)');
+    expect(() => planSweep({ instances: 1, nFeatures: 400, nHidden: 80, batchSize: 8 }, swiftshader, { layout: 'workgroup-registers' })).toThrow('the workgroup-registers layout needs 33600 bytes of workgroup memory for n = 400, m = 80; the device allows 16384 (use the workgroup layout)');
     // Small models of the other kinds: one invocation per model on a CPU adapter.
     expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, model: 'hidden-relu' }, swiftshader).layout).toBe('invocation');
     expect(planSweep({ instances: 1, nFeatures: 5, nHidden: 2, batchSize: 8, data: 'correlated' }, swiftshader).layout).toBe('invocation');
