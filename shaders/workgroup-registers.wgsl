@@ -55,7 +55,9 @@ const B: u32 = 0u;
 @group(0) @binding(4) var<storage, read_write> moment1: array<f32>;
 @group(0) @binding(5) var<storage, read_write> moment2: array<f32>;
 
-var<workgroup> part: array<f32, 2u * WGC * MC>;   // [l · MC + j], then the next example's [WGC · MC + l · MC + j]
+// [l · MC + j]: an example's backward sums; [FORWARD + l · MC + j]: the next example's forward sums.
+var<workgroup> part: array<f32, 2u * WGC * MC>;
+const FORWARD: u32 = WGC * MC;
 var<workgroup> hs: array<f32, MC>;
 var<workgroup> hpres: array<f32, MC>;
 var<workgroup> dhs: array<f32, MC>;
@@ -104,11 +106,18 @@ fn outputFour(pre: vec4f) -> vec4f { return vec4f(modelOutput(pre.x), modelOutpu
 fn outputSlopeFour(pre: vec4f) -> vec4f { return vec4f(modelOutputSlope(pre.x), modelOutputSlope(pre.y), modelOutputSlope(pre.z), modelOutputSlope(pre.w)); }
 fn targetFour(x: vec4f) -> vec4f { return vec4f(modelTarget(x.x), modelTarget(x.y), modelTarget(x.z), modelTarget(x.w)); }
 
-// Σ_l part[offset + l · MC + j], ascending l (offset 0: the backward sums, WGC · MC: the forward ones).
+// Σ_l part[offset + l · MC + j], ascending l (offset 0: the backward sums, FORWARD: the forward ones).
 fn partSum(offset: u32, j: u32) -> f32 {
   var s = 0.0;
   for (var l = 0u; l < WG; l++) { s += part[offset + l * MC + j]; }
   return s;
+}
+
+// Owner of hidden unit j: h_pre_j and h_j of the example whose forward sums are in part.
+fn storeHidden(j: u32) {
+  let h = bh[j] + partSum(FORWARD, j);
+  hpres[j] = h;
+  hs[j] = modelHidden(h);
 }
 
 @compute @workgroup_size(WG)
@@ -148,7 +157,7 @@ fn trainWorkgroupRegisters(@builtin(workgroup_id) wid: vec3u, @builtin(local_inv
   var delta = array<vec4f, KB>();
   var acc = array<f32, MC>();
   var accn = array<f32, MC>();
-  // h, then dh, copied from workgroup memory once per example: each line that read hs[J] or dhs[J]
+  // h and dh copied from workgroup memory once per example: each line that read hs[J] or dhs[J]
   // directly paid a workgroup-memory load (D2 on dawn.node: about +10 % with the copies).
   var hl = array<f32, MC>();
   var dl = array<f32, MC>();
@@ -159,15 +168,11 @@ fn trainWorkgroupRegisters(@builtin(workgroup_id) wid: vec3u, @builtin(local_inv
     // one pair of barriers serve both. The last pass draws and sums one example past the batch and
     // discards it.
     x[B] = dataFour(stream, step, 0u, first + 4u * B, f, B); // each b
-    acc[J] = 0.0; // each j
-    acc[J] += dot(e[J * KB + B], x[B]); // each j b
-    part[lid * MC + J] = acc[J]; // each j
+    accn[J] = 0.0; // each j
+    accn[J] += dot(e[J * KB + B], x[B]); // each j b
+    part[FORWARD + lid * MC + J] = accn[J]; // each j
     workgroupBarrier();
-    for (var j = lid; j < M; j += WG) {
-      let h = bh[j] + partSum(0u, j);
-      hpres[j] = h;
-      hs[j] = modelHidden(h);
-    }
+    for (var j = lid; j < M; j += WG) { storeHidden(j); }
     workgroupBarrier();
     for (var example = 0u; example < BATCH; example++) {
       hl[J] = hs[J]; // each j
@@ -183,15 +188,13 @@ fn trainWorkgroupRegisters(@builtin(workgroup_id) wid: vec3u, @builtin(local_inv
       acc[J] += dot(d[J * KB + B], delta[B]); // each j b untied
       accn[J] += dot(e[J * KB + B], xn[B]); // each j b untied
       part[lid * MC + J] = acc[J]; // each j
-      part[WGC * MC + lid * MC + J] = accn[J]; // each j
+      part[FORWARD + lid * MC + J] = accn[J]; // each j
       workgroupBarrier();
       for (var j = lid; j < M; j += WG) {
         let dh = partSum(0u, j) * modelHiddenSlope(hpres[j]);
         dhs[j] = dh;
         gbh[j] += dh;
-        let h = bh[j] + partSum(WGC * MC, j);
-        hpres[j] = h;
-        hs[j] = modelHidden(h);
+        storeHidden(j);
       }
       workgroupBarrier();
       dl[J] = dhs[J]; // each j
