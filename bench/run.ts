@@ -364,6 +364,7 @@ function gpuRequest(config: Config, w: Workload, repeat: number): GpuBenchReques
     ...(repeat === 0 && isLiveViewWorkload(w) ? { liveView: { ...live, maxSteps: stepsFor(w, maxSamples, live.minSteps) } } : {}),
     ...(repeat === 0 && w.evaluation ? { evaluation: config.evaluation } : {}),
     drawFloor: config.drawFloor,
+    ...(w.layoutFloors ? { layoutFloors: { targetSeconds: config.targetSeconds } } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
  * (bench/page.ts) and the Node worker (bench/node-worker.ts). No Node or DOM APIs here.
  */
 import { DRAW_FLOOR, measureDrawFloor, type DrawFloorRequest } from './draw-floor.js';
+import { measureLayoutFloors, type LayoutFloor } from './layout-floor.js';
 import type { Engine } from '../src/engine/engine.js';
 import { DeviceLimitError } from '../src/engine/errors.js';
 import { EvaluateKernel, registersEntryPoint, type EvaluateEntryPoint } from '../src/engine/evaluate-kernel.js';
@@ -44,6 +45,8 @@ export interface Workload {
   evaluation: boolean;
   /** Timed training steps (chosen so one measurement is a few × 10⁷ samples). */
   steps: number;
+  /** The WebGPU stages also time the `workgroup-registers` layout's floors on this workload (bench/layout-floor.ts). */
+  layoutFloors: boolean;
 }
 
 export const LAYOUTS: KernelLayout[] = ['registers', 'per-model', 'per-workgroup'];
@@ -67,11 +70,11 @@ export const IMPORTANCE_DECAY = 0.9;
  * draws at most about 3·10⁷ input values.
  */
 export function workloads(targetSamples: number, minSteps: number): Workload[] {
-  const make = (id: string, model: BenchModel, n: number, m: number, models: number, sweep: WorkloadSweep, evaluation = false): Workload => {
+  const make = (id: string, model: BenchModel, n: number, m: number, models: number, sweep: WorkloadSweep, evaluation = false, layoutFloors = false): Workload => {
     const size = { models, batchSize: 1024 };
     const sparsity = sweep.kind === 'fixed' ? `, S=${sweep.sparsity}` : '';
     const kind = model === 'relu' ? '' : `${model} `;
-    return { id, label: `${kind}n=${n} m=${m}${sparsity}, ${models} models`, model, nFeatures: n, nHidden: m, ...size, sweep, evaluation, steps: stepsFor(size, targetSamples, minSteps) };
+    return { id, label: `${kind}n=${n} m=${m}${sparsity}, ${models} models`, model, nFeatures: n, nHidden: m, ...size, sweep, evaluation, layoutFloors, steps: stepsFor(size, targetSamples, minSteps) };
   };
   const fixed = (sparsity: number): WorkloadSweep => ({ kind: 'fixed', sparsity });
   return [
@@ -82,7 +85,7 @@ export function workloads(targetSamples: number, minSteps: number): Workload[] {
     make('D1', 'relu', 100, 20, 256, fixed(0.9)),
     make('D2', 'relu', 100, 20, 256, fixed(0.99)),
     make('E1', 'relu', 400, 30, 64, fixed(0.9)),
-    make('E2', 'relu', 400, 30, 64, fixed(0.99)),
+    make('E2', 'relu', 400, 30, 64, fixed(0.99), false, true),
     make('F', 'abs', 100, 40, 256, fixed(0.99)),
   ];
 }
@@ -158,7 +161,7 @@ export function workloadSet(w: Workload, steps = w.steps): ModelSet {
 /** One measured (workload, layout) pair on a WebGPU engine. */
 export interface GpuMeasurement {
   /** A kernel layout, or the data-draw floor (bench/draw-floor.ts). */
-  layout: KernelLayout | typeof DRAW_FLOOR;
+  layout: KernelLayout | typeof DRAW_FLOOR | LayoutFloor;
   ok: boolean;
   error?: string;
   /** The engine refused the workload on this layout (unsupportedModel, or its DeviceLimitError): `error` says why. */
@@ -209,6 +212,8 @@ export interface GpuBenchRequest {
   evaluation?: EvaluationRequest;
   /** Also time the data draw alone (bench/draw-floor.ts), after the layouts. */
   drawFloor?: DrawFloorRequest;
+  /** Also time the `workgroup-registers` layout's floors (bench/layout-floor.ts), about `targetSeconds` of training each, after the draw floor. */
+  layoutFloors?: { targetSeconds: number };
 }
 
 export interface GpuBenchResponse {
@@ -381,6 +386,7 @@ export async function measureGpu(acquire: () => Promise<Engine>, request: GpuBen
       }
     }
     if (request.drawFloor && !engine.isLost) measurements.push(await measureDrawFloor(engine, workloadSet(w, 1), request.drawFloor));
+    if (request.layoutFloors && !engine.isLost) measurements.push(...(await measureLayoutFloors(engine, (steps) => workloadSet(w, steps), { targetSeconds: request.layoutFloors.targetSeconds, maxSteps: w.steps })));
     if (request.liveView && !engine.isLost) liveView = await measureLiveView(engine, w, request.liveView);
     if (request.evaluation && !engine.isLost) evaluation = await measureEvaluation(engine, w, request.evaluation);
   } finally {
