@@ -50,6 +50,7 @@ export function layoutFloorSource(template: string, floor: LayoutFloor): string 
   return lines.filter((line) => !REMOVED[floor].includes(body(line))).join('\n');
 }
 
+/** One floor's row, shaped as bench/workloads.ts GpuMeasurement (samples = models × steps × batch). */
 export interface LayoutFloorMeasurement {
   layout: LayoutFloor;
   ok: boolean;
@@ -79,9 +80,9 @@ export async function measureLayoutFloors(engine: Engine, set: (steps: number) =
       const warmupSeconds = performance.now() / 1000 - t0;
       const pace = await trainModelSet(cut, set(1), { layout: 'workgroup-registers' });
       const steps = Math.max(1, Math.min(request.maxSteps, Math.round(request.targetSeconds / Math.max(pace.timings.trainSeconds, 1e-3))));
-      const outcome = await trainModelSet(cut, set(steps), { layout: 'workgroup-registers' });
-      const s = set(steps);
-      const samples = s.points.length * s.seeds * steps * s.training.batchSize;
+      const timed = set(steps);
+      const outcome = await trainModelSet(cut, timed, { layout: 'workgroup-registers' });
+      const samples = timed.points.length * timed.seeds * steps * timed.training.batchSize;
       out.push({ layout: floor, ok: true, samplesPerSecond: outcome.samplesPerSecond, timings: outcome.timings, warmupSeconds, steps, samples });
     } catch (e) {
       out.push({ layout: floor, ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });

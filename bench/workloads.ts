@@ -70,7 +70,7 @@ export const IMPORTANCE_DECAY = 0.9;
  * draws at most about 3·10⁷ input values.
  */
 export function workloads(targetSamples: number, minSteps: number): Workload[] {
-  const make = (id: string, model: BenchModel, n: number, m: number, models: number, sweep: WorkloadSweep, evaluation = false, layoutFloors = false): Workload => {
+  const make = (id: string, model: BenchModel, n: number, m: number, models: number, sweep: WorkloadSweep, { evaluation = false, layoutFloors = false } = {}): Workload => {
     const size = { models, batchSize: 1024 };
     const sparsity = sweep.kind === 'fixed' ? `, S=${sweep.sparsity}` : '';
     const kind = model === 'relu' ? '' : `${model} `;
@@ -78,14 +78,14 @@ export function workloads(targetSamples: number, minSteps: number): Workload[] {
   };
   const fixed = (sparsity: number): WorkloadSweep => ({ kind: 'fixed', sparsity });
   return [
-    make('A', 'relu', 5, 2, 1024, { kind: 'spread' }, true),
-    make('B', 'relu', 2, 1, 4096, { kind: 'phase-diagram' }, true),
+    make('A', 'relu', 5, 2, 1024, { kind: 'spread' }, { evaluation: true }),
+    make('B', 'relu', 2, 1, 4096, { kind: 'phase-diagram' }, { evaluation: true }),
     make('C1', 'relu', 20, 5, 1024, fixed(0.9)),
-    make('C2', 'relu', 20, 5, 1024, fixed(0.99), true),
+    make('C2', 'relu', 20, 5, 1024, fixed(0.99), { evaluation: true }),
     make('D1', 'relu', 100, 20, 256, fixed(0.9)),
     make('D2', 'relu', 100, 20, 256, fixed(0.99)),
     make('E1', 'relu', 400, 30, 64, fixed(0.9)),
-    make('E2', 'relu', 400, 30, 64, fixed(0.99), false, true),
+    make('E2', 'relu', 400, 30, 64, fixed(0.99), { layoutFloors: true }),
     make('F', 'abs', 100, 40, 256, fixed(0.99)),
   ];
 }
